@@ -1,0 +1,107 @@
+import crypto from 'node:crypto';
+import type { ApiClient } from './http.js';
+import type { ApiName, Exchange, Rule } from './types.js';
+import { NotRun, RuleViolation, show } from './violation.js';
+import type { ClockControl } from './clock.js';
+
+/**
+ * Everything a check gets: the rule it checks, clients for the two tenants (and one without
+ * credentials), the vendor's profile data for this API, the clock, and small assertion helpers.
+ */
+export interface CheckContext {
+  rule: Rule;
+  /** The profile section of this API (the vendor's test data). */
+  profile: Record<string, any>;
+  /** Tenant A, the main actor. */
+  alpha: ApiClient;
+  /** Tenant B, for tenancy checks. */
+  beta: ApiClient;
+  /** No credentials at all. */
+  anonymous: ApiClient;
+  clock: ClockControl;
+  /** A fresh id unique to this run, e.g. for PONs, booking uuids, spReferences. */
+  uid(prefix?: string): string;
+  uuid(): string;
+  /**
+   * Runs a step the check depends on but does not judge. If it throws, the check is reported
+   * "not run because <what> failed: ..." instead of failing a rule it does not test.
+   */
+  prerequisite<T>(what: string, step: () => Promise<T>): Promise<T>;
+  /** Fails the check's rule. */
+  fail(message: string, detail?: { expected?: unknown; actual?: unknown; exchange?: Exchange }): never;
+  /** Fails unless `condition` holds. */
+  expect(condition: unknown, message: string, detail?: { expected?: unknown; actual?: unknown; exchange?: Exchange }): asserts condition;
+  /** Fails unless the answer's status is one of `statuses`. */
+  expectStatus(exchange: Exchange, statuses: number | number[], what?: string): void;
+  /** Fails unless `actual` deep-equals `expected`. */
+  expectEqual(actual: unknown, expected: unknown, message: string, exchange?: Exchange): void;
+  /** Notes a fact in the report (shown with the result). */
+  note(message: string): void;
+}
+
+/** One check: a small function that verifies one rule. Checks never depend on each other's state. */
+export interface Check {
+  /** Stable, unique within the API, kebab-case: `confirm-fails-when-a-booking-is-confirmed`. */
+  id: string;
+  /** The catalogue rule this check verifies. */
+  rule: string;
+  title: string;
+  /** Needs more than a few seconds of real time when the server has no test clock. */
+  slow?: boolean;
+  /** Per-check timeout (default: the run's). */
+  timeoutMs?: number;
+  run(t: CheckContext): Promise<void>;
+}
+
+/** All checks of one API, and the rule a response that breaks the spec's schema violates. */
+export interface Suite {
+  api: ApiName;
+  schemaRule: string;
+  checks: Check[];
+}
+
+export const defineSuite = (suite: Suite): Suite => suite;
+
+export function makeContext(base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note'>, notes: string[]): CheckContext {
+  const ctx: CheckContext = {
+    ...base,
+    uid: (prefix = 'oc') => `${prefix}${crypto.randomBytes(5).toString('hex')}`,
+    uuid: () => crypto.randomUUID(),
+    async prerequisite(what, step) {
+      try {
+        return await step();
+      } catch (err: any) {
+        throw new NotRun(`${what} failed: ${err?.message ?? err}`);
+      }
+    },
+    fail(message, detail = {}) {
+      throw new RuleViolation(message, detail);
+    },
+    expect(condition, message, detail) {
+      if (!condition) ctx.fail(message, detail);
+    },
+    expectStatus(exchange, statuses, what) {
+      const allowed = Array.isArray(statuses) ? statuses : [statuses];
+      if (!allowed.includes(exchange.status)) {
+        ctx.fail(`${what ?? `${exchange.method} ${new URL(exchange.url).pathname}`} answered ${exchange.status}`, {
+          expected: `status ${allowed.join(' or ')}`,
+          actual: `status ${exchange.status}: ${show(exchange.body).slice(0, 300)}`,
+          exchange,
+        });
+      }
+    },
+    expectEqual(actual, expected, message, exchange) {
+      if (!isDeepStrictEqual(actual, expected)) ctx.fail(message, { expected, actual, exchange });
+    },
+    note(message) {
+      notes.push(message);
+    },
+  };
+  return ctx;
+}
+
+function isDeepStrictEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
+}
+const normalise = (v: any): any =>
+  Array.isArray(v) ? v.map(normalise) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalise(v[k])])) : v;

@@ -1,0 +1,49 @@
+/** The shared vocabulary of the conformance suite. */
+export type ApiName = 'cart' | 'activation' | 'ethernet';
+export const API_NAMES: ApiName[] = ['cart', 'activation', 'ethernet'];
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/** One documented rule: what a server is held to, quoted from its source. */
+export interface Rule {
+  id: string;
+  api: ApiName;
+  level: Level;
+  /** Seed file (e.g. `000_42e3361135d972c7.txt`) or reference file (e.g. `reference/cart.md`). */
+  source: string;
+  /** The source sentence, word for word. */
+  quote: string;
+  /** English rendering where the source is not in English. */
+  translation?: string;
+  /** How ordercert reads the rule, where the quote alone leaves room (optional). */
+  reading?: string;
+}
+
+export type Outcome = 'pass' | 'fail' | 'warn' | 'skip';
+
+export interface Exchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: unknown;
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the answer is JSON, otherwise the text. */
+  body: any;
+  text: string;
+  curl: string;
+}
+
+export interface CheckResult {
+  check: string;
+  api: ApiName;
+  rule: string;
+  title: string;
+  outcome: Outcome;
+  /** Why it failed, warned or was not run. */
+  message?: string;
+  expected?: string;
+  actual?: string;
+  curl?: string;
+  durationMs: number;
+}

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { referenceApis } from './apis.js';
+import type { ApiContext, ApiModule } from './shared/api.js';
+import { systemClock, TestClock } from './shared/clock.js';
+import { readConfig, type ServerConfig } from './shared/config.js';
+import { migrate, openDb } from './shared/db.js';
+
+export interface RunningServer {
+  server: Server;
+  ctx: ApiContext;
+  close(): Promise<void>;
+}
+
+/** Opens the database, runs migrations, serves the APIs and starts their background work. */
+export async function startServer(config: ServerConfig, apis: ApiModule[] = referenceApis()): Promise<RunningServer> {
+  const db = openDb(config.databaseUrl);
+  await migrate(db, apis.flatMap((a) => a.migrations));
+  const ctx: ApiContext = { db, clock: config.testClock ? new TestClock() : systemClock, config };
+  const app = createApp(ctx, apis);
+  const stops = apis.map((a) => a.start?.(ctx)).filter((s): s is () => Promise<void> => !!s);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    s.on('error', reject);
+  });
+  // Slow clients must not hold sockets for ever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  return {
+    server,
+    ctx,
+    async close() {
+      for (const stop of stops) await stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      await db.destroy();
+    },
+  };
+}
+
+export function describeStart(config: ServerConfig, port: number): string {
+  const lines = [
+    `ordercert reference server on http://127.0.0.1:${port}`,
+    `  cart        http://127.0.0.1:${port}/cart`,
+    `  activation  http://127.0.0.1:${port}/activation/api/2.3.1`,
+    `  ethernet    http://127.0.0.1:${port}/ethernet`,
+    `  docs        http://127.0.0.1:${port}/docs`,
+    `  database    ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
+    `  tenants     ${config.tenants.length ? config.tenants.map((t) => (t.user === 'alpha' || t.user === 'beta') && t.secret === `${t.user}-secret` ? `${t.user}:${t.secret}` : `${t.user}:***`).join(', ') : 'none (set ORDERCERT_TENANTS or ORDERCERT_DEMO=1)'}`,
+  ];
+  if (config.testClock) lines.push(`  test clock  http://127.0.0.1:${port}/__clock (GET, POST {"advanceSeconds": n})`);
+  return lines.join('\n');
+}
+
+const isMain = process.argv[1] && new URL(import.meta.url).pathname === process.argv[1];
+if (isMain) {
+  const config = readConfig();
+  startServer(config)
+    .then((running) => {
+      const address = running.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      console.log(describeStart(config, port));
+      const shutdown = () => running.close().then(() => process.exit(0));
+      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+    })
+    .catch((err) => {
+      console.error(`ordercert: could not start: ${err.message}`);
+      process.exit(1);
+    });
+}

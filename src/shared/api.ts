@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import YAML from 'yaml';
+import type { Knex } from 'knex';
+import type { Clock } from './clock.js';
+import type { ServerConfig } from './config.js';
+import type { Migration } from './db.js';
+import { ApiError } from './errors.js';
+import { basicAuth } from './auth.js';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+/** What every API module is given: its database, its clock, the server configuration. */
+export interface ApiContext {
+  db: Knex;
+  clock: Clock;
+  config: ServerConfig;
+}
+
+/**
+ * One API of the reference server. The three APIs share this shape: a spec, migrations,
+ * their own error body, routes over a domain module, and optional background work.
+ */
+export interface ApiModule {
+  name: 'cart' | 'activation' | 'ethernet';
+  /** Where the API is mounted in the reference server, e.g. `/cart`. The spec's paths sit below it. */
+  mountPath: string;
+  migrations: Migration[];
+  /** Renders an error in the API's own error shape. */
+  errorBody(error: ApiError): unknown;
+  /** The API's routes (auth, body parsing and request validation are already in front of them). */
+  routes(ctx: ApiContext): Router;
+  /** Starts background work (workers, simulators); returns a function that stops it. */
+  start?(ctx: ApiContext): () => Promise<void>;
+}
+
+export const specPath = (name: ApiModule['name']) => path.join(ROOT, 'specs', name, 'openapi.yaml');
+
+export function loadSpec(name: ApiModule['name']): Record<string, any> {
+  return YAML.parse(fs.readFileSync(specPath(name), 'utf8'));
+}
+
+/** Turns express-openapi-validator's and body-parser's errors into ApiErrors; keeps ours. */
+export function toApiError(err: any): ApiError {
+  if (err instanceof ApiError) return err;
+  const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+  if (status >= 500) return new ApiError(500, 'INTERNAL', 'Internal server error');
+  if (err?.type === 'entity.parse.failed') return new ApiError(400, 'BAD_JSON', 'Request body is not valid JSON');
+  if (err?.type === 'entity.too.large') return new ApiError(413, 'TOO_LARGE', 'Request body is larger than the limit');
+  if (Array.isArray(err?.errors) && err.errors.length > 0) {
+    const detail = err.errors
+      .map((e: { path?: string; message?: string }) => `${(e.path ?? '').replace(/^\.?/, '')} ${e.message ?? ''}`.trim())
+      .join('; ');
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_REQUEST';
+    return new ApiError(status, code, detail);
+  }
+  return new ApiError(status, 'INVALID_REQUEST', String(err?.message ?? 'Bad request'));
+}
+
+/**
+ * Mounts one API: JSON body parsing with a size limit, HTTP Basic auth, request validation
+ * against the API's own spec, its routes, and an error handler that answers in its error shape.
+ */
+export function mountApi(app: express.Express, api: ApiModule, ctx: ApiContext): void {
+  const spec = loadSpec(api.name);
+  spec.servers = [{ url: api.mountPath }];
+  const router = express.Router();
+  router.use(express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  router.use(basicAuth(ctx.config.tenants));
+  router.use(
+    OpenApiValidator.middleware({
+      apiSpec: spec as any,
+      validateRequests: { allowUnknownQueryParameters: false },
+      validateResponses: false,
+      validateSecurity: false,
+      ignoreUndocumented: false,
+    }),
+  );
+  router.use(api.routes(ctx));
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const error = toApiError(err);
+    if (error.status >= 500) console.error(`[${api.name}] ${req.method} ${req.path}:`, err);
+    if (!res.headersSent) res.status(error.status).json(api.errorBody(error));
+    else res.end();
+  };
+  router.use(onError);
+  app.use(api.mountPath, router);
+}

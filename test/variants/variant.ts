@@ -1,0 +1,14 @@
+import type { ApiModule } from '../../src/shared/api.js';
+import type { ApiName } from '../../conformance/framework/types.js';
+
+/** A copy of the reference server that breaks exactly one documented rule. */
+export interface Variant {
+  /** kebab-case, unique across all APIs. */
+  name: string;
+  api: ApiName;
+  /** The catalogue rule the conformance suite must report as failed. */
+  breaks: string;
+  description: string;
+  /** The server's APIs, with the one broken. */
+  apis(): ApiModule[];
+}
