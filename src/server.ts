@@ -20,7 +20,7 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
   const app = createApp(ctx, apis);
   const stops = apis.map((a) => a.start?.(ctx)).filter((s): s is () => Promise<void> => !!s);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
   });
   // Slow clients must not hold sockets for ever.
@@ -40,15 +40,15 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
 
 export function describeStart(config: ServerConfig, port: number): string {
   const lines = [
-    `ordercert reference server on http://127.0.0.1:${port}`,
-    `  cart        http://127.0.0.1:${port}/cart`,
-    `  activation  http://127.0.0.1:${port}/activation/api/2.3.1`,
-    `  ethernet    http://127.0.0.1:${port}/ethernet`,
-    `  docs        http://127.0.0.1:${port}/docs`,
+    `ordercert reference server on http://${config.host}:${port}`,
+    `  cart        http://${config.host}:${port}/cart`,
+    `  activation  http://${config.host}:${port}/activation/api/2.3.1`,
+    `  ethernet    http://${config.host}:${port}/ethernet`,
+    `  docs        http://${config.host}:${port}/docs`,
     `  database    ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
     `  tenants     ${config.tenants.length ? config.tenants.map((t) => (t.user === 'alpha' || t.user === 'beta') && t.secret === `${t.user}-secret` ? `${t.user}:${t.secret}` : `${t.user}:***`).join(', ') : 'none (set ORDERCERT_TENANTS or ORDERCERT_DEMO=1)'}`,
   ];
-  if (config.testClock) lines.push(`  test clock  http://127.0.0.1:${port}/__clock (GET, POST {"advanceSeconds": n})`);
+  if (config.testClock) lines.push(`  test clock  http://${config.host}:${port}/__clock (GET, POST {"advanceSeconds": n})`);
   return lines.join('\n');
 }
 

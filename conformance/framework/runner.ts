@@ -52,6 +52,8 @@ export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], ap
 export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const mocha = new Mocha({ timeout: options.timeoutMs ?? 30_000, reporter: class {} as any, bail: false });
   const results: CheckResult[] = [];
+  // Set once mocha has finished: a check that outlived its timeout must not add a late verdict.
+  let finished = false;
   const clock = new ClockControl(options.clockUrl, options.slow ?? false);
   const selected = options.suites.flatMap((suite) =>
     suite.checks.filter((c) => !options.grep || options.grep.test(c.rule)).map((check) => ({ suite, check })),
@@ -68,6 +70,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
         const notes: string[] = [];
         const started = Date.now();
         const record = (outcome: Outcome, extra: Partial<CheckResult> = {}) => {
+          if (finished) return;
           const result: CheckResult = {
             check: `${api}/${check.id}`,
             api,
@@ -116,6 +119,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     }
   }
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
+  finished = true;
   // A check mocha timed out never reached record(): report it as failed, by its own rule.
   for (const { suite, check } of selected) {
     const id = `${suite.api}/${check.id}`;

@@ -11,6 +11,7 @@ export const DEMO_TENANTS: Tenant[] = [
 
 export interface ServerConfig {
   port: number;
+  host: string;
   databaseUrl: string;
   testClock: boolean;
   tenants: Tenant[];
@@ -48,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   };
   return {
     port: number('PORT', 8080),
+    host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || `sqlite://${env.SQLITE_FILE || 'data/ordercert.sqlite'}`,
     testClock: env.ORDERCERT_TEST_CLOCK === '1' || argv.includes('--test-clock'),
     tenants,

@@ -1,0 +1,3 @@
+import { defineSuite } from '../framework/check.js';
+
+export default defineSuite({ api: 'activation', schemaRule: '', checks: [] });

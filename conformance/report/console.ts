@@ -1,0 +1,37 @@
+import type { CertificationRun } from '../framework/certify.js';
+
+const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', untested: 'NONE' } as const;
+
+/** The console report: results grouped by API, then by rule, failures with quote, expected/actual and curl. */
+export function consoleReport(run: CertificationRun, color = false): string {
+  const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const tint = { pass: 32, fail: 31, warn: 33, skip: 90, untested: 90 } as const;
+  const lines: string[] = [];
+  for (const api of run.apis) {
+    lines.push('', `${api} — ${run.target[api]}`);
+    for (const { rule, outcome, results } of run.rules.filter((r) => r.rule.api === api)) {
+      const counts = results.length === 1 ? '1 check' : `${results.length} checks`;
+      lines.push(`  ${paint(tint[outcome], MARK[outcome])} ${rule.id} [${rule.level}] (${counts})`);
+      for (const r of results.filter((x) => x.outcome !== 'pass')) {
+        lines.push(`       ${r.outcome}: ${r.title}`);
+        if (r.outcome === 'fail' || r.outcome === 'warn') {
+          lines.push(`         rule: "${rule.quote}" (${rule.source})`);
+          if (rule.translation) lines.push(`         in English: "${rule.translation}"`);
+        }
+        if (r.message) lines.push(`         ${r.message}`);
+        if (r.expected !== undefined) lines.push(`         expected: ${r.expected}`);
+        if (r.actual !== undefined) lines.push(`         actual:   ${r.actual}`);
+        if (r.curl) lines.push(`         reproduce: ${r.curl}`);
+      }
+    }
+  }
+  const tally = (o: string) => run.rules.filter((r) => r.outcome === o).length;
+  const checks = (o: string) => run.results.filter((r) => r.outcome === o).length;
+  lines.push(
+    '',
+    `rules: ${tally('pass')} pass, ${tally('fail')} fail, ${tally('warn')} warn, ${tally('skip')} skip${tally('untested') ? `, ${tally('untested')} without checks` : ''}`,
+    `checks: ${checks('pass')} passed, ${checks('fail')} failed, ${checks('warn')} warned, ${checks('skip')} not run`,
+    run.certified ? paint(32, 'CERTIFIED: no MUST rule failed' + (run.strict ? ' and no SHOULD rule failed (strict)' : '')) : paint(31, 'NOT CERTIFIED: see the failed rules above'),
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,36 @@
+import type { CertificationRun } from '../framework/certify.js';
+
+const xml = (s: unknown) =>
+  String(s ?? '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+
+/** JUnit XML for CI: one testsuite per API, one testcase per check, classname = rule ID. Warnings pass with a system-out note. */
+export function junitReport(run: CertificationRun): string {
+  const suites = run.apis.map((api) => {
+    const results = run.results.filter((r) => r.api === api);
+    const cases = results.map((r) => {
+      const rule = run.rules.find((x) => x.rule.id === r.rule)?.rule;
+      const detail = [
+        r.message,
+        rule ? `rule: "${rule.quote}" (${rule.source})` : undefined,
+        r.expected !== undefined ? `expected: ${r.expected}` : undefined,
+        r.actual !== undefined ? `actual: ${r.actual}` : undefined,
+        r.curl ? `reproduce: ${r.curl}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('\n');
+      const body =
+        r.outcome === 'fail'
+          ? `<failure message="${xml(r.message)}" type="${xml(r.rule)}">${xml(detail)}</failure>`
+          : r.outcome === 'skip'
+            ? `<skipped message="${xml(r.message)}"/>`
+            : r.outcome === 'warn'
+              ? `<system-out>${xml(`WARNING (${rule?.level ?? 'SHOULD'} rule): ${detail}`)}</system-out>`
+              : '';
+      return `    <testcase classname="${xml(r.rule)}" name="${xml(r.title)}" time="${(r.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
+    });
+    const count = (o: string) => results.filter((r) => r.outcome === o).length;
+    const time = results.reduce((s, r) => s + r.durationMs, 0) / 1000;
+    return `  <testsuite name="ordercert ${api}" tests="${results.length}" failures="${count('fail')}" skipped="${count('skip')}" errors="0" time="${time.toFixed(3)}" timestamp="${run.startedAt}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ordercert certify">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,82 @@
+/** The `ordercert` command as a vendor runs it: exit codes, reports, and its messages. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { referenceProfile } from '../helpers/conformance.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercert-cli-'));
+const profileFile = path.join(tmp, 'profile.yaml');
+fs.writeFileSync(profileFile, YAML.stringify(referenceProfile()));
+
+function ordercert(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/ordercert.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+const tenants = ['--tenant-a', 'alpha:alpha-secret', '--tenant-b', 'beta:beta-secret'];
+
+describe('ordercert CLI', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server?.stop());
+
+  it('certifies the reference server (exit 0) and writes JSON, JUnit and HTML reports', () => {
+    const dir = path.join(tmp, 'reports');
+    const run = ordercert('certify', '--api', 'all', '--base-url', server.url, ...tenants, '--profile', profileFile, '--clock-url', server.clockUrl!, '--report-dir', dir);
+    assert.equal(run.code, 0, run.out + run.err);
+    assert.match(run.out, /CERTIFIED/);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    assert.equal(report.certified, true);
+    assert.deepEqual(report.apis, ['cart', 'activation', 'ethernet']);
+    assert.ok(report.rules.length > 10);
+    const junit = fs.readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    assert.match(junit, /<testsuite name="ordercert cart"/);
+    assert.doesNotMatch(junit, /<failure/);
+    const html = fs.readFileSync(path.join(dir, 'certificate.html'), 'utf8');
+    assert.match(html, /CERTIFIED/);
+    assert.match(html, /Spec SHA-256: <code>[0-9a-f]{64}<\/code>/);
+  });
+
+  it('exits 1 and names the broken rule with its quote and a curl command when a rule fails', async () => {
+    const broken = await startTestServer({ variant: 'cart-partial-confirm' });
+    try {
+      const run = ordercert('certify', '--api', 'cart', '--base-url', broken.url, ...tenants, '--profile', profileFile, '--clock-url', broken.clockUrl!, '--grep', '^CART-ORDER-ALL-OR-NOTHING$', '--no-color');
+      assert.equal(run.code, 1, run.out + run.err);
+      assert.match(run.out, /FAIL CART-ORDER-ALL-OR-NOTHING/);
+      assert.match(run.out, /rule: "/);
+      assert.match(run.out, /reproduce: curl /);
+      assert.match(run.out, /NOT CERTIFIED/);
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('exits 2 with a message saying what to fix when the server is unreachable', () => {
+    const run = ordercert('certify', '--api', 'cart', '--base-url', 'http://127.0.0.1:9', ...tenants, '--profile', profileFile);
+    assert.equal(run.code, 2);
+    assert.match(run.err, /unreachable .*is the server running/);
+  });
+
+  it('exits 2 on bad configuration: missing profile, unknown API, one tenant only', () => {
+    assert.match(ordercert('certify', '--base-url', server.url, ...tenants).err, /--profile FILE is required/);
+    assert.equal(ordercert('certify', '--api', 'nope', '--base-url', server.url, ...tenants, '--profile', profileFile).code, 2);
+    const one = ordercert('certify', '--base-url', server.url, '--tenant-a', 'alpha:alpha-secret', '--profile', profileFile);
+    assert.equal(one.code, 2);
+    assert.match(one.err, /--tenant-b is required/);
+  });
+
+  it('lists the rule catalogue with quotes and check counts', () => {
+    const run = ordercert('rules', '--api', 'cart');
+    assert.equal(run.code, 0);
+    assert.match(run.out, /CART-ORDER-ALL-OR-NOTHING {2}\[MUST\]/);
+    assert.doesNotMatch(run.out, /\(0 checks\)/);
+  });
+});

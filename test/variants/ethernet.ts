@@ -1,0 +1,3 @@
+import type { Variant } from './variant.js';
+
+export const ethernetVariants: Variant[] = [];
