@@ -114,6 +114,21 @@ async function main() {
       }
     }
   }
+  // The rules-to-checks table covers every API, so it is rendered only on a full run.
+  if (only.length === 0) {
+    const { rulesDoc } = await import('./rules-doc.js');
+    const file = path.join(ROOT, 'docs', 'RULES.md');
+    const content = rulesDoc();
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (current !== content) {
+      if (check) stale.push(path.relative(ROOT, file));
+      else {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, content);
+        console.log(`wrote ${path.relative(ROOT, file)}`);
+      }
+    }
+  }
   if (check && stale.length) {
     console.error(`generated/ is stale; run \`npm run generate\` and commit:\n  ${stale.join('\n  ')}`);
     process.exit(1);
