@@ -3,6 +3,7 @@
  *   generated/<api>/types.d.ts      TypeScript types (openapi-typescript)
  *   generated/<api>/validators.js   standalone Ajv validators, one per request body and response body
  *   generated/<api>/validators.d.ts their declarations, and the operation index they are keyed by
+ *   generated/<api>/client.ts       a typed openapi-fetch client (runtime in src/clients/runtime.ts)
  * Names given as arguments limit it to those APIs. With --check, writes nothing and exits 1 when any generated file differs from what is committed.
  */
 import fs from 'node:fs';
@@ -92,7 +93,49 @@ async function generateFor(api: string): Promise<Record<string, string>> {
       .map((n) => `export declare const ${n}: ValidateFunction;\n`)
       .join('') +
     `export declare const operations: Array<{ operationId: string; method: string; path: string; request?: string; responses: Record<string, string> }>;\n`;
-  return { 'types.d.ts': types, 'validators.js': validators, 'validators.d.ts': declarations };
+  return { 'types.d.ts': types, 'validators.js': validators, 'validators.d.ts': declarations, 'client.ts': clientModule(api, spec, header) };
+}
+
+/**
+ * The typed client of one API: openapi-fetch over the generated paths, with HTTP Basic credentials and the API's
+ * error shape as a typed error class. The error type is the union of the schemas of every 4xx/5xx JSON answer
+ * the spec documents (each API has one error shape, so in practice a single schema). The runtime lives in
+ * src/clients/runtime.ts.
+ */
+function clientModule(api: string, spec: any, header: string): string {
+  const Name = api.charAt(0).toUpperCase() + api.slice(1).replace(/[-_](\w)/g, (_m, c: string) => c.toUpperCase());
+  const refs = new Set<string>();
+  for (const item of Object.values<any>(spec.paths ?? {})) {
+    for (const method of METHODS) {
+      for (const [status, response] of Object.entries<any>(item?.[method]?.responses ?? {})) {
+        if (!/^[45]/.test(status)) continue;
+        const resolved = response.$ref ? response.$ref.split('/').slice(1).reduce((o: any, k: string) => o?.[k], spec) : response;
+        const ref = resolved?.content?.['application/json']?.schema?.$ref;
+        if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) refs.add(ref.slice('#/components/schemas/'.length));
+      }
+    }
+  }
+  const errorType = refs.size ? [...refs].sort().map((n) => `components['schemas'][${JSON.stringify(n)}]`).join(' | ') : 'unknown';
+  return (
+    header +
+    `import type { components, paths } from './types.js';\n` +
+    `import { ApiClientError, createTypedClient, type ClientConfig, type TypedClient } from '../../src/clients/runtime.js';\n\n` +
+    `export type { ClientConfig };\n` +
+    `/** The body of every error answer of the ${api} API, as the spec documents it. */\n` +
+    `export type ${Name}ErrorBody = ${errorType};\n\n` +
+    `/** Thrown by \`client.ok(...)\` when the ${api} API refuses a request: the status and the typed error body. */\n` +
+    `export class ${Name}ClientError extends ApiClientError<${Name}ErrorBody> {\n` +
+    `  constructor(status: number, body: ${Name}ErrorBody, method: string, url: string) {\n` +
+    `    super(${JSON.stringify(api)}, status, body, method, url);\n` +
+    `    this.name = '${Name}ClientError';\n` +
+    `  }\n` +
+    `}\n\n` +
+    `export type ${Name}Client = TypedClient<paths>;\n\n` +
+    `/** A typed client of the ${api} API: \`baseUrl\` is the URL the spec's paths are appended to. */\n` +
+    `export function create${Name}Client(config: ClientConfig): ${Name}Client {\n` +
+    `  return createTypedClient<paths, ${Name}ErrorBody>(config, ${Name}ClientError);\n` +
+    `}\n`
+  );
 }
 
 async function main() {

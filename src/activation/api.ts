@@ -1,13 +1,40 @@
-import express from 'express';
-import type { ApiModule } from '../shared/api.js';
-import { ApiError } from '../shared/errors.js';
+import type { ApiContext, ApiModule } from '../shared/api.js';
+import type { ApiError } from '../shared/errors.js';
+import { demoCatalogue, type AccessCatalogue } from './catalogue.js';
+import { ActivationDomain } from './domain.js';
+import { activationMigrations } from './migrations.js';
+import { activationRoutes, type RespondCreated } from './routes.js';
+import { startWorker } from './worker.js';
 
-export function activationApi(): ApiModule {
+export interface ActivationOptions {
+  /** Builds the domain for a server context (a broken variant passes a subclass). */
+  domain?: (ctx: ApiContext, catalogue: AccessCatalogue) => ActivationDomain;
+  /** How a new order is answered (201 + Location + body in the reference server). */
+  respondCreated?: RespondCreated;
+  catalogue?: AccessCatalogue;
+  workerIntervalMs?: number;
+}
+
+/** The Service Activation API (ON-API 2.3.1) with its order event feed, mounted at /activation. */
+export function activationApi(options: ActivationOptions = {}): ApiModule {
+  const catalogue = options.catalogue ?? demoCatalogue();
+  const domains = new WeakMap<ApiContext, ActivationDomain>();
+  const domainFor = (ctx: ApiContext) => {
+    let domain = domains.get(ctx);
+    if (!domain) {
+      domain = options.domain
+        ? options.domain(ctx, catalogue)
+        : new ActivationDomain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue });
+      domains.set(ctx, domain);
+    }
+    return domain;
+  };
   return {
     name: 'activation',
     mountPath: '/activation',
-    migrations: [],
-    errorBody: (e: ApiError) => ({ message: e.message }),
-    routes: () => express.Router().use((_req, _res, next) => next(new ApiError(501, 'NOT_IMPLEMENTED', 'Not implemented yet'))),
+    migrations: activationMigrations,
+    errorBody: (e: ApiError) => ({ cause: e.message }),
+    routes: (ctx) => activationRoutes(domainFor(ctx), { respondCreated: options.respondCreated }),
+    start: (ctx) => startWorker(domainFor(ctx), options.workerIntervalMs),
   };
 }

@@ -72,7 +72,7 @@ export function mountApi(app: express.Express, api: ApiModule, ctx: ApiContext):
   router.use(
     OpenApiValidator.middleware({
       apiSpec: spec as any,
-      validateRequests: { allowUnknownQueryParameters: false },
+      validateRequests: ctx.config.validateRequests === false ? false : { allowUnknownQueryParameters: false },
       validateResponses: false,
       validateSecurity: false,
       ignoreUndocumented: false,

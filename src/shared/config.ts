@@ -19,6 +19,8 @@ export interface ServerConfig {
   activationDelaySeconds: number;
   /** Seconds between fulfilment simulator steps for ethernet orders; 0 turns the simulator off. */
   ethernetStepSeconds: number;
+  /** Request validation against the specs; off only as the benchmark's baseline (ORDERCERT_VALIDATE_REQUESTS=0). */
+  validateRequests: boolean;
 }
 
 /** Parses "user:secret,user2:secret2". */
@@ -55,5 +57,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     tenants,
     activationDelaySeconds: number('ACTIVATION_DELAY_SECONDS', 2),
     ethernetStepSeconds: number('ETHERNET_STEP_SECONDS', 0),
+    validateRequests: env.ORDERCERT_VALIDATE_REQUESTS !== '0',
   };
 }

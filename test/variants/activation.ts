@@ -1,3 +1,131 @@
+/** Broken copies of the activation reference server, each breaking one documented rule. */
+import type { Knex } from 'knex';
+import type { ApiContext } from '../../src/shared/api.js';
+import { cartApi } from '../../src/cart/api.js';
+import { ethernetApi } from '../../src/ethernet/api.js';
+import { activationApi, type ActivationOptions } from '../../src/activation/api.js';
+import type { AccessCatalogue } from '../../src/activation/catalogue.js';
+import { ActivationDomain, orderPath, type EventView, type OrderRow, type OrderView } from '../../src/activation/domain.js';
+import { ApiError } from '../../src/shared/errors.js';
 import type { Variant } from './variant.js';
 
-export const activationVariants: Variant[] = [];
+type DomainClass = new (db: Knex, clock: ApiContext['clock'], options: ConstructorParameters<typeof ActivationDomain>[2]) => ActivationDomain;
+
+const withDomain = (Domain: DomainClass): ActivationOptions => ({
+  domain: (ctx: ApiContext, catalogue: AccessCatalogue) =>
+    new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }),
+});
+
+const variant = (name: string, breaks: string, description: string, options: ActivationOptions): Variant => ({
+  name,
+  api: 'activation',
+  breaks,
+  description,
+  apis: () => [cartApi(), activationApi(options), ethernetApi()],
+});
+
+/** ?since=E includes E itself. */
+class SinceInclusive extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since === undefined) return super.feed(tenant);
+    const row = await this.db('act_events').where({ tenant, event_id: since }).first('position');
+    if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+    return this.eventsAfter(tenant, Number(row.position) - 1);
+  }
+}
+
+/** The feed is built from the orders table: the latest finished order per access and service. */
+class Projection extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    const rows: OrderRow[] = await this.db('act_orders').where({ tenant }).whereIn('state', ['DONE_SUCCESS', 'DONE_FAILED']).orderBy('finished_at').orderBy('id');
+    const latest = new Map<string, OrderRow>();
+    for (const r of rows) {
+      latest.delete(`${r.access_id}/${r.service}`);
+      latest.set(`${r.access_id}/${r.service}`, r);
+    }
+    let list: EventView[] = [...latest.values()].map((r) => ({ event: r.id, order: { ...(this.toView(r) as Required<OrderView>), path: orderPath(r.id) } }));
+    if (since !== undefined) {
+      const at = list.findIndex((e) => e.event === since);
+      if (at < 0) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+      list = list.slice(at + 1);
+    }
+    return (async function* () {
+      yield* list;
+    })();
+  }
+}
+
+/** Events sorted by their (random) id instead of the order they were committed in. */
+class OrderedByEventId extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    let query = this.db('act_events').where({ tenant }).orderBy('event_id');
+    if (since !== undefined) {
+      const row = await this.db('act_events').where({ tenant, event_id: since }).first('position');
+      if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+      query = query.andWhere('event_id', '>', since);
+    }
+    const rows = await query;
+    const views = rows.map((r: any) => this.eventView(r));
+    return (async function* () {
+      yield* views;
+    })();
+  }
+}
+
+/** An unknown since reads as "nothing new". */
+class UnknownSinceEmpty extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since !== undefined && !(await this.db('act_events').where({ tenant, event_id: since }).first('position'))) {
+      return (async function* () {})();
+    }
+    return super.feed(tenant, since);
+  }
+}
+
+/** A finished order is reported DONE_FAILED once a minute has passed on the clock ("revoked"). */
+class DoneOrderChanges extends ActivationDomain {
+  override async getOrder(tenant: string, id: string): Promise<OrderView> {
+    const view = await super.getOrder(tenant, id);
+    const row: OrderRow = await this.db('act_orders').where({ id }).first();
+    if (row.finished_at && this.clock.now().getTime() - Date.parse(row.finished_at) > 60_000) {
+      return { ...view, state: view.state === 'DONE_SUCCESS' ? 'DONE_FAILED' : 'DONE_SUCCESS', message: 'revoked' };
+    }
+    return view;
+  }
+}
+
+/** An event is also written when an order is received, with state RECEIVED. */
+class FeedIncludesReceived extends ActivationDomain {
+  protected override async afterCreate(trx: Knex.Transaction, row: OrderRow): Promise<void> {
+    await this.appendEvent(trx, row);
+  }
+}
+
+/** Orders are found by id alone, whichever provider placed them. */
+class OtherProviderVisible extends ActivationDomain {
+  override async getOrder(_tenant: string, id: string): Promise<OrderView> {
+    const row: OrderRow | undefined = await this.db('act_orders').where({ id }).first();
+    if (!row) throw new ApiError(404, 'NOT_FOUND', `Order '${id}' not found`);
+    return this.toView(row);
+  }
+}
+
+export const activationVariants: Variant[] = [
+  variant('act-since-inclusive', 'ACT-FEED-SINCE-EXCLUSIVE', 'the feed answer includes the since event itself', withDomain(SinceInclusive)),
+  variant('act-feed-projection', 'ACT-FEED-NOT-PROJECTION', 'the feed is a projection of the latest order state per access and service', withDomain(Projection)),
+  variant('act-feed-by-event-id', 'ACT-FEED-ASCENDING', 'events are sorted by their random id, not by commit order', withDomain(OrderedByEventId)),
+  variant('act-unknown-since-empty', 'ACT-FEED-UNKNOWN-SINCE-REJECTED', 'an unknown since is answered 200 []', withDomain(UnknownSinceEmpty)),
+  variant('act-done-order-changes', 'ACT-ORDER-FINAL', 'a finished order flips state after a minute', withDomain(DoneOrderChanges)),
+  variant('act-feed-includes-received', 'ACT-FEED-ONLY-DONE', 'an event with state RECEIVED is written when an order is received', withDomain(FeedIncludesReceived)),
+  variant('act-other-provider-order-visible', 'ACT-TENANCY', "GET orders/{id} answers another provider's order", withDomain(OtherProviderVisible)),
+  variant('act-create-no-location', 'ACT-ORDER-CREATED', 'a created order is answered without a Location header', {
+    respondCreated: (res, order) => {
+      res.status(201).json(order);
+    },
+  }),
+  variant('act-create-200', 'ACT-ORDER-CREATED', 'a created order is answered 200 instead of 201', {
+    respondCreated: (res, order, location) => {
+      res.status(200).location(location).json(order);
+    },
+  }),
+];

@@ -1,0 +1,311 @@
+/**
+ * Benchmarks of the reference server and the conformance suite (npm run bench). Each scenario is one
+ * row: requests/s, p50 and p99 latency, the server's peak resident memory, and the ratio to a
+ * baseline measured in the same run (absolute numbers drift on shared machines; ratios hold).
+ *   --backend sqlite|postgres|both   (default both)
+ *   --quick                          tiny sizes and 1 s loads: only proves the scripts work (npm test)
+ *   --duration N                     seconds per load (default 8)
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrate, openDb } from '../src/shared/db.js';
+import { activationMigrations } from '../src/activation/migrations.js';
+import { CREATE_EXAMPLE } from '../conformance/ethernet/examples.js';
+import { certify } from '../conformance/framework/certify.js';
+import { referenceProfile } from '../test/helpers/conformance.js';
+import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
+import { stopSharedCluster } from '../test/helpers/pg.js';
+import { load, printTable, sampleRss, startChild, type Row } from './tools.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const { values: args } = parseArgs({
+  options: { backend: { type: 'string', default: 'both' }, quick: { type: 'boolean', default: false }, duration: { type: 'string' } },
+});
+const QUICK = args.quick!;
+const DURATION = Number(args.duration ?? (QUICK ? 1 : 8));
+const BIG_FEED = QUICK ? 20_000 : 1_000_000;
+const SMALL_FEED = QUICK ? 100 : 1_000;
+const CONFIRM_ORDERS = QUICK ? 10 : 300;
+const auth = (user = 'alpha') => ({ Authorization: 'Basic ' + Buffer.from(`${user}:${user}-secret`).toString('base64') });
+const json = { 'Content-Type': 'application/json' };
+const CART = { 'X-Capabilities': 'redeam/cart' };
+const SUP = '/suppliers/demo-supplier';
+
+const bookingBody = (orderId?: string) =>
+  JSON.stringify({
+    uuid: crypto.randomUUID(),
+    channelName: 'bench',
+    productId: 'demo-tour',
+    optionId: 'DEFAULT',
+    availabilityId: 'slot-open',
+    unitItems: [{ unitId: 'adult' }],
+    holdExpirationMinutes: 60,
+    ...(orderId ? { orderId } : {}),
+  });
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { ...auth(), ...json, ...headers }, body });
+  if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+async function orderOfTen(server: TestServer): Promise<string> {
+  const orderId = `bench-${crypto.randomBytes(6).toString('hex')}`;
+  for (let i = 0; i < 10; i++) await post(`${server.apis.cart}${SUP}/bookings`, bookingBody(orderId), CART);
+  return orderId;
+}
+
+async function cartRows(backend: Backend, server: TestServer): Promise<Row[]> {
+  const rows: Row[] = [];
+  const orderId = await orderOfTen(server);
+  const orderUrl = `${server.apis.cart}${SUP}/orders/${orderId}`;
+  const body = await (await fetch(orderUrl, { headers: auth() })).text();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'order.json');
+  fs.writeFileSync(file, body);
+  const baseline = await startChild([process.execPath, '--import', 'tsx', path.join(ROOT, 'bench/baseline-server.ts')], { BASELINE_BODY_FILE: file }, '/order');
+  try {
+    const base = await load({ url: `${baseline.url}/order`, durationSec: DURATION, pid: baseline.pid });
+    const real = await load({ url: orderUrl, headers: auth(), durationSec: DURATION, pid: server.process.pid });
+    rows.push({ backend, scenario: 'bare Express, same JSON (baseline)', result: base, target: '' });
+    rows.push(judge(backend, 'cart: GET an order of 10 bookings', real, 'bare Express', base, 0.5));
+  } finally {
+    await baseline.stop();
+  }
+
+  const create = await load({
+    url: `${server.apis.cart}${SUP}/bookings`,
+    method: 'POST',
+    headers: { ...auth(), ...json },
+    setupRequest: (req: any) => ({ ...req, body: bookingBody() }),
+    durationSec: DURATION,
+    pid: server.process.pid,
+  });
+  rows.push({ backend, scenario: 'cart: create one booking (baseline)', result: create, target: '' });
+  const orders: string[] = [];
+  for (let i = 0; i < CONFIRM_ORDERS; i++) orders.push(await orderOfTen(server));
+  let next = 0;
+  const confirm = await load({
+    url: `${server.apis.cart}${SUP}/orders/x/confirm`,
+    method: 'POST',
+    headers: { ...auth(), ...json },
+    amount: orders.length,
+    setupRequest: (req: any) => ({
+      ...req,
+      path: `${new URL(server.apis.cart).pathname}${SUP}/orders/${orders[next++ % orders.length]}/confirm`,
+      body: JSON.stringify({ contact: { fullName: 'Bench', emailAddress: 'bench@example.com', phoneNumber: '+4670000000', locales: ['en'] } }),
+    }),
+    pid: server.process.pid,
+  });
+  rows.push(judge(backend, `cart: confirm an order of 10 bookings (${orders.length} fresh orders)`, confirm, 'create one booking', create, 0.5));
+  return rows;
+}
+
+async function ethernetRows(backend: Backend, server: TestServer, unvalidated: TestServer): Promise<Row[]> {
+  const order = (s: TestServer) =>
+    load({
+      url: `${s.apis.ethernet}/orders`,
+      method: 'POST',
+      headers: { ...auth(), ...json },
+      setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ ...CREATE_EXAMPLE, buyerId: 'alpha', buyerPurchaseOrderNumber: `PO${crypto.randomBytes(6).toString('hex')}` }) }),
+      durationSec: DURATION,
+      pid: s.process.pid,
+    });
+  const base = await order(unvalidated);
+  const real = await order(server);
+  return [
+    { backend, scenario: 'ethernet: POST seed order, validation off (baseline)', result: base, target: '' },
+    judge(backend, 'ethernet: POST the full seed order', real, 'validation off', base, 0.7),
+  ];
+}
+
+/** Writes `count` finished-order events for tenant alpha straight into the feed table. */
+async function seedFeed(databaseUrl: string, count: number): Promise<string> {
+  const db = openDb(databaseUrl);
+  try {
+    await migrate(db, activationMigrations);
+    const batch = 2000;
+    let last = '';
+    for (let start = 1; start <= count; start += batch) {
+      const rows = [];
+      for (let position = start; position < Math.min(start + batch, count + 1); position++) {
+        last = `ev-${position}-${crypto.randomBytes(4).toString('hex')}`;
+        rows.push({
+          position,
+          event_id: last,
+          tenant: 'alpha',
+          order_id: crypto.randomUUID(),
+          access_id: 'STTA0001',
+          service: 'BB-100-10',
+          operation: position % 2 ? 'ACTIVATE' : 'DEACTIVATE',
+          state: position % 7 ? 'DONE_SUCCESS' : 'DONE_FAILED',
+          message: position % 7 ? '' : 'Port is busy',
+          created_at: new Date(Date.UTC(2026, 0, 1) + position * 1000).toISOString(),
+        });
+      }
+      await db.batchInsert('act_events', rows, 500);
+    }
+    await db('act_event_counter').where({ id: 1 }).update({ last: count });
+    const tenth = await db('act_events').where({ tenant: 'alpha' }).orderBy('position', 'desc').offset(9).first('event_id');
+    return tenth.event_id;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function feedRows(backend: Backend): Promise<Row[]> {
+  const rows: Row[] = [];
+  const poll = async (count: number) => {
+    const server = await startTestServer({ backend });
+    const since = await seedFeed(server.databaseUrl, count);
+    const url = `${server.apis.activation}/api/2.3.1/orderevents/?since=${since}`;
+    const result = await load({ url, headers: auth(), durationSec: DURATION, pid: server.process.pid });
+    return { server, result };
+  };
+  const small = await poll(SMALL_FEED);
+  await small.server.stop();
+  const big = await poll(BIG_FEED);
+  rows.push({ backend, scenario: `activation: feed poll, since = 10th-last, ${SMALL_FEED} events (baseline)`, result: small.result, target: '' });
+  rows.push(judge(backend, `activation: feed poll, since = 10th-last, ${BIG_FEED} events`, big.result, `${SMALL_FEED} events`, small.result, 0.8));
+
+  // The full feed, read once: its size must not show in the server's memory.
+  const sampler = sampleRss(big.server.process.pid!);
+  const started = Date.now();
+  const res = await fetch(`${big.server.apis.activation}/api/2.3.1/orderevents/`, { headers: auth() });
+  let bytes = 0;
+  let events = 0;
+  let tail = '';
+  for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    const text = tail + Buffer.from(chunk).toString('utf8');
+    events += (text.match(/"event":/g) ?? []).length;
+    tail = text.slice(-10);
+  }
+  const peak = sampler.stop();
+  const seconds = (Date.now() - started) / 1000;
+  rows.push({
+    backend,
+    scenario: `activation: full feed read, ${BIG_FEED} events, no since`,
+    result: { rps: 1 / seconds, p50: Math.round(seconds * 1000), p99: Math.round(seconds * 1000), requests: 1, errors: res.ok ? 0 : 1, peakRssMb: peak },
+    target: 'peak RSS < 200 MB',
+    met: res.ok && events === BIG_FEED && peak < 200,
+    note: `${events} events, ${(bytes / 1e6).toFixed(0)} MB streamed in ${seconds.toFixed(1)} s`,
+  });
+  await big.server.stop();
+  return rows;
+}
+
+async function prismRows(server: TestServer): Promise<Row[]> {
+  const rows: Row[] = [];
+  const orderId = await orderOfTen(server);
+  const cases: Array<{ api: 'cart' | 'activation' | 'ethernet'; path: string; name: string }> = [
+    { api: 'cart', path: `${SUP}/orders/${orderId}`, name: 'cart: GET an order' },
+    { api: 'activation', path: '/api/2.3.1/accesses/', name: 'activation: GET accesses' },
+  ];
+  const created: any = await post(`${server.apis.ethernet}/orders`, JSON.stringify({ ...CREATE_EXAMPLE, buyerId: 'alpha', buyerPurchaseOrderNumber: 'PO-BENCH-1' }));
+  cases.push({ api: 'ethernet', path: `/orders/${created.id}`, name: 'ethernet: GET an order by id' });
+  for (const c of cases) {
+    const prism = await startChild(
+      [path.join(ROOT, 'node_modules/.bin/prism'), 'mock', '--host', '127.0.0.1', '--port', '{PORT}', path.join(ROOT, 'specs', c.api, 'openapi.yaml')],
+      { SCARF_ANALYTICS: 'false' },
+      '/',
+    ).catch((err) => err as Error);
+    if (prism instanceof Error) {
+      rows.push({ backend: 'sqlite', scenario: `${c.name} vs Prism mock`, target: '>= 1.0', met: false, note: `Prism did not start: ${prism.message.slice(0, 200)}` });
+      continue;
+    }
+    try {
+      const mock = await load({ url: prism.url + c.path, headers: auth(), durationSec: DURATION, pid: prism.pid });
+      const real = await load({ url: server.apis[c.api] + c.path, headers: auth(), durationSec: DURATION, pid: server.process.pid });
+      rows.push({ backend: 'sqlite', scenario: `${c.name}: Prism mock (baseline)`, result: mock, target: '' });
+      rows.push(judge('sqlite', `${c.name}: reference server`, real, 'Prism mock', mock, 1.0));
+    } finally {
+      await prism.stop();
+    }
+  }
+  return rows;
+}
+
+async function conformanceRow(): Promise<Row> {
+  const server = await startTestServer({ backend: 'sqlite' });
+  try {
+    const started = Date.now();
+    const sampler = sampleRss(process.pid);
+    const run = await certify({
+      apis: ['cart', 'activation', 'ethernet'],
+      baseUrls: server.apis,
+      tenants: [
+        { user: 'alpha', secret: 'alpha-secret' },
+        { user: 'beta', secret: 'beta-secret' },
+      ],
+      profile: referenceProfile(),
+      clockUrl: server.clockUrl,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      backend: 'sqlite',
+      scenario: `conformance: all three APIs, test clock (${run.results.length} checks)`,
+      result: { rps: run.results.length / seconds, p50: 0, p99: 0, requests: run.results.length, errors: run.results.filter((r) => r.outcome === 'fail').length, peakRssMb: sampler.stop() },
+      target: '< 60 s wall, single process',
+      met: seconds < 60 && run.certified,
+      note: `${seconds.toFixed(1)} s wall; ${run.certified ? 'certified' : 'NOT certified'} (req/s column = checks/s, RSS = the suite's process)`,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function judge(backend: string, scenario: string, result: any, baselineName: string, baseline: any, target: number): Row {
+  const ratio = result.rps / baseline.rps;
+  const errors = result.errors + baseline.errors;
+  return {
+    backend,
+    scenario,
+    result,
+    baseline: baselineName,
+    ratio,
+    target: `>= ${target.toFixed(1)}`,
+    met: ratio >= target && errors === 0,
+    note: errors ? `${errors} non-2xx answers or errors during the load: the row is not valid` : undefined,
+  };
+}
+
+async function main() {
+  const backends: Backend[] = args.backend === 'both' ? ['sqlite', 'postgres'] : [args.backend as Backend];
+  const rows: Row[] = [];
+  const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  for (const backend of backends) {
+    progress(`${backend}: cart`);
+    const server = await startTestServer({ backend });
+    const unvalidated = await startTestServer({ backend, env: { ORDERCERT_VALIDATE_REQUESTS: '0' } });
+    try {
+      rows.push(...(await cartRows(backend, server)));
+      progress(`${backend}: ethernet`);
+      rows.push(...(await ethernetRows(backend, server, unvalidated)));
+      if (backend === 'sqlite') {
+        progress('sqlite: Prism');
+        rows.push(...(await prismRows(server)));
+      }
+    } finally {
+      await server.stop();
+      await unvalidated.stop();
+    }
+    progress(`${backend}: activation feed (${BIG_FEED} events)`);
+    rows.push(...(await feedRows(backend)));
+  }
+  progress('conformance suite');
+  rows.push(await conformanceRow());
+  await stopSharedCluster();
+  console.log(`\nordercert benchmarks, ${new Date().toISOString()}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}${QUICK ? ' (quick mode: sizes and durations too small to mean anything)' : ''}\n`);
+  console.log(printTable(rows));
+  const invalid = rows.filter((r) => r.note?.includes('not valid'));
+  if (invalid.length) process.exitCode = 1;
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await stopSharedCluster();
+  process.exit(1);
+});

@@ -1,0 +1,126 @@
+/** Steps the activation checks share: picking and cleaning a test access, placing orders, waiting, reading the feed. */
+import type { CheckContext } from '../framework/check.js';
+import type { ApiClient } from '../framework/http.js';
+import type { Exchange } from '../framework/types.js';
+import { NotRun } from '../framework/violation.js';
+
+export const ROOT = '/api/2.3.1';
+export const ORDERS = `${ROOT}/orders/`;
+export const EVENTS = `${ROOT}/orderevents/`;
+
+export interface OrderBody {
+  path?: string;
+  accessId: string;
+  service: string;
+  operation: 'ACTIVATE' | 'DEACTIVATE';
+  state: 'RECEIVED' | 'DONE_SUCCESS' | 'DONE_FAILED';
+  message: string;
+}
+export interface EventBody {
+  event: string;
+  order: Required<OrderBody>;
+}
+
+export interface Profile {
+  accesses: string[];
+  service: string;
+  sameTypeService: string;
+  failingAccess?: string;
+  finishSeconds: number;
+}
+
+export function profileOf(t: CheckContext): Profile {
+  const p = t.profile;
+  if (!Array.isArray(p.accesses) || p.accesses.length === 0 || typeof p.service !== 'string' || typeof p.sameTypeService !== 'string') {
+    throw new NotRun('the profile section "activation" needs accesses (a list), service and sameTypeService');
+  }
+  return { ...p, finishSeconds: Number(p.finishSeconds ?? 5) } as Profile;
+}
+
+let cursor = 0;
+
+const activateBody = (accessId: string, service: string, extra: Record<string, unknown> = {}) => ({
+  accessId,
+  service,
+  operation: 'ACTIVATE',
+  forcedTakeover: false,
+  ...extra,
+});
+const deactivateBody = (accessId: string, service: string) => ({ accessId, service, operation: 'DEACTIVATE' });
+export { activateBody, deactivateBody };
+
+/** Reads an order until it is DONE_* (advancing a controllable clock first), within a bound. */
+export async function waitDone(t: CheckContext, client: ApiClient, path: string): Promise<OrderBody> {
+  const { finishSeconds } = profileOf(t);
+  if (t.clock.controllable) await t.clock.advance(finishSeconds);
+  const deadline = Date.now() + (t.clock.controllable ? 8_000 : finishSeconds * 1000 + 10_000);
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    const ex = await client.get(path);
+    if (ex.status !== 200) t.fail(`GET ${path} answered ${ex.status} while waiting for the order to finish`, { expected: 'status 200', actual: ex.status, exchange: ex });
+    if (ex.body.state !== 'RECEIVED') return ex.body as OrderBody;
+    if (Date.now() > deadline) t.fail(`order ${path} did not finish in time`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: ex.body.state, exchange: ex });
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** Makes sure neither test provider has `service` or `sameTypeService` active at the access. */
+async function clean(t: CheckContext, accessId: string): Promise<void> {
+  const { service, sameTypeService } = profileOf(t);
+  for (const client of [t.alpha, t.beta]) {
+    for (const svc of [service, sameTypeService]) {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 4) throw new Error(`could not deactivate ${svc} at ${accessId}`);
+        const ex = await client.post(ORDERS, deactivateBody(accessId, svc));
+        if (ex.status === 200 && ex.body?.state === 'DONE_SUCCESS' && !ex.body.path) break;
+        if ((ex.status === 200 || ex.status === 201) && ex.body?.path) {
+          await waitDone(t, client, ex.body.path);
+          continue;
+        }
+        throw new Error(`DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+      }
+    }
+  }
+}
+
+/** The next access of the profile's pool, with the test services inactive for both providers. */
+export async function freshAccess(t: CheckContext): Promise<string> {
+  const { accesses } = profileOf(t);
+  const accessId = accesses[cursor++ % accesses.length];
+  await t.prerequisite(`cleaning test access ${accessId}`, () => clean(t, accessId));
+  return accessId;
+}
+
+/** Places an ACTIVATE or DEACTIVATE that must be received (201), as a prerequisite. */
+export async function placeReceived(t: CheckContext, client: ApiClient, body: Record<string, unknown>): Promise<{ exchange: Exchange; order: OrderBody }> {
+  return t.prerequisite(`placing ${body.operation} of ${body.service} at ${body.accessId}`, async () => {
+    const ex = await client.post(ORDERS, body);
+    if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path, got ${ex.status}: ${ex.text.slice(0, 200)}`);
+    return { exchange: ex, order: ex.body as OrderBody };
+  });
+}
+
+/** Places an order and waits until it is finished; returns its path and final state. */
+export async function finish(t: CheckContext, client: ApiClient, body: Record<string, unknown>): Promise<OrderBody & { path: string }> {
+  const { order } = await placeReceived(t, client, body);
+  const done = await t.prerequisite(`waiting for ${order.path} to finish`, () => waitDone(t, client, order.path!));
+  return { ...done, path: order.path! };
+}
+
+/** Reads the feed as one provider; the answer must be 200 with an array. */
+export async function readFeed(t: CheckContext, client: ApiClient, since?: string, options: { skipSchema?: boolean } = {}): Promise<{ exchange: Exchange; events: EventBody[] }> {
+  const ex = await client.get(EVENTS, { query: { since }, skipSchema: options.skipSchema });
+  t.expectStatus(ex, 200, `GET orderevents/${since ? `?since=${since}` : ''}`);
+  t.expect(Array.isArray(ex.body), 'the feed must be a JSON array', { expected: 'an array', actual: ex.text.slice(0, 200), exchange: ex });
+  return { exchange: ex, events: ex.body as EventBody[] };
+}
+
+/** The provider's last event so far (undefined when there is none): the mark a check reads after. */
+export async function mark(t: CheckContext, client: ApiClient = t.alpha): Promise<string | undefined> {
+  const { events } = await t.prerequisite('reading the feed to find its current end', () => readFeed(t, client));
+  return events.length ? events[events.length - 1].event : undefined;
+}
+
+export const pathOf = (p: string) => new URL(p, 'http://x').pathname;
+/** Order paths are compared by their path part, so absolute and relative forms both match. */
+export const samePath = (a: string | undefined, b: string | undefined) => !!a && !!b && pathOf(a) === pathOf(b);
+export const eventsFor = (events: EventBody[], path: string) => events.filter((e) => samePath(e.order?.path, path));

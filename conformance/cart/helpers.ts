@@ -1,0 +1,173 @@
+/** Building blocks of the cart checks: bookings and orders made through the API, snapshots, time. */
+import type { CheckContext } from '../framework/check.js';
+import type { ApiClient } from '../framework/http.js';
+import type { Exchange } from '../framework/types.js';
+
+export const SCHEMA_RULE = 'CART-RESPONSE-SCHEMA';
+export const CART = { 'X-Capabilities': 'redeam/cart' };
+
+export const ok = (ex: Exchange) => ex.status >= 200 && ex.status < 300;
+export const clientError = (ex: Exchange) => ex.status >= 400 && ex.status < 500;
+
+const sup = (t: CheckContext) => `/suppliers/${encodeURIComponent(String(t.profile.supplierId))}`;
+export const bookingPath = (t: CheckContext, uuid: string, op = '') => `${sup(t)}/bookings/${uuid}${op ? '/' + op : ''}`;
+export const orderPath = (t: CheckContext, orderId: string, op = '') => `${sup(t)}/orders/${encodeURIComponent(orderId)}${op ? '/' + op : ''}`;
+export const bookingsPath = (t: CheckContext) => `${sup(t)}/bookings`;
+
+export const CONTACT = { fullName: 'Conformance Tester', emailAddress: 'tester@example.com', phoneNumber: '+46700000000', locales: ['en'], country: 'SE' };
+export const CONFIRM = { contact: CONTACT };
+export const CANCEL = { reason: 'CUSTOMER', reasonDetails: 'conformance check' };
+export const extendBody = (minutes: number) => ({ reason: 'CUSTOMER_REQUESTED', reasonDetails: 'conformance check', holdExpirationMinutes: minutes });
+
+export interface BookingOptions {
+  uuid?: string;
+  orderId?: string;
+  minutes?: number;
+  availabilityId?: string;
+  units?: number;
+}
+
+export function bookingBody(t: CheckContext, o: BookingOptions = {}) {
+  return {
+    uuid: o.uuid ?? t.uuid(),
+    resellerReference: t.uid('ref'),
+    channelName: 'ordercert',
+    productId: t.profile.productId,
+    optionId: t.profile.optionId,
+    availabilityId: o.availabilityId ?? t.profile.availabilityId,
+    unitItems: Array.from({ length: o.units ?? 1 }, () => ({ unitId: t.profile.unitId })),
+    holdExpirationMinutes: o.minutes ?? 30,
+    ...(o.orderId ? { orderId: o.orderId } : {}),
+  };
+}
+
+/** Creates a booking (with the cart header when it names an order); the answer is returned unjudged. */
+export const createBooking = (t: CheckContext, o: BookingOptions = {}, client: ApiClient = t.alpha, options: { skipSchema?: boolean } = {}) =>
+  client.post(bookingsPath(t), bookingBody(t, o), { headers: o.orderId ? CART : {}, ...options });
+
+/** An order with `holds.length` bookings, the i-th asking for holds[i] minutes. A prerequisite, not judged. */
+export async function buildOrder(t: CheckContext, holds: number[] = [30, 30, 30], client: ApiClient = t.alpha) {
+  const orderId = t.uid('ord-');
+  const uuids: string[] = [];
+  for (const minutes of holds) {
+    const uuid = t.uuid();
+    await t.prerequisite(`creating booking ${uuids.length + 1} of order ${orderId}`, async () => {
+      const ex = await createBooking(t, { uuid, orderId, minutes }, client);
+      if (!ok(ex)) throw new Error(`create booking answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    });
+    uuids.push(uuid);
+  }
+  return { orderId, uuids };
+}
+
+export async function readOrder(t: CheckContext, orderId: string, client: ApiClient = t.alpha): Promise<any> {
+  return t.prerequisite(`reading order ${orderId}`, async () => {
+    const ex = await client.get(orderPath(t, orderId));
+    if (ex.status !== 200) throw new Error(`GET order answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    return ex.body;
+  });
+}
+
+export async function readBooking(t: CheckContext, uuid: string, client: ApiClient = t.alpha): Promise<any> {
+  return t.prerequisite(`reading booking ${uuid}`, async () => {
+    const ex = await client.get(bookingPath(t, uuid));
+    if (ex.status !== 200) throw new Error(`GET booking answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    return ex.body;
+  });
+}
+
+/** What all-or-nothing compares: the order's status and expiry, and each booking's status and hold. */
+export function snapshot(order: any) {
+  return {
+    status: order?.status,
+    utcExpiresAt: order?.utcExpiresAt,
+    bookings: (order?.bookings ?? [])
+      .map((b: any) => ({ uuid: b.uuid, status: b.status, utcHoldExpiration: b.utcHoldExpiration ?? null }))
+      .sort((a: any, b: any) => String(a.uuid).localeCompare(String(b.uuid))),
+  };
+}
+
+export const bookingStatuses = (order: any): string[] => (order?.bookings ?? []).map((b: any) => b.status);
+
+/** Runs a step and requires a 2xx answer (a prerequisite, not judged). */
+export async function must(t: CheckContext, what: string, step: () => Promise<Exchange>): Promise<Exchange> {
+  return t.prerequisite(what, async () => {
+    const ex = await step();
+    if (!ok(ex)) throw new Error(`answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    return ex;
+  });
+}
+
+/** Moves the server's time (or waits) until `isoTime` has passed. */
+export async function advancePast(t: CheckContext, isoTime: string, extraSeconds = 2) {
+  const now = await t.clock.now();
+  const seconds = Math.max(0, Math.ceil((Date.parse(isoTime) - now.getTime()) / 1000)) + extraSeconds;
+  await t.clock.advance(seconds);
+}
+
+/** True when the body is the API's error array. */
+export function isErrorArray(body: unknown): boolean {
+  return (
+    Array.isArray(body) &&
+    body.length > 0 &&
+    body.every(
+      (e) => e && typeof e === 'object' && typeof e.errorClass === 'string' && typeof e.errorCode === 'string' && typeof e.errorMessage === 'string' && typeof e.retryable === 'boolean',
+    )
+  );
+}
+
+/** Fails the check's rule unless the answer is a 4xx with the error array. */
+export function expectError(t: CheckContext, ex: Exchange, what: string, statuses?: number[]) {
+  t.expect(statuses ? statuses.includes(ex.status) : clientError(ex), `${what} answered ${ex.status}`, {
+    expected: statuses ? `status ${statuses.join(' or ')} with the error array` : 'a 4xx answer with the error array',
+    actual: `${ex.status}: ${ex.text.slice(0, 300)}`,
+    exchange: ex,
+  });
+  t.expect(isErrorArray(ex.body), `${what}: the error body is not the error array`, {
+    expected: '[{ errorClass, errorCode, errorMessage, retryable }]',
+    actual: ex.text.slice(0, 300),
+    exchange: ex,
+  });
+}
+
+/** Fails unless the order reads exactly as `before` did. */
+export async function expectUnchanged(t: CheckContext, orderId: string, before: any, what: string, ex?: Exchange) {
+  const after = snapshot(await readOrder(t, orderId));
+  t.expectEqual(after, before, `${what} changed the order or its bookings`, ex);
+}
+
+export type OrderOp = 'confirm' | 'extend' | 'cancel';
+
+/** Performs an order operation; the answer's schema is not checked here (the caller judges it). */
+export function orderOp(t: CheckContext, op: OrderOp, orderId: string, client: ApiClient = t.alpha, options: { skipSchema?: boolean } = { skipSchema: true }) {
+  if (op === 'confirm') return client.post(orderPath(t, orderId, 'confirm'), CONFIRM, options);
+  if (op === 'extend') return client.post(orderPath(t, orderId, 'extend'), extendBody(10), options);
+  return client.delete(orderPath(t, orderId), CANCEL, options);
+}
+
+export type Block = 'confirmed' | 'cancelled' | 'expired';
+
+/**
+ * A three-booking order whose second booking blocks collective operations: confirmed or cancelled on its
+ * own through the booking endpoints, or expired (its hold shorter than the order's, then time moves on).
+ * Returns the order and a snapshot taken just before the caller's operation.
+ */
+export async function blockedOrder(t: CheckContext, block: Block) {
+  const holds = block === 'expired' ? [30, 2, 30] : [30, 30, 30];
+  const { orderId, uuids } = await buildOrder(t, holds);
+  const blocker = uuids[1];
+  if (block === 'confirmed') await must(t, 'confirming booking 2 on its own', () => t.alpha.post(bookingPath(t, blocker, 'confirm'), CONFIRM));
+  if (block === 'cancelled') await must(t, 'cancelling booking 2 on its own', () => t.alpha.post(bookingPath(t, blocker, 'cancel'), CANCEL));
+  if (block === 'expired') {
+    const order = await readOrder(t, orderId);
+    const b = order.bookings.find((x: any) => x.uuid === blocker);
+    await t.prerequisite('a booking whose hold ends before its order expires', async () => {
+      if (!b?.utcHoldExpiration || !(Date.parse(b.utcHoldExpiration) < Date.parse(order.utcExpiresAt) - 60_000)) {
+        throw new Error(`booking 2 holds until ${b?.utcHoldExpiration}, order until ${order.utcExpiresAt}: the server aligns holds, so no booking expires alone`);
+      }
+    });
+    await advancePast(t, b.utcHoldExpiration);
+  }
+  const before = snapshot(await readOrder(t, orderId));
+  return { orderId, uuids, blocker, before };
+}

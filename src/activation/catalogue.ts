@@ -1,0 +1,85 @@
+/**
+ * The demo accesses of the reference server: who can order what where. The physical network is the
+ * same for every provider; which services a provider has active there lives in the database.
+ */
+
+export type Connection = 'YES' | 'NO' | string;
+
+export interface ServiceDefinition {
+  service: string;
+  serviceType: string;
+}
+
+export interface AccessRecord {
+  accessId: string;
+  streetName: string;
+  streetNumber: string;
+  streetLittera: string;
+  postalCode: string;
+  city: string;
+  countryCode: string;
+  premisesType: 'MDU_APARTMENT' | 'MDU_COMMON' | 'RESIDENTIAL_HOUSE' | 'COMMERCIAL' | 'PUBLIC' | 'UNKNOWN';
+  mduApartmentNumber: string;
+  mduDistinguisher: string;
+  outlet: string;
+  population: string;
+  coFiberConverter: boolean;
+  coCpeSwitch: boolean;
+  coCpeRouter: boolean;
+  services: Array<{ service: string; connection: Connection }>;
+  /** Demo only: provisioning at this access always fails with this message. */
+  failsWith?: string;
+}
+
+/** Every service the demo KO knows, with its service type (one active service per type and access). */
+export const SERVICES: ServiceDefinition[] = [
+  { service: 'BB-100-10', serviceType: 'Broadband' },
+  { service: 'BB-100-100', serviceType: 'Broadband' },
+  { service: 'BB-1000-1000', serviceType: 'Broadband' },
+  { service: 'IPTV-BASIC', serviceType: 'IPTV' },
+  { service: 'VOIP-1', serviceType: 'VoIP' },
+];
+
+/** The access where every order fails (so DONE_FAILED can be seen), and its message. */
+export const FAILING_ACCESS = 'STTA0002';
+export const FAILING_MESSAGE = "Port is too busy for you. You can't handle the truth!";
+/** An access where BB-1000-1000 is not offered (connection NO). */
+export const LIMITED_ACCESS = 'STTA0003';
+export const DEMO_ACCESS_COUNT = 200;
+
+export interface AccessCatalogue {
+  list(): AccessRecord[];
+  get(accessId: string): AccessRecord | undefined;
+  serviceType(service: string): string | undefined;
+}
+
+function demoAccess(n: number): AccessRecord {
+  const accessId = `STTA${String(n).padStart(4, '0')}`;
+  const mdu = n % 3 !== 0;
+  return {
+    accessId,
+    streetName: mdu ? 'Storgatan' : 'Lindvägen',
+    streetNumber: String(1 + (n % 97)),
+    streetLittera: n % 5 === 0 ? 'B' : '',
+    postalCode: String(11120 + (n % 50)).padStart(5, '0'),
+    city: 'Stockholm',
+    countryCode: 'SE',
+    premisesType: mdu ? 'MDU_APARTMENT' : 'RESIDENTIAL_HOUSE',
+    mduApartmentNumber: mdu ? String(1000 + n) : '',
+    mduDistinguisher: mdu ? `LGH ${1000 + n}` : '',
+    outlet: '1',
+    population: 'DEMO',
+    coFiberConverter: false,
+    coCpeSwitch: true,
+    coCpeRouter: false,
+    services: SERVICES.map((s) => ({ service: s.service, connection: accessId === LIMITED_ACCESS && s.service === 'BB-1000-1000' ? 'NO' : 'YES' })),
+    failsWith: accessId === FAILING_ACCESS ? FAILING_MESSAGE : undefined,
+  };
+}
+
+export function demoCatalogue(count = DEMO_ACCESS_COUNT): AccessCatalogue {
+  const accesses = Array.from({ length: count }, (_, i) => demoAccess(i + 1));
+  const byId = new Map(accesses.map((a) => [a.accessId, a]));
+  const types = new Map(SERVICES.map((s) => [s.service, s.serviceType]));
+  return { list: () => accesses, get: (id) => byId.get(id), serviceType: (s) => types.get(s) };
+}

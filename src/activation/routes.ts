@@ -1,0 +1,67 @@
+import express, { type Response, type Router } from 'express';
+import type { ActivationDomain, EventView, OrderView } from './domain.js';
+import { API_ROOT } from './domain.js';
+
+const tenantOf = (res: Response): string => res.locals.tenant;
+
+/** How a new order is answered: 201, Location to the order, the order as body. */
+export type RespondCreated = (res: Response, order: OrderView, location: string) => void;
+export const respondCreated: RespondCreated = (res, order, location) => {
+  res.status(201).location(location).json(order);
+};
+
+/** Writes the feed as a JSON array, one event at a time, waiting for the socket when it is full. */
+async function streamArray(res: Response, items: AsyncIterable<EventView>): Promise<void> {
+  res.status(200).type('application/json');
+  const write = (chunk: string) =>
+    res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve()));
+  let first = true;
+  let buffer = '[';
+  for await (const item of items) {
+    if (res.destroyed) return;
+    buffer += (first ? '' : ',') + JSON.stringify(item);
+    first = false;
+    if (buffer.length >= 64 * 1024) {
+      await write(buffer);
+      buffer = '';
+    }
+  }
+  await write(buffer + ']');
+  res.end();
+}
+
+/** HTTP over the domain: every rule lives in the domain; this maps requests and answers. */
+export function activationRoutes(domain: ActivationDomain, options: { respondCreated?: RespondCreated } = {}): Router {
+  const router = express.Router();
+  const created = options.respondCreated ?? respondCreated;
+
+  router.post(`${API_ROOT}/orders/`, async (req, res) => {
+    const { status, order } = await domain.createOrder(tenantOf(res), req.body ?? {});
+    if (status === 201) created(res, order, `${req.baseUrl}${order.path}`);
+    else res.status(200).json(order);
+  });
+
+  router.get(`${API_ROOT}/orders/:orderId`, async (req, res) => {
+    res.json(await domain.getOrder(tenantOf(res), req.params.orderId as string));
+  });
+
+  router.get(`${API_ROOT}/orderevents/`, async (req, res) => {
+    const since = typeof req.query.since === 'string' ? req.query.since : undefined;
+    const events = await domain.feed(tenantOf(res), since);
+    await streamArray(res, events);
+  });
+
+  router.get(`${API_ROOT}/accesses/`, (_req, res) => {
+    res.json(domain.listAccesses());
+  });
+
+  router.get(`${API_ROOT}/accesses/:accessId`, async (req, res) => {
+    res.json(await domain.getAccess(tenantOf(res), req.params.accessId as string));
+  });
+
+  router.get(`${API_ROOT}/services/`, async (_req, res) => {
+    res.json(await domain.listServices(tenantOf(res)));
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+import type { Knex } from 'knex';
+import type { Migration } from '../shared/db.js';
+import { CATALOGUE } from './catalogue.js';
+
+/**
+ * Cart tables. Timestamps are stored as ISO 8601 UTC strings (`Date.toISOString()`), which both engines
+ * return unchanged and which compare correctly as text.
+ */
+export const cartMigrations: Migration[] = [
+  {
+    name: 'cart_001_tables',
+    async up(db: Knex) {
+      await db.schema.createTable('cart_availabilities', (t) => {
+        t.string('supplier_id', 64).notNullable();
+        t.string('id', 64).notNullable();
+        t.string('product_id', 64).notNullable();
+        t.string('option_id', 64).notNullable();
+        t.integer('capacity').notNullable();
+        t.primary(['supplier_id', 'id']);
+      });
+      await db.schema.createTable('cart_orders', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.string('supplier_id', 64).notNullable();
+        t.string('id', 64).notNullable();
+        t.string('status', 16).notNullable();
+        t.string('utc_expires_at', 32).notNullable();
+        t.string('utc_created_at', 32).notNullable();
+        t.text('cancel_reason');
+        t.primary(['tenant', 'supplier_id', 'id']);
+      });
+      await db.schema.createTable('cart_bookings', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.string('uuid', 36).notNullable();
+        t.string('supplier_id', 64).notNullable();
+        t.string('supplier_reference', 32).notNullable().unique();
+        t.string('reseller_reference', 100);
+        t.string('status', 16).notNullable();
+        t.string('utc_hold_expiration', 32);
+        t.string('utc_confirmed_at', 32);
+        t.string('product_id', 64).notNullable();
+        t.string('option_id', 64).notNullable();
+        t.string('availability_id', 64).notNullable();
+        t.text('unit_items').notNullable();
+        t.integer('units').notNullable();
+        t.text('contact');
+        t.string('order_id', 64);
+        t.integer('position').notNullable().defaultTo(0);
+        t.text('fingerprint').notNullable();
+        t.text('cancel_reason');
+        t.string('utc_created_at', 32).notNullable();
+        t.primary(['tenant', 'uuid']);
+        t.index(['tenant', 'supplier_id', 'order_id']);
+        t.index(['supplier_id', 'availability_id', 'status']);
+      });
+      const rows = CATALOGUE.flatMap((s) =>
+        s.products.flatMap((p) =>
+          p.options.flatMap((o) =>
+            o.availabilities.map((a) => ({ supplier_id: s.id, id: a.id, product_id: p.id, option_id: o.id, capacity: a.capacity })),
+          ),
+        ),
+      );
+      if (rows.length) await db('cart_availabilities').insert(rows);
+    },
+    async down(db: Knex) {
+      await db.schema.dropTableIfExists('cart_bookings');
+      await db.schema.dropTableIfExists('cart_orders');
+      await db.schema.dropTableIfExists('cart_availabilities');
+    },
+  },
+];

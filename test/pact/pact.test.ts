@@ -1,0 +1,5 @@
+import { cartConsumerTests } from './consumers/cart.js';
+
+describe('pact', () => {
+  cartConsumerTests();
+});

@@ -1,0 +1,39 @@
+/** What the consumer and provider sides of the pact tests share: names, folders, credentials, matchers. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { MatchersV3 } from '@pact-foundation/pact';
+import { basicAuthorization } from '../../src/clients/runtime.js';
+
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const PACT_DIR = path.join(ROOT, 'pacts');
+
+export type ApiName = 'cart' | 'activation' | 'ethernet';
+export const APIS: ApiName[] = ['cart', 'activation', 'ethernet'];
+
+export const consumerName = (api: ApiName) => `ordercert-${api}-client`;
+export const providerName = (api: ApiName) => `ordercert-${api}`;
+export const pactFile = (api: ApiName) => path.join(PACT_DIR, `${consumerName(api)}-${providerName(api)}.json`);
+
+/** The reference server's demo tenant the pacts are recorded with (a vendor replaces the header, see docs/PACT.md). */
+export const USER = 'alpha';
+export const SECRET = 'alpha-secret';
+
+/** Removes an API's pact file, so that a consumer run writes it from scratch (no interactions left from older runs). */
+export function clearPact(api: ApiName): void {
+  fs.mkdirSync(PACT_DIR, { recursive: true });
+  fs.rmSync(pactFile(api), { force: true });
+}
+
+const { regex } = MatchersV3;
+
+/** Any HTTP Basic credentials; the example is the demo tenant's. */
+export const basicAuthHeader = () => regex('^Basic [A-Za-z0-9+/]+=*$', basicAuthorization(USER, SECRET));
+
+/** An RFC 3339 date-time in UTC or with an offset, fractions optional (the server chooses the value). */
+export const rfc3339 = (example = '2030-06-01T09:30:00.000Z') =>
+  regex('^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$', example);
+
+/** A JSON content type, with or without parameters. */
+export const jsonContentType = () => regex('^application/json(;.*)?$', 'application/json; charset=utf-8');
