@@ -84,6 +84,8 @@ async function generateFor(api: string): Promise<Record<string, string>> {
   const validators =
     header +
     '/* eslint-disable */\n' +
+    // Ajv's standalone code loads its runtime helpers with require(), even in ES module output.
+    "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n" +
     standaloneCode(ajv, exportNames) +
     `\nexport const operations = ${JSON.stringify(index, null, 2)};\n`;
   const declarations =

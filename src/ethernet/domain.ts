@@ -7,9 +7,9 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.js';
 import { ApiError } from '../shared/errors.js';
-import { request_createOrder } from '../../generated/ethernet/validators.js';
+import { validateOrderCreateUpdate as request_createOrder } from './validators.js';
 import { OrderStore, type Change, type OrderRecord } from './store.js';
-import { semanticProblems, type Problem } from './semantic.js';
+import { SEMANTIC_CHECKS, semanticProblems, type Problem, type SemanticCheck } from './semantic.js';
 
 export type OrderStatus = 'ACKNOWLEDGED' | 'IN_PROGRESS' | 'PENDING' | 'HELD' | 'REJECTED' | 'CANCELLED' | 'PARTIAL' | 'FAILED' | 'COMPLETED';
 export const OPEN_STATES: OrderStatus[] = ['ACKNOWLEDGED', 'IN_PROGRESS', 'PENDING', 'HELD'];
@@ -36,6 +36,7 @@ export interface DomainOptions {
   /** Where the API is mounted, for the orders' links (e.g. `/ethernet`). */
   basePath: string;
   transitions?: TransitionTable;
+  semanticChecks?: SemanticCheck[];
 }
 
 /** RFC 7386 JSON merge patch. */
@@ -186,6 +187,7 @@ export class EthernetDomain {
       const document = mergePatch(order.document, rest) as Record<string, any>;
       const problems = schemaProblems(document);
       if (problems.length) throw invalid(problems);
+      if (document.buyerOrderVersion !== order.buyerOrderVersion) await this.checkNewVersion(trx, order, document.buyerOrderVersion);
       this.checkSemantics(document, this.itemRefs(order.document));
       return this.render(await this.storeVersion(trx, order, document, 'PATCH'));
     });
@@ -251,7 +253,7 @@ export class EthernetDomain {
   }
 
   protected checkSemantics(document: Record<string, any>, knownItemRefs: string[]): void {
-    const problems = semanticProblems(document, knownItemRefs);
+    const problems = semanticProblems(document, knownItemRefs, this.options.semanticChecks ?? SEMANTIC_CHECKS);
     if (problems.length) throw invalid(problems);
   }
 

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROOT = '/api/2.3.1';
 const AUTH = { alpha: 'Basic ' + Buffer.from('alpha:alpha-secret').toString('base64'), beta: 'Basic ' + Buffer.from('beta:beta-secret').toString('base64') };
-const TARGET = 2000;
+const TARGET = Number(process.env.ACT_FEED_TARGET ?? 2000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Event {
@@ -61,7 +61,7 @@ describe('activation: order event feed with two server processes on one PostgreS
           created[who].push(order.path);
           operation = operation === 'ACTIVATE' ? 'DEACTIVATE' : 'ACTIVATE';
         } else if (status === 200 && order.state === 'RECEIVED') {
-          await sleep(5);
+          await sleep(25);
         } else if (status === 200 && order.state === 'DONE_SUCCESS' && !order.path) {
           operation = operation === 'ACTIVATE' ? 'DEACTIVATE' : 'ACTIVATE';
         } else {
@@ -85,13 +85,15 @@ describe('activation: order event feed with two server processes on one PostgreS
         chain.push(...page);
         if (page.length) since = page[page.length - 1].event;
         quiet = writing || page.length ? 0 : quiet + 1;
-        await sleep(page.length ? 2 : 20);
+        await sleep(page.length ? 5 : 20);
       }
       return chain;
     };
     const readers = [reader(servers[0]), reader(servers[1]), reader(servers[0]), reader(servers[1])];
 
+    const progress = setInterval(() => console.log(`      progress: ${created.alpha.length} created`), 2000);
     await Promise.all(writers);
+    clearInterval(progress);
     // Wait until both workers have finished every order they took.
     const deadline = Date.now() + 30_000;
     let full = await feed(servers[0], 'alpha');
