@@ -165,7 +165,7 @@ export class EthernetDomain {
         throw new ApiError(400, 'PON_MISMATCH', `A supplemental order keeps the purchase order number "${order.pon}"; got "${document.buyerPurchaseOrderNumber}"`);
       }
       await this.checkNewVersion(trx, order, document.buyerOrderVersion);
-      this.checkSemantics(document, this.itemRefs(order.document));
+      this.checkSemantics(document, await this.store.itemRefsEverOrdered(trx, order.id));
       return this.render(await this.storeVersion(trx, order, document, 'PUT'));
     });
   }
@@ -188,7 +188,7 @@ export class EthernetDomain {
       const problems = schemaProblems(document);
       if (problems.length) throw invalid(problems);
       if (document.buyerOrderVersion !== order.buyerOrderVersion) await this.checkNewVersion(trx, order, document.buyerOrderVersion);
-      this.checkSemantics(document, this.itemRefs(order.document));
+      this.checkSemantics(document, await this.store.itemRefsEverOrdered(trx, order.id));
       return this.render(await this.storeVersion(trx, order, document, 'PATCH'));
     });
   }
@@ -255,10 +255,6 @@ export class EthernetDomain {
   protected checkSemantics(document: Record<string, any>, knownItemRefs: string[]): void {
     const problems = semanticProblems(document, knownItemRefs, this.options.semanticChecks ?? SEMANTIC_CHECKS);
     if (problems.length) throw invalid(problems);
-  }
-
-  protected itemRefs(document: Record<string, any>): string[] {
-    return (Array.isArray(document.orderItems) ? document.orderItems : []).map((i: any) => i?.orderItemReference).filter((r: unknown) => typeof r === 'string');
   }
 
   protected async storeVersion(trx: Knex, order: OrderRecord, document: Record<string, any>, change: Change): Promise<OrderRecord> {

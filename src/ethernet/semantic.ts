@@ -27,7 +27,7 @@ export const uniqueItemRefs: SemanticCheck = (document) => {
 
 /**
  * An orderedUniReference / orderedEnniReference names an item of the same order; for a PUT or PATCH, an item
- * of the order's current version counts too (`knownItemRefs`).
+ * of any earlier version of the order counts too (`knownItemRefs`).
  */
 export const orderedRefsExist: SemanticCheck = (document, knownItemRefs) => {
   const refs = new Set([...itemsOf(document).map((i) => i?.orderItemReference), ...knownItemRefs]);

@@ -118,6 +118,12 @@ export class OrderStore {
     return rows.map((r: any) => ({ revision: Number(r.revision), buyerOrderVersion: r.buyer_order_version, change: r.change, document: JSON.parse(r.document), createdAt: String(r.created_at) }));
   }
 
+  /** Every orderItemReference any version of the order has had. */
+  async itemRefsEverOrdered(trx: Knex, orderId: string): Promise<string[]> {
+    const rows = await trx(ITEMS).where({ order_id: orderId }).distinct('order_item_reference');
+    return rows.map((r: any) => r.order_item_reference);
+  }
+
   async insert(trx: Knex, order: OrderRecord): Promise<void> {
     await trx(ORDERS).insert({
       id: order.id,

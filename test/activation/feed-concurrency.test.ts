@@ -33,7 +33,8 @@ async function feed(server: TestServer, who: keyof typeof AUTH, since?: string):
 }
 
 describe('activation: order event feed with two server processes on one PostgreSQL database', function () {
-  this.timeout(120_000);
+  // About 20 s on an idle two-core machine; the bound leaves room for a loaded one.
+  this.timeout(240_000);
   const servers: TestServer[] = [];
 
   before(async () => {
@@ -61,7 +62,7 @@ describe('activation: order event feed with two server processes on one PostgreS
           created[who].push(order.path);
           operation = operation === 'ACTIVATE' ? 'DEACTIVATE' : 'ACTIVATE';
         } else if (status === 200 && order.state === 'RECEIVED') {
-          await sleep(25);
+          await sleep(40);
         } else if (status === 200 && order.state === 'DONE_SUCCESS' && !order.path) {
           operation = operation === 'ACTIVATE' ? 'DEACTIVATE' : 'ACTIVATE';
         } else {
@@ -69,10 +70,10 @@ describe('activation: order event feed with two server processes on one PostgreS
         }
       }
     };
-    const accessIds = Array.from({ length: 60 }, (_, i) => `STTA${String(10 + i).padStart(4, '0')}`);
+    const accessIds = Array.from({ length: 30 }, (_, i) => `STTA${String(10 + i).padStart(4, '0')}`);
     const writers = [
       ...accessIds.map((a, i) => writer('alpha', a, 'BB-100-10', i)),
-      ...accessIds.slice(0, 10).map((a, i) => writer('beta', a, 'IPTV-BASIC', i)),
+      ...accessIds.slice(0, 6).map((a, i) => writer('beta', a, 'IPTV-BASIC', i)),
     ];
 
     // Readers: follow the since chain, two against each server, while the writers run.
@@ -91,9 +92,7 @@ describe('activation: order event feed with two server processes on one PostgreS
     };
     const readers = [reader(servers[0]), reader(servers[1]), reader(servers[0]), reader(servers[1])];
 
-    const progress = setInterval(() => console.log(`      progress: ${created.alpha.length} created`), 2000);
     await Promise.all(writers);
-    clearInterval(progress);
     // Wait until both workers have finished every order they took.
     const deadline = Date.now() + 30_000;
     let full = await feed(servers[0], 'alpha');

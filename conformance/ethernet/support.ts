@@ -1,0 +1,132 @@
+/** Building blocks of the ethernet checks: orders built from the source's examples, and comparisons. */
+import type { CheckContext } from '../framework/check.js';
+import type { ApiClient } from '../framework/http.js';
+import type { Exchange } from '../framework/types.js';
+import { CREATE_EXAMPLE, PUT_EXAMPLE } from './examples.js';
+
+export type Order = Record<string, any>;
+
+export const MERGE_PATCH = { 'Content-Type': 'application/merge-patch+json' };
+/** The statuses the source (201) and its repository (200) give cancel, hold and release. */
+export const TRANSITION_OK = [200, 201];
+export const FINAL_EXAMPLE = 'CANCELLED';
+
+function profileValue(t: CheckContext, key: string): string {
+  const value = t.profile[key];
+  if (typeof value !== 'string' || value === '') throw new Error(`the profile's ethernet section needs "${key}"`);
+  return value;
+}
+
+export const buyerA = (t: CheckContext) => profileValue(t, 'buyerIdA');
+export const buyerB = (t: CheckContext) => profileValue(t, 'buyerIdB');
+
+/** A fresh purchase order number (at most 16 characters). */
+export const newPon = (t: CheckContext) => t.uid('PO');
+
+/** The source's create example, for `buyer` (tenant A by default), the profile's seller and a fresh PON. */
+export function orderBody(t: CheckContext, buyer: 'A' | 'B' = 'A'): Order {
+  const body = structuredClone(CREATE_EXAMPLE);
+  body.buyerId = buyer === 'A' ? buyerA(t) : buyerB(t);
+  body.sellerId = profileValue(t, 'sellerId');
+  body.buyerPurchaseOrderNumber = newPon(t);
+  return body;
+}
+
+/** The source's PUT example, made a supplemental order of `created`. */
+export function putBody(created: Order): Order {
+  const body = structuredClone(PUT_EXAMPLE);
+  body.buyerId = created.buyerId;
+  body.sellerId = created.sellerId;
+  body.buyerPurchaseOrderNumber = created.buyerPurchaseOrderNumber;
+  return body;
+}
+
+/** Creates an order as a step the check does not judge; answers the created order. */
+export async function createOrder(t: CheckContext, body: Order, client: ApiClient = t.alpha): Promise<Order> {
+  // The request runs outside the prerequisite: an answer that breaks the spec's schema is a failure, not a skip.
+  const res = await client.post('/orders', body);
+  return t.prerequisite('creating an order', async () => {
+    if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (typeof res.body?.id !== 'string' || res.body.id === '') throw new Error('the created order has no id');
+    return res.body;
+  });
+}
+
+export const orderPath = (id: string) => `/orders/${encodeURIComponent(id)}`;
+
+/** Reads an order by id as a step the check does not judge. */
+export async function readOrder(t: CheckContext, id: string, client: ApiClient = t.alpha): Promise<Exchange> {
+  const res = await client.get(orderPath(id));
+  return t.prerequisite('reading the order back', async () => {
+    if (res.status !== 200) throw new Error(`GET ${orderPath(id)} answered ${res.status}`);
+    return res;
+  });
+}
+
+/** Moves an order through the buyer's transitions, as steps the check does not judge. */
+export async function drive(t: CheckContext, id: string, actions: Array<'hold' | 'release' | 'cancel'>): Promise<void> {
+  for (const action of actions) {
+    const res = await t.alpha.post(`${orderPath(id)}/${action}`);
+    await t.prerequisite(`${action} of the order`, async () => {
+      if (!TRANSITION_OK.includes(res.status)) throw new Error(`POST .../${action} answered ${res.status}: ${res.text.slice(0, 200)}`);
+    });
+  }
+}
+
+/**
+ * The first place where `got` does not carry what was `sent` (members of `sent` must be in `got` with equal
+ * values; `got` may have more members). Undefined when everything sent came back.
+ */
+export function firstDifference(sent: unknown, got: unknown, path = ''): string | undefined {
+  if (Array.isArray(sent)) {
+    if (!Array.isArray(got) || got.length !== sent.length) return `${path || '(body)'}: expected an array of ${sent.length}, got ${JSON.stringify(got)?.slice(0, 80)}`;
+    for (let i = 0; i < sent.length; i++) {
+      const d = firstDifference(sent[i], got[i], `${path}/${i}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (sent && typeof sent === 'object') {
+    if (!got || typeof got !== 'object' || Array.isArray(got)) return `${path || '(body)'}: expected an object, got ${JSON.stringify(got)?.slice(0, 80)}`;
+    for (const [k, v] of Object.entries(sent)) {
+      const d = firstDifference(v, (got as Record<string, unknown>)[k], `${path}/${k}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return sent === got ? undefined : `${path}: sent ${JSON.stringify(sent)}, got ${JSON.stringify(got)}`;
+}
+
+/** Fails unless the answered order carries every member the buyer sent (objectType aside: `order` in answers). */
+export function expectCarries(t: CheckContext, sent: Order, got: Exchange, what: string): void {
+  const { objectType: _ignored, ...rest } = sent;
+  const difference = firstDifference(rest, got.body);
+  t.expect(!difference, `${what} does not carry what the buyer sent: ${difference}`, { expected: 'every posted member, as posted', actual: difference, exchange: got });
+}
+
+/** Fails unless the order reads exactly as it did (a refused request changed nothing). */
+export async function expectUnchanged(t: CheckContext, id: string, before: Order, what: string, client: ApiClient = t.alpha): Promise<void> {
+  const after = await client.get(orderPath(id));
+  t.expectStatus(after, 200, `GET ${orderPath(id)} after ${what}`);
+  t.expectEqual(after.body, before, `${what} was refused but the order changed`, after);
+}
+
+/** Fails unless no order of the caller has the purchase order number (a refused create created nothing). */
+export async function expectNotCreated(t: CheckContext, pon: string, what: string, client: ApiClient = t.alpha): Promise<void> {
+  const res = await client.get('/orders', { query: { pon } });
+  t.expect(res.status === 404, `${what} was refused but an order with its purchase order number exists`, {
+    expected: `GET /orders?pon=${pon} answers 404`,
+    actual: `status ${res.status}`,
+    exchange: res,
+  });
+}
+
+/** Fails unless the answer is a refusal with one of `statuses` carrying an errorResponse. */
+export function expectRefused(t: CheckContext, res: Exchange, statuses: number[], what: string): void {
+  t.expectStatus(res, statuses, what);
+  t.expect(res.body?.objectType === 'errorResponse' && Array.isArray(res.body?.orderMessages) && res.body.orderMessages.length > 0, `${what}: the refusal is not in the error shape`, {
+    expected: '{ objectType: errorResponse, orderMessages: [...] }',
+    actual: res.text.slice(0, 300),
+    exchange: res,
+  });
+}
