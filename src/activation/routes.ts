@@ -14,7 +14,13 @@ export const respondCreated: RespondCreated = (res, order, location) => {
 async function streamArray(res: Response, items: AsyncIterable<EventView>): Promise<void> {
   res.status(200).type('application/json');
   const write = (chunk: string) =>
-    res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', () => resolve()));
+    res.write(chunk)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          // A client that goes away never drains: stop waiting then too.
+          res.once('drain', () => resolve());
+          res.once('close', () => resolve());
+        });
   let first = true;
   let buffer = '[';
   for await (const item of items) {
