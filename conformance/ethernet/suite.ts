@@ -366,7 +366,7 @@ const checks: Check[] = [
     rule: 'ETH-PUT-REPLACES',
     title: 'after a PUT the order reads as the replacement (left-out members gone), same id and orderStatus',
     async run(t: CheckContext) {
-      const body = { ...orderBody(t), notes: 'first version', projectId: 'PRJ-1' };
+      const body: Order = { ...orderBody(t), notes: 'first version', projectId: 'PRJ-1' };
       const created = await createOrder(t, body);
       const replacement: Order = { ...structuredClone(body), buyerOrderVersion: '2', notes: 'second version' };
       delete replacement.projectId;
@@ -416,7 +416,7 @@ const checks: Check[] = [
     rule: 'ETH-PATCH-MERGE',
     title: 'a merge patch sets, merges and removes members (null) and leaves the rest as it was',
     async run(t: CheckContext) {
-      const body = { ...orderBody(t), projectId: 'PRJ-7', notes: 'before' };
+      const body: Order = { ...orderBody(t), projectId: 'PRJ-7', notes: 'before' };
       const created = await createOrder(t, body);
       const patch = { notes: 'after', projectId: null, buyerTechnicalContact: { name: 'Patched Name' } };
       const res = await t.alpha.patch(orderPath(created.id), patch, { headers: MERGE_PATCH });

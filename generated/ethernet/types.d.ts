@@ -57,7 +57,7 @@ export interface paths {
          *     from every version the order has had (409 `SAME_VERSION`). The Seller keeps every version; the order's
          *     `id` and `orderStatus` do not change. The buyerId must be the caller (403). A final order cannot be
          *     changed (409 `BAD_STATE`). The semantic checks apply; an orderedUniReference or orderedEnniReference may
-         *     name an item of the order's current version. A refused request changes nothing.
+         *     name an item of any earlier version of the order. A refused request changes nothing.
          */
         put: operations["updateOrder"];
         post?: never;

@@ -5,7 +5,7 @@ import type { ActivationDomain } from './domain.js';
  * domain's clock (so a test clock drives it). Returns a function that stops it and waits for the
  * pass in progress.
  */
-export function startWorker(domain: ActivationDomain, intervalMs = 50): () => Promise<void> {
+export function startWorker(domain: ActivationDomain, intervalMs = 25): () => Promise<void> {
   let stopped = false;
   let pass: Promise<void> | undefined;
   const run = async () => {

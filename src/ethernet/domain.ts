@@ -101,6 +101,7 @@ export class EthernetDomain {
   }
 
   async create(buyer: string, body: Record<string, any>): Promise<Record<string, any>> {
+    this.checkSchema(body);
     this.checkBuyer(buyer, body);
     const document = strip(body);
     this.checkSemantics(document, []);
@@ -158,12 +159,11 @@ export class EthernetDomain {
   async replace(buyer: string, id: string, body: Record<string, any>): Promise<Record<string, any>> {
     return this.db.transaction(async (trx) => {
       const order = await this.load(trx, buyer, { id }, true);
+      this.checkSchema(body);
       this.checkBuyer(buyer, body);
       this.checkOpen(order, 'changed');
       const document = strip(body);
-      if (document.buyerPurchaseOrderNumber !== order.pon) {
-        throw new ApiError(400, 'PON_MISMATCH', `A supplemental order keeps the purchase order number "${order.pon}"; got "${document.buyerPurchaseOrderNumber}"`);
-      }
+      this.checkSamePon(order, document);
       await this.checkNewVersion(trx, order, document.buyerOrderVersion);
       this.checkSemantics(document, await this.store.itemRefsEverOrdered(trx, order.id));
       return this.render(await this.storeVersion(trx, order, document, 'PUT'));
@@ -174,6 +174,7 @@ export class EthernetDomain {
   async patch(buyer: string, id: string, patch: Record<string, any>): Promise<Record<string, any>> {
     return this.db.transaction(async (trx) => {
       const order = await this.load(trx, buyer, { id }, true);
+      if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new ApiError(400, 'INVALID', 'A merge patch of an order is a JSON object');
       this.checkOpen(order, 'changed');
       const current = this.render(order);
       const rest: Record<string, any> = { ...patch };
@@ -233,6 +234,15 @@ export class EthernetDomain {
     return order;
   }
 
+  /**
+   * The order-create-update schema, checked here as well as by the request validator in front, so the domain
+   * never stores an invalid order whatever is mounted before it.
+   */
+  protected checkSchema(body: unknown): void {
+    const problems = schemaProblems(body);
+    if (problems.length) throw invalid(problems);
+  }
+
   protected checkBuyer(buyer: string, body: Record<string, any>): void {
     if (body.buyerId !== buyer) {
       throw new ApiError(403, 'WRONG_BUYER', `buyerId "${body.buyerId}" is not the authenticated buyer "${buyer}"`);
@@ -242,6 +252,12 @@ export class EthernetDomain {
   protected checkOpen(order: OrderRecord, what: string): void {
     if (FINAL_STATES.includes(order.status as OrderStatus)) {
       throw new ApiError(409, 'BAD_STATE', `An order in ${order.status} (a final state) cannot be ${what}`, { status: order.status });
+    }
+  }
+
+  protected checkSamePon(order: OrderRecord, document: Record<string, any>): void {
+    if (document.buyerPurchaseOrderNumber !== order.pon) {
+      throw new ApiError(400, 'PON_MISMATCH', `A supplemental order keeps the purchase order number "${order.pon}"; got "${document.buyerPurchaseOrderNumber}"`);
     }
   }
 

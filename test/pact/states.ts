@@ -31,7 +31,10 @@ export interface CartCatalogue extends Record<string, string> {
 export const cartStates = {
   /** Nothing exists yet under the order id and the booking uuid; the catalogue has a bookable availability. */
   noOrder: state<{ orderId: string; bookingUuid: string }, CartCatalogue>('cart: no order and no booking exist under the given ids'),
-  /** An ON_HOLD order `orderId` holding one ON_HOLD booking `bookingUuid` (unexpired, held for about 30 minutes). */
+  /**
+   * An ON_HOLD order `orderId` holding one ON_HOLD booking `bookingUuid` (one unit, a resellerReference, held for
+   * about 30 minutes).
+   */
   orderOnHold: state<{ orderId: string; bookingUuid: string }, CartCatalogue>('cart: an order on hold with one booking on hold'),
   /** As orderOnHold, but the booking was then confirmed on its own (POST .../bookings/{uuid}/confirm): it blocks the order. */
   orderWithConfirmedBooking: state<{ orderId: string; bookingUuid: string }, CartCatalogue>(

@@ -1,3 +1,122 @@
+/**
+ * Broken copies of the ethernet reference server, each breaking exactly one documented rule; the conformance
+ * suite must fail that rule against each of them.
+ */
+import type { Knex } from 'knex';
+import { cartApi } from '../../src/cart/api.js';
+import { activationApi } from '../../src/activation/api.js';
+import { ethernetApi, type EthernetApiOptions } from '../../src/ethernet/api.js';
+import { EthernetDomain, TRANSITIONS, type DomainOptions } from '../../src/ethernet/domain.js';
+import { svlanRange, uniqueItemRefs, orderedRefsExist } from '../../src/ethernet/semantic.js';
+import { ORDERS, type OrderRecord } from '../../src/ethernet/store.js';
 import type { Variant } from './variant.js';
 
-export const ethernetVariants: Variant[] = [];
+const withEthernet = (options: EthernetApiOptions) => () => [cartApi(), activationApi(), ethernetApi(options)];
+const domainWith = (extra: Partial<DomainOptions>) => (o: DomainOptions) => new EthernetDomain({ ...o, ...extra });
+
+class SameVersionAccepted extends EthernetDomain {
+  protected override async checkNewVersion(): Promise<void> {}
+}
+
+class PonChangeAccepted extends EthernetDomain {
+  protected override checkSamePon(): void {}
+}
+
+class ListLeaks extends EthernetDomain {
+  protected override listRecords(_buyer: string, offset: number, limit: number) {
+    return this.store.list(this.options.db, {}, offset, limit);
+  }
+}
+
+class ReadsAnyBuyersOrder extends EthernetDomain {
+  protected override async load(trx: Knex, buyer: string, by: { id?: string; pon?: string }, lock = false): Promise<OrderRecord> {
+    if (by.id === undefined) return super.load(trx, buyer, by, lock);
+    const row = await trx(ORDERS).where({ id: by.id }).first();
+    return row ? super.load(trx, row.buyer_id, by, lock) : super.load(trx, buyer, by, lock);
+  }
+}
+
+/** Drops a member every order must carry from every order in an answer (single or list). */
+function dropRequestedCompletionDate(body: any): any {
+  const strip = (o: any) => {
+    if (o && typeof o === 'object' && o.objectType === 'order') delete o.requestedCompletionDate;
+  };
+  strip(body);
+  if (Array.isArray(body?.items)) body.items.forEach(strip);
+  return body;
+}
+
+export const ethernetVariants: Variant[] = [
+  {
+    name: 'ethernet-release-from-in-progress',
+    api: 'ethernet',
+    breaks: 'ETH-RELEASE-ONLY-HELD',
+    description: 'release is allowed from IN_PROGRESS as well as from HELD',
+    apis: withEthernet({ domain: domainWith({ transitions: { ...TRANSITIONS, release: { from: ['HELD', 'IN_PROGRESS'], to: 'IN_PROGRESS' } } }) }),
+  },
+  {
+    name: 'ethernet-hold-from-final',
+    api: 'ethernet',
+    breaks: 'ETH-FINAL-STATES',
+    description: 'a CANCELLED (or other final) order can still be held',
+    apis: withEthernet({
+      domain: domainWith({ transitions: { ...TRANSITIONS, hold: { from: ['IN_PROGRESS', 'CANCELLED', 'COMPLETED', 'FAILED', 'PARTIAL', 'REJECTED'], to: 'HELD' } } }),
+    }),
+  },
+  {
+    name: 'ethernet-put-same-version',
+    api: 'ethernet',
+    breaks: 'ETH-PUT-NEW-VERSION',
+    description: 'a supplemental order (PUT) with the current buyerOrderVersion is accepted',
+    apis: withEthernet({ domain: (o) => new SameVersionAccepted(o) }),
+  },
+  {
+    name: 'ethernet-put-changes-pon',
+    api: 'ethernet',
+    breaks: 'ETH-PUT-SAME-PON',
+    description: 'a supplemental order (PUT) may change the buyerPurchaseOrderNumber',
+    apis: withEthernet({ domain: (o) => new PonChangeAccepted(o) }),
+  },
+  {
+    name: 'ethernet-list-leaks-other-buyer',
+    api: 'ethernet',
+    breaks: 'ETH-LIST-BY-BUYER',
+    description: "GET /orders?buyerId= lists every buyer's orders",
+    apis: withEthernet({ domain: (o) => new ListLeaks(o) }),
+  },
+  {
+    name: 'ethernet-reads-other-buyers-order',
+    api: 'ethernet',
+    breaks: 'ETH-TENANT-ISOLATION',
+    description: "any buyer can read and change another buyer's order by its id",
+    apis: withEthernet({ domain: (o) => new ReadsAnyBuyersOrder(o) }),
+  },
+  {
+    name: 'ethernet-dangling-uni-reference-accepted',
+    api: 'ethernet',
+    breaks: 'ETH-ORDERED-REF-EXISTS',
+    description: 'an orderedUniReference naming no item of the order is accepted',
+    apis: withEthernet({ domain: domainWith({ semanticChecks: [uniqueItemRefs, svlanRange] }) }),
+  },
+  {
+    name: 'ethernet-duplicate-item-reference-accepted',
+    api: 'ethernet',
+    breaks: 'ETH-ITEM-REF-UNIQUE',
+    description: 'two items with one orderItemReference pass the semantic checks',
+    apis: withEthernet({ domain: domainWith({ semanticChecks: [orderedRefsExist, svlanRange] }) }),
+  },
+  {
+    name: 'ethernet-svlan-range-unchecked',
+    api: 'ethernet',
+    breaks: 'ETH-SVLAN-RANGE',
+    description: 'enniSvlanIdLast below enniSvlanId is accepted',
+    apis: withEthernet({ domain: domainWith({ semanticChecks: [uniqueItemRefs, orderedRefsExist] }) }),
+  },
+  {
+    name: 'ethernet-order-without-requested-completion-date',
+    api: 'ethernet',
+    breaks: 'ETH-RESPONSE-SCHEMA',
+    description: 'orders are answered without requestedCompletionDate, a required member',
+    apis: withEthernet({ mapResponse: dropRequestedCompletionDate }),
+  },
+];

@@ -27,14 +27,26 @@ export const CART_IDS = {
   blocked: { orderId: 'PACT-BLOCKED', bookingUuid: '7c0e6f3a-1d2b-4c5d-8e9f-000000000006' },
 } satisfies Record<string, ParamsOf<typeof cartStates.orderOnHold>>;
 
-/** A booking as the consumer reads it inside an order: the fields it uses, the server's choices matched by type. */
+/**
+ * A booking as the spec describes it (every required member, so that the pact's example is a valid answer):
+ * what the reseller chose is pinned, what the server chooses (references, times, the catalogue's names) is
+ * matched by type or by form.
+ */
 function booking(uuid: string, orderId: string, status: 'ON_HOLD' | 'CONFIRMED' | 'CANCELLED') {
+  const confirmed = status === 'CONFIRMED';
   return {
     uuid: equal(uuid),
+    resellerReference: like('pact'),
     supplierReference: like('CRT-7D3A9F21'),
     status: equal(status),
+    cancellable: equal(status !== 'CANCELLED'),
     utcHoldExpiration: rfc3339(),
-    ...(status === 'CONFIRMED' ? { utcConfirmedAt: rfc3339(), contact: { fullName: equal(CONTACT.fullName), emailAddress: equal(CONTACT.emailAddress) } } : {}),
+    utcConfirmedAt: confirmed ? rfc3339() : null,
+    productId: like(EXAMPLE.productId),
+    optionId: like(EXAMPLE.optionId),
+    availabilityId: like(EXAMPLE.availabilityId),
+    unitItems: eachLike({ unitId: like(EXAMPLE.unitId) }),
+    contact: confirmed ? { fullName: equal(CONTACT.fullName), emailAddress: equal(CONTACT.emailAddress) } : null,
     orderId: equal(orderId),
   };
 }
@@ -66,16 +78,10 @@ export function cartConsumerTests(): void {
             unitItems: [{ unitId: fromProviderState('${unitId}', EXAMPLE.unitId) }],
             holdExpirationMinutes: 30,
             orderId: ids.orderId,
+            resellerReference: ids.orderId,
           }),
         )
-        .willRespondWith(201, (b) =>
-          b.jsonBody({
-            ...booking(ids.bookingUuid, ids.orderId, 'ON_HOLD'),
-            cancellable: equal(true),
-            productId: like(EXAMPLE.productId),
-            unitItems: eachLike({ unitId: like(EXAMPLE.unitId) }),
-          }),
-        )
+        .willRespondWith(201, (b) => b.jsonBody({ ...booking(ids.bookingUuid, ids.orderId, 'ON_HOLD'), resellerReference: equal(ids.orderId) }))
         .executeTest(async (mock) => {
           const created = await client(mock.url).ok(
             client(mock.url).POST('/suppliers/{supplierId}/bookings', {
@@ -88,6 +94,7 @@ export function cartConsumerTests(): void {
                 unitItems: [{ unitId: EXAMPLE.unitId }],
                 holdExpirationMinutes: 30,
                 orderId: ids.orderId,
+                resellerReference: ids.orderId,
               },
             }),
           );
