@@ -120,6 +120,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   }
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
   finished = true;
+  mocha.dispose(); // releases the process listeners mocha added, so many runs in one process do not pile them up
   // A check mocha timed out never reached record(): report it as failed, by its own rule.
   for (const { suite, check } of selected) {
     const id = `${suite.api}/${check.id}`;

@@ -70,7 +70,8 @@ export interface paths {
          *     the order's current `order-create-update` document: members of the patch replace members of the order,
          *     `null` removes a member, objects merge recursively and arrays (such as orderItems) are replaced whole.
          *     The result is then checked exactly like a PUT body (schema, semantic checks, same buyerPurchaseOrderNumber)
-         *     and stored as a new version of the order, except that a patch need not change buyerOrderVersion.
+         *     and stored as a new version of the order, except that a patch need not change buyerOrderVersion (a patch
+         *     that does change it must give a version the order has not had: 409 `SAME_VERSION`).
          *
          *     `id`, `buyerId`, `orderStatus`, `link` and `buyerPurchaseOrderNumber` cannot be patched: a patch that
          *     gives them a value other than the current one answers 400 `READ_ONLY`. A final order cannot be changed

@@ -1,5 +1,4 @@
 /** The generated Ajv validators of the ethernet spec, as the domain uses them. */
-import './require-shim.js';
 import type { ValidateFunction } from 'ajv';
 import { request_createOrder } from '../../generated/ethernet/validators.js';
 

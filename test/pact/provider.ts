@@ -7,18 +7,19 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Verifier } from '@pact-foundation/pact';
-import type { StateHandlers } from '@pact-foundation/pact/src/dsl/verifier/proxy/types.js';
+import { Verifier, type VerifierOptions } from '@pact-foundation/pact';
 import { referenceApis } from '../../src/apis.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { ApiModule } from '../../src/shared/api.js';
 import { TestClock } from '../../src/shared/clock.js';
-import { DEMO_TENANTS, type ServerConfig } from '../../src/shared/config.js';
+import { readConfig } from '../../src/shared/config.js';
 import { CartDomain } from '../../src/cart/domain.js';
 import { DEMO_SUPPLIER } from '../../src/cart/catalogue.js';
 import { ActivationDomain } from '../../src/activation/domain.js';
 import { demoCatalogue } from '../../src/activation/catalogue.js';
-import { activationStates, cartStates, type CartCatalogue, type StateDef } from './states.js';
+import { EthernetDomain } from '../../src/ethernet/domain.js';
+import { ethernetOrderBody } from './consumers/ethernet.js';
+import { activationStates, cartStates, ethernetStates, type CartCatalogue, type StateDef } from './states.js';
 import { pactFile, providerName, USER, type ApiName } from './support.js';
 
 export interface ReferenceProvider {
@@ -33,15 +34,11 @@ export interface ReferenceProvider {
 /** Starts the reference server (or the given API modules) in this process, on a fresh SQLite file, test clock on. */
 export async function startReferenceProvider(apis: ApiModule[] = referenceApis()): Promise<ReferenceProvider> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercert-pact-'));
-  const config: ServerConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    databaseUrl: `sqlite://${path.join(dir, 'pact.sqlite')}`,
-    testClock: true,
-    tenants: DEMO_TENANTS,
-    activationDelaySeconds: 2,
-    ethernetStepSeconds: 0,
-  };
+  // The server's own configuration reader, as `npm start` would use it: demo tenants, test clock, a free port.
+  const config = readConfig(
+    { ORDERCERT_DEMO: '1', ORDERCERT_TEST_CLOCK: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite://${path.join(dir, 'pact.sqlite')}` },
+    [],
+  );
   const running = await startServer(config, apis);
   const { port } = running.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -58,6 +55,8 @@ export async function startReferenceProvider(apis: ApiModule[] = referenceApis()
     },
   };
 }
+
+type StateHandlers = NonNullable<VerifierOptions['stateHandlers']>;
 
 /** A state handler typed by its state's parameters and the values it provides. */
 type Handler<S> = S extends StateDef<infer P, infer V> ? (params: P) => Promise<V> : never;
@@ -165,15 +164,49 @@ export function activationStateHandlers(provider: ReferenceProvider): StateHandl
   });
 }
 
-export const STATE_HANDLERS: Partial<Record<ApiName, (p: ReferenceProvider) => StateHandlers>> = {
+/** Ethernet: orders created and moved through EthernetDomain, from the consumer's own create body. */
+export function ethernetStateHandlers(provider: ReferenceProvider): StateHandlers {
+  const domain = new EthernetDomain({ db: provider.running.ctx.db, clock: provider.running.ctx.clock, basePath: '/ethernet' });
+  const unused = async (pon: string) => {
+    const found = await domain.find(USER, { pon }).then(
+      () => true,
+      () => false,
+    );
+    if (found) throw new Error(`provider state: the buyer already has an order with purchase order number ${pon}`);
+  };
+  const inProgress = async ({ pon }: { pon: string }) => {
+    await unused(pon);
+    const order = await domain.create(USER, ethernetOrderBody(pon));
+    return { buyerId: USER, id: String(order.id) };
+  };
+  return handlers(ethernetStates, {
+    ponUnused: async ({ pon }) => {
+      await unused(pon);
+      return { buyerId: USER };
+    },
+    orderInProgress: inProgress,
+    orderHeld: async (params) => {
+      const ref = await inProgress(params);
+      await domain.transition(USER, ref.id, 'hold');
+      return ref;
+    },
+    orderCancelled: async (params) => {
+      const ref = await inProgress(params);
+      await domain.transition(USER, ref.id, 'cancel');
+      return ref;
+    },
+  });
+}
+
+export const STATE_HANDLERS: Record<ApiName, (p: ReferenceProvider) => StateHandlers> = {
   cart: cartStateHandlers,
   activation: activationStateHandlers,
+  ethernet: ethernetStateHandlers,
 };
 
 /** Verifies an API's pact against a running provider; rejects when any interaction fails. */
 export async function verifyPact(api: ApiName, provider: ReferenceProvider, pactUrls: string[] = [pactFile(api)]): Promise<unknown> {
   const stateHandlers = STATE_HANDLERS[api];
-  if (!stateHandlers) throw new Error(`no provider state handlers for ${api}`);
   return new Verifier({
     provider: providerName(api),
     providerBaseUrl: provider.baseUrl(api),

@@ -37,3 +37,7 @@ export const rfc3339 = (example = '2030-06-01T09:30:00.000Z') =>
 
 /** A JSON content type, with or without parameters. */
 export const jsonContentType = () => regex('^application/json(;.*)?$', 'application/json; charset=utf-8');
+const realFetch = globalThis.fetch;
+globalThis.fetch = (async (...args: Parameters<typeof fetch>) => {
+  try { return await realFetch(...args); } catch (e: any) { console.error('FETCH FAILED', (args[0] as any)?.url ?? args[0], e?.message, e?.cause?.message, e?.cause?.code); throw e; }
+}) as typeof fetch;

@@ -17,7 +17,7 @@ const APIS: Array<{ name: 'cart' | 'activation' | 'ethernet'; module: Validators
   { name: 'activation', module: activation as unknown as Validators, base: (s) => s.apis.activation },
   { name: 'ethernet', module: ethernet as unknown as Validators, base: (s) => s.apis.ethernet },
 ];
-const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 60);
 const auth = 'Basic ' + Buffer.from('alpha:alpha-secret').toString('base64');
 
 /** A body that can never satisfy an object schema with required fields. */
