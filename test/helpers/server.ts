@@ -63,6 +63,10 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
+  // The server prints its address once it listens; polling before that only makes noise.
+  while (!/^listening/m.test(out) && child.exitCode === null && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
     try {

@@ -4,14 +4,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
-import { referenceProfile } from '../helpers/conformance.js';
+import { REFERENCE_PROFILE } from '../helpers/conformance.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercert-cli-'));
-const profileFile = path.join(tmp, 'profile.yaml');
-fs.writeFileSync(profileFile, YAML.stringify(referenceProfile()));
+const profileFile = REFERENCE_PROFILE;
 
 function ordercert(...args: string[]) {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/ordercert.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });

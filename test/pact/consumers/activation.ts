@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { ActivationClientError, createActivationClient } from '../../../generated/activation/client.js';
 import { activationStates } from '../states.js';
-import { basicAuthHeader, clearPact, consumerName, PACT_DIR, providerName, SECRET, USER } from '../support.js';
+import { basicAuthHeader, clearPact, settle, consumerName, PACT_DIR, providerName, SECRET, USER } from '../support.js';
 
 const { like, regex, fromProviderState, eachLike, equal } = MatchersV3;
 
@@ -72,7 +72,7 @@ export function activationConsumerTests(): void {
               message: equal(''),
             }),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(
             c.POST('/api/2.3.1/orders/', {
@@ -81,7 +81,7 @@ export function activationConsumerTests(): void {
           );
           assert.equal(order.state, 'RECEIVED');
           assert.match(order.path ?? '', /^\/api\/2\.3\.1\/orders\/.+/);
-        });
+        }));
     });
 
     it('reads a finished order', async () => {
@@ -103,11 +103,11 @@ export function activationConsumerTests(): void {
             message: like(''),
           }),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(c.GET('/api/2.3.1/orders/{orderId}', { params: { path: { orderId: EXAMPLE_ORDER_ID } } }));
           assert.equal(order.state, 'DONE_SUCCESS');
-        });
+        }));
     });
 
     it('reads the whole event feed', async () => {
@@ -117,12 +117,12 @@ export function activationConsumerTests(): void {
         .uponReceiving('a request for every event')
         .withRequest('GET', EVENTS, (b) => b.headers({ Authorization: basicAuthHeader() }))
         .willRespondWith(200, (b) => b.jsonBody(eachLike(event(), 2)))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const events = await c.ok(c.GET('/api/2.3.1/orderevents/'));
           assert.ok(events.length >= 2);
           assert.ok(events.every((e) => e.order.state === 'DONE_SUCCESS' || e.order.state === 'DONE_FAILED'));
-        });
+        }));
     });
 
     it('reads the events after a known event', async () => {
@@ -134,11 +134,11 @@ export function activationConsumerTests(): void {
           b.headers({ Authorization: basicAuthHeader() }).query({ since: fromProviderState('${firstEvent}', EXAMPLE_EVENT) }),
         )
         .willRespondWith(200, (b) => b.jsonBody(eachLike(event(), 1)))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const events = await c.ok(c.GET('/api/2.3.1/orderevents/', { params: { query: { since: EXAMPLE_EVENT } } }));
           assert.ok(events.length >= 1);
-        });
+        }));
     });
 
     it('gets a 400 with a cause for an event the server never issued', async () => {
@@ -149,7 +149,7 @@ export function activationConsumerTests(): void {
         .uponReceiving('a request for the events after an unknown event')
         .withRequest('GET', EVENTS, (b) => b.headers({ Authorization: basicAuthHeader() }).query({ since: unknown }))
         .willRespondWith(400, (b) => b.jsonBody({ cause: like('Unknown event in since') }))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const failure = await c.ok(c.GET('/api/2.3.1/orderevents/', { params: { query: { since: unknown } } })).then(
             () => undefined,
@@ -158,7 +158,7 @@ export function activationConsumerTests(): void {
           assert.ok(failure instanceof ActivationClientError, `expected an ActivationClientError, got ${String(failure)}`);
           assert.equal(failure.status, 400);
           assert.ok(failure.body.cause.length > 0);
-        });
+        }));
     });
   });
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { CartClientError, createCartClient } from '../../../generated/cart/client.js';
 import { cartStates, type ParamsOf } from '../states.js';
-import { basicAuthHeader, clearPact, consumerName, PACT_DIR, providerName, rfc3339, SECRET, USER } from '../support.js';
+import { basicAuthHeader, clearPact, settle, consumerName, PACT_DIR, providerName, rfc3339, SECRET, USER } from '../support.js';
 
 const { like, regex, fromProviderState, eachLike, equal } = MatchersV3;
 
@@ -82,7 +82,7 @@ export function cartConsumerTests(): void {
           }),
         )
         .willRespondWith(201, (b) => b.jsonBody({ ...booking(ids.bookingUuid, ids.orderId, 'ON_HOLD'), resellerReference: equal(ids.orderId) }))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const created = await client(mock.url).ok(
             client(mock.url).POST('/suppliers/{supplierId}/bookings', {
               params: { path: { supplierId: EXAMPLE.supplierId }, header: { 'X-Capabilities': 'redeam/cart' } },
@@ -101,7 +101,7 @@ export function cartConsumerTests(): void {
           assert.equal(created.status, 'ON_HOLD');
           assert.equal(created.orderId, ids.orderId);
           assert.ok(Date.parse(created.utcHoldExpiration!) > 0);
-        });
+        }));
     });
 
     it('reads an order with its bookings', async () => {
@@ -112,12 +112,12 @@ export function cartConsumerTests(): void {
         .uponReceiving('a request for an order on hold')
         .withRequest('GET', supplierPath(`/orders/${ids.orderId}`), (b) => b.headers({ Authorization: basicAuthHeader() }))
         .willRespondWith(200, (b) => b.jsonBody(order(ids, 'ON_HOLD')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const got = await c.ok(c.GET('/suppliers/{supplierId}/orders/{orderId}', { params: { path: { supplierId: EXAMPLE.supplierId, orderId: ids.orderId } } }));
           assert.equal(got.status, 'ON_HOLD');
           assert.deepEqual(got.bookings.map((b) => b.uuid), [ids.bookingUuid]);
-        });
+        }));
     });
 
     it('extends an order', async () => {
@@ -130,7 +130,7 @@ export function cartConsumerTests(): void {
           b.headers(jsonHeaders()).jsonBody({ reason: 'CUSTOMER_REQUESTED', holdExpirationMinutes: 30 }),
         )
         .willRespondWith(200, (b) => b.jsonBody(order(ids, 'ON_HOLD')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const got = await c.ok(
             c.POST('/suppliers/{supplierId}/orders/{orderId}/extend', {
@@ -139,7 +139,7 @@ export function cartConsumerTests(): void {
             }),
           );
           assert.equal(got.status, 'ON_HOLD');
-        });
+        }));
     });
 
     it('confirms an order', async () => {
@@ -150,7 +150,7 @@ export function cartConsumerTests(): void {
         .uponReceiving('a request to confirm an order on hold')
         .withRequest('POST', supplierPath(`/orders/${ids.orderId}/confirm`), (b) => b.headers(jsonHeaders()).jsonBody({ contact: CONTACT }))
         .willRespondWith(200, (b) => b.jsonBody(order(ids, 'CONFIRMED')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const got = await c.ok(
             c.POST('/suppliers/{supplierId}/orders/{orderId}/confirm', {
@@ -160,7 +160,7 @@ export function cartConsumerTests(): void {
           );
           assert.equal(got.status, 'CONFIRMED');
           assert.equal(got.bookings[0].contact?.emailAddress, CONTACT.emailAddress);
-        });
+        }));
     });
 
     it('cancels an order', async () => {
@@ -171,7 +171,7 @@ export function cartConsumerTests(): void {
         .uponReceiving('a request to cancel an order on hold')
         .withRequest('DELETE', supplierPath(`/orders/${ids.orderId}`), (b) => b.headers(jsonHeaders()).jsonBody({ reason: 'CUSTOMER' }))
         .willRespondWith(200, (b) => b.jsonBody(order(ids, 'CANCELLED')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const got = await c.ok(
             c.DELETE('/suppliers/{supplierId}/orders/{orderId}', {
@@ -180,7 +180,7 @@ export function cartConsumerTests(): void {
             }),
           );
           assert.equal(got.status, 'CANCELLED');
-        });
+        }));
     });
 
     it('gets a 409 naming the blocking booking when an order cannot be confirmed', async () => {
@@ -201,7 +201,7 @@ export function cartConsumerTests(): void {
             }),
           ),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const failure = await c
             .ok(
@@ -217,7 +217,7 @@ export function cartConsumerTests(): void {
           assert.ok(failure instanceof CartClientError, `expected a CartClientError, got ${String(failure)}`);
           assert.equal(failure.status, 409);
           assert.equal(failure.body[0].bookingUuid, ids.bookingUuid);
-        });
+        }));
     });
   });
 }

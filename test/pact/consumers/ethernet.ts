@@ -8,7 +8,7 @@ import { MatchersV3, PactV4 } from '@pact-foundation/pact';
 import { createEthernetClient, EthernetClientError } from '../../../generated/ethernet/client.js';
 import type { components } from '../../../generated/ethernet/types.js';
 import { ethernetStates } from '../states.js';
-import { basicAuthHeader, clearPact, consumerName, PACT_DIR, providerName, SECRET, USER } from '../support.js';
+import { basicAuthHeader, clearPact, settle, consumerName, PACT_DIR, providerName, SECRET, USER } from '../support.js';
 
 const { like, regex, fromProviderState, eachLike, equal, integer, matchStatus, reify } = MatchersV3;
 
@@ -114,13 +114,13 @@ export function ethernetConsumerTests(): void {
           // Everything the Buyer sent comes back as sent.
           b.jsonBody({ ...body, buyerId: like(USER), objectType: equal('order'), id: like(EXAMPLE_ID), orderStatus: equal('IN_PROGRESS') }),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(c.POST('/orders', { body: plain(body) }));
           assert.equal(order.orderStatus, 'IN_PROGRESS');
           assert.equal(order.buyerPurchaseOrderNumber, pon);
           assert.ok(order.id);
-        });
+        }));
     });
 
     it('gets an order by id', async () => {
@@ -131,11 +131,11 @@ export function ethernetConsumerTests(): void {
         .uponReceiving('a request for an order by id')
         .withRequest('GET', orderPath(), (b) => b.headers(auth()))
         .willRespondWith(200, (b) => b.jsonBody(orderAnswer(pon, 'IN_PROGRESS')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(c.GET('/orders/{id}', { params: { path: { id: EXAMPLE_ID } } }));
           assert.equal(order.buyerPurchaseOrderNumber, pon);
-        });
+        }));
     });
 
     it('gets an order by purchase order number', async () => {
@@ -146,11 +146,11 @@ export function ethernetConsumerTests(): void {
         .uponReceiving('a request for an order by purchase order number')
         .withRequest('GET', '/orders', (b) => b.headers(auth()).query({ pon }))
         .willRespondWith(200, (b) => b.jsonBody(orderAnswer(pon, 'IN_PROGRESS')))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const answer = await c.ok(c.GET('/orders', { params: { query: { pon } } }));
           assert.ok('buyerPurchaseOrderNumber' in answer && answer.buyerPurchaseOrderNumber === pon);
-        });
+        }));
     });
 
     it("lists the buyer's orders", async () => {
@@ -168,11 +168,11 @@ export function ethernetConsumerTests(): void {
             items: eachLike({ ...orderAnswer(pon, null), buyerPurchaseOrderNumber: like(pon) }),
           }),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const answer = await c.ok(c.GET('/orders', { params: { query: { buyerId: USER } } }));
           assert.ok('items' in answer && answer.items.length >= 1);
-        });
+        }));
     });
 
     it('replaces an order with a supplemental order', async () => {
@@ -186,11 +186,11 @@ export function ethernetConsumerTests(): void {
         .willRespondWith(200, (b) =>
           b.jsonBody(orderAnswer(pon, 'IN_PROGRESS', { buyerOrderVersion: equal('2'), notes: equal(body.notes) })),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(c.PUT('/orders/{id}', { params: { path: { id: EXAMPLE_ID } }, body: plain(body) }));
           assert.equal(order.buyerOrderVersion, '2');
-        });
+        }));
     });
 
     it('patches an order', async () => {
@@ -202,7 +202,7 @@ export function ethernetConsumerTests(): void {
         .uponReceiving('a merge patch of an order')
         .withRequest('PATCH', orderPath(), (b) => b.headers({ ...auth(), 'Content-Type': 'application/merge-patch+json' }).jsonBody(patch))
         .willRespondWith(200, (b) => b.jsonBody(orderAnswer(pon, 'IN_PROGRESS', { notes: equal(patch.notes) })))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const order = await c.ok(
             c.PATCH('/orders/{id}', {
@@ -214,7 +214,7 @@ export function ethernetConsumerTests(): void {
             }),
           );
           assert.equal(order.notes, patch.notes);
-        });
+        }));
     });
 
     // The spec lets the Seller answer a transition with 200 or 201.
@@ -225,12 +225,12 @@ export function ethernetConsumerTests(): void {
         .uponReceiving(`a request to ${action} an order`)
         .withRequest('POST', orderPath(`/${action}`), (b) => b.headers(auth()))
         .willRespondWith(matchStatus(201, [200, 201]), (b) => b.jsonBody(orderAnswer(pon, to)))
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const path = `/orders/{id}/${action}` as const;
           const order = await c.ok(c.POST(path, { params: { path: { id: EXAMPLE_ID } } }));
           assert.equal(order.orderStatus, to);
-        });
+        }));
 
     it('holds an order', () => transition('hold', ETHERNET_PONS.hold, ethernetStates.orderInProgress.name, 'HELD'));
     it('releases a held order', () => transition('release', ETHERNET_PONS.release, ethernetStates.orderHeld.name, 'IN_PROGRESS'));
@@ -253,7 +253,7 @@ export function ethernetConsumerTests(): void {
             }),
           }),
         )
-        .executeTest(async (mock) => {
+        .executeTest(settle(async (mock) => {
           const c = client(mock.url);
           const failure = await c.ok(c.POST('/orders/{id}/hold', { params: { path: { id: EXAMPLE_ID } } })).then(
             () => undefined,
@@ -262,7 +262,7 @@ export function ethernetConsumerTests(): void {
           assert.ok(failure instanceof EthernetClientError, `expected an EthernetClientError, got ${String(failure)}`);
           assert.equal(failure.status, 409);
           assert.equal(failure.body.orderMessages[0].errorCode, 'BAD_STATE');
-        });
+        }));
     });
   });
 }
