@@ -5,7 +5,9 @@
  *      reject pacts that go beyond the spec);
  *   3. the reference server, started in this process on SQLite with the test clock, verifies every pact, its
  *      provider states set up through the domain modules;
- *   4. a server whose cart module renames one response field fails verification.
+ *   4. the vendor path (scripts/verify-pacts.ts): a server by URL, its own credentials, its provider states set up
+ *      through a state-setup URL;
+ *   5. a server whose cart module renames one response field fails verification.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +18,8 @@ import { activationConsumerTests } from './consumers/activation.js';
 import { cartConsumerTests } from './consumers/cart.js';
 import { ethernetConsumerTests } from './consumers/ethernet.js';
 import { startReferenceProvider, verifyPact, type ReferenceProvider } from './provider.js';
+import { startStateServer, type StateServer } from './state-server.js';
+import { verifyVendorPacts } from '../../scripts/verify-pacts.js';
 import { checkPactFile, describeProblems, SpecChecker, type PactDocument, type PactInteraction } from './spec-check.js';
 import { allStates } from './states.js';
 import { APIS, pactFile } from './support.js';
@@ -114,6 +118,38 @@ describe('pact contracts', function () {
         await verifyPact(api, provider);
       });
     }
+  });
+
+  describe("a vendor's server by URL verifies every pact through its state-setup endpoint", () => {
+    let provider: ReferenceProvider;
+    let states: StateServer;
+    // Credentials the pacts were not recorded with: verification only passes if the vendor's replace them.
+    const user = 'alpha';
+    const password = 'vendor-own-secret';
+    before(async () => {
+      provider = await startReferenceProvider(undefined, { ORDERCERT_TENANTS: `${user}:${password}` });
+      states = await startStateServer(provider);
+    });
+    after(async () => {
+      await states?.close();
+      await provider?.close();
+    });
+    for (const api of APIS) {
+      it(`${api}`, async () => {
+        const before = states.seen.length;
+        await verifyVendorPacts({ api, baseUrl: provider.baseUrl(api), stateUrl: states.url, user, password });
+        const used = new Set(states.seen.slice(before));
+        const expected = new Set(readPact(api).interactions.flatMap((i: any) => (i.providerStates ?? []).map((s: { name: string }) => s.name)));
+        assert.deepEqual([...used].sort(), [...expected].sort(), 'every provider state of the pact was set up through the state URL');
+      });
+    }
+    it('fails with the recorded demo credentials when the server does not know them', async () => {
+      const failure = await verifyPact('cart', provider).then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      assert.ok(failure, 'verification passed although every request should have been refused with 401');
+    });
   });
 
   describe('a server that renames a response field fails verification', () => {

@@ -32,11 +32,12 @@ export interface ReferenceProvider {
 }
 
 /** Starts the reference server (or the given API modules) in this process, on a fresh SQLite file, test clock on. */
-export async function startReferenceProvider(apis: ApiModule[] = referenceApis()): Promise<ReferenceProvider> {
+export async function startReferenceProvider(apis: ApiModule[] = referenceApis(), env: Record<string, string> = { ORDERCERT_DEMO: '1' }): Promise<ReferenceProvider> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercert-pact-'));
-  // The server's own configuration reader, as `npm start` would use it: demo tenants, test clock, a free port.
+  // The server's own configuration reader, as `npm start` would use it: demo tenants (unless env says otherwise),
+  // test clock, a free port.
   const config = readConfig(
-    { ORDERCERT_DEMO: '1', ORDERCERT_TEST_CLOCK: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite://${path.join(dir, 'pact.sqlite')}` },
+    { ...env, ORDERCERT_TEST_CLOCK: '1', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite://${path.join(dir, 'pact.sqlite')}` },
     [],
   );
   const running = await startServer(config, apis);
