@@ -4,7 +4,7 @@ import { referenceApis } from './apis.js';
 import type { ApiContext, ApiModule } from './shared/api.js';
 import { systemClock, TestClock } from './shared/clock.js';
 import { readConfig, type ServerConfig } from './shared/config.js';
-import { migrate, openDb } from './shared/db.js';
+import { migrate, openDb, openReader } from './shared/db.js';
 
 export interface RunningServer {
   server: Server;
@@ -16,7 +16,8 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, apis: ApiModule[] = referenceApis()): Promise<RunningServer> {
   const db = openDb(config.databaseUrl);
   await migrate(db, apis.flatMap((a) => a.migrations));
-  const ctx: ApiContext = { db, clock: config.testClock ? new TestClock() : systemClock, config };
+  const reader = openReader(config.databaseUrl, db);
+  const ctx: ApiContext = { db, reader, clock: config.testClock ? new TestClock() : systemClock, config };
   const app = createApp(ctx, apis);
   const stops = apis.map((a) => a.start?.(ctx)).filter((s): s is () => Promise<void> => !!s);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -33,6 +34,7 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
       for (const stop of stops) await stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      if (reader !== db) await reader.destroy();
       await db.destroy();
     },
   };

@@ -40,7 +40,12 @@ export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], ap
   return [...rules.values()]
     .filter((r) => apis.includes(r.api))
     .map((rule) => {
-      const mine = results.filter((r) => r.rule === rule.id);
+      const judged = results.filter((r) => r.rule === rule.id);
+      // A check for this rule stopped by another rule's failure leaves this rule unjudged: say so, as a skip.
+      const blocked = results
+        .filter((r) => r.checkRule === rule.id && r.rule !== rule.id)
+        .map((r): CheckResult => ({ ...r, rule: rule.id, outcome: 'skip', message: `not judged: ${r.rule} failed first (${r.message ?? 'see that rule'})` }));
+      const mine = [...judged, ...blocked];
       return { rule, outcome: ruleOutcome(mine), results: mine };
     });
 }
@@ -105,6 +110,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
             const soft = broken.level !== 'MUST' && !options.strict;
             return record(soft ? 'warn' : 'fail', {
               rule: broken.id,
+              ...(broken.id !== check.rule ? { checkRule: check.rule } : {}),
               message: err.detail.rule && err.detail.rule !== check.rule ? `${err.message} (while checking ${check.rule})` : err.message,
               expected: err.detail.expected === undefined ? undefined : show(err.detail.expected),
               actual: err.detail.actual === undefined ? undefined : show(err.detail.actual),

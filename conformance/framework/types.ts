@@ -38,6 +38,8 @@ export interface CheckResult {
   check: string;
   api: ApiName;
   rule: string;
+  /** The rule the check was written for, when the verdict went to another (a schema failure on the way). */
+  checkRule?: string;
   title: string;
   outcome: Outcome;
   /** Why it failed, warned or was not run. */

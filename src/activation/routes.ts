@@ -57,8 +57,11 @@ export function activationRoutes(domain: ActivationDomain, options: { respondCre
     await streamArray(res, events);
   });
 
+  // The access list is the immutable demo catalogue: serialised once, sent as is.
+  let accessList: string | undefined;
   router.get(`${API_ROOT}/accesses/`, (_req, res) => {
-    res.json(domain.listAccesses());
+    accessList ??= JSON.stringify(domain.listAccesses());
+    res.type('application/json').send(accessList);
   });
 
   router.get(`${API_ROOT}/accesses/:accessId`, async (req, res) => {

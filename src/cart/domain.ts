@@ -16,6 +16,8 @@ export type Status = 'ON_HOLD' | 'EXPIRED' | 'PENDING' | 'REJECTED' | 'CONFIRMED
 
 export interface DomainContext {
   db: Knex;
+  /** Where plain reads go (a read-only pool on SQLite); db when absent. */
+  reader?: Knex;
   clock: Clock;
 }
 
@@ -317,7 +319,7 @@ export class CartDomain {
   }
 
   async getBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string): Promise<BookingView> {
-    const row: BookingRow | undefined = await ctx.db('cart_bookings').where({ tenant, uuid, supplier_id: supplierId }).first();
+    const row: BookingRow | undefined = await (ctx.reader ?? ctx.db)('cart_bookings').where({ tenant, uuid, supplier_id: supplierId }).first();
     if (!row) throw new ApiError(404, CODES.notFound, `Booking ${uuid} not found`);
     return this.toBooking(row, ctx.clock.now());
   }
@@ -388,7 +390,7 @@ export class CartDomain {
 
   async getOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string): Promise<OrderView> {
     // One round trip for the order and its bookings: reads are the hot path of a sandbox.
-    const rows: Array<BookingRow & { o_status: Status; o_utc_expires_at: string; o_utc_created_at: string; o_cancel_reason: string | null }> = await ctx.db
+    const rows: Array<BookingRow & { o_status: Status; o_utc_expires_at: string; o_utc_created_at: string; o_cancel_reason: string | null }> = await (ctx.reader ?? ctx.db)
       .from('cart_orders as o')
       .leftJoin('cart_bookings as b', function () {
         this.on('b.tenant', 'o.tenant').andOn('b.supplier_id', 'o.supplier_id').andOn('b.order_id', 'o.id');

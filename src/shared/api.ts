@@ -15,6 +15,11 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 /** What every API module is given: its database, its clock, the server configuration. */
 export interface ApiContext {
   db: Knex;
+  /**
+   * For reads that need no transaction and no lock. On SQLite a small pool of read-only connections, which
+   * WAL lets run beside the one writer (each sees the last committed state); on PostgreSQL the same pool as db.
+   */
+  reader: Knex;
   clock: Clock;
   config: ServerConfig;
 }

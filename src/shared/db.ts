@@ -43,6 +43,31 @@ export function openDb(url: string): Knex {
   });
 }
 
+/**
+ * The pool for plain reads (see ApiContext.reader). On SQLite: up to four read-only connections to the same
+ * file, opened after the writer has put it in WAL mode; an in-memory database has only the writer's connection.
+ */
+export function openReader(url: string, writer: Knex): Knex {
+  if (isPostgres(writer)) return writer;
+  const file = url.slice('sqlite://'.length);
+  if (file === ':memory:') return writer;
+  return knexFactory({
+    client: 'sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 0,
+      max: 4,
+      afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.run('PRAGMA busy_timeout = 5000', (err) => {
+          if (err) return done(err, conn);
+          conn.run('PRAGMA query_only = ON', (qErr) => done(qErr, conn));
+        });
+      },
+    },
+  });
+}
+
 export const isPostgres = (db: Knex) => db.client.config.client === 'pg';
 
 /** Runs every API's migrations, in order, through Knex's migrator. */
