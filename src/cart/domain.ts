@@ -463,9 +463,10 @@ export class CartDomain {
       this.requireOrderOnHold(order, now, 'confirmed');
       this.requireBookings(bookings, 'ON_HOLD', now, orderId, 'confirmed');
       const updated = bookings.map((b) => ({ ...b, ...this.confirmChanges(b, req, now) }));
-      for (const b of updated) {
-        await trx('cart_bookings').where({ tenant, uuid: b.uuid }).update(this.confirmChanges(b, req, now));
-      }
+      // One statement for every booking: the changes differ only in resellerReference, kept when not given.
+      const { reseller_reference: _kept, ...shared } = this.confirmChanges(bookings[0] ?? ({} as BookingRow), req, now);
+      const changes = req.resellerReference == null ? shared : { ...shared, reseller_reference: req.resellerReference };
+      if (bookings.length) await trx('cart_bookings').where({ tenant }).whereIn('uuid', bookings.map((b) => b.uuid)).update(changes);
       await trx('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update({ status: 'CONFIRMED' });
       return this.toOrder({ ...order, status: 'CONFIRMED' }, updated, now);
     });
