@@ -300,13 +300,11 @@ export class CartDomain {
   protected async takeCapacity(trx: Knex.Transaction, supplierId: string, availabilityId: string, units: number, now: Date) {
     const availability = await forUpdate(trx, trx('cart_availabilities').where({ supplier_id: supplierId, id: availabilityId })).first();
     if (!availability) throw new ApiError(400, CODES.invalid, `Unknown availabilityId ${availabilityId}`);
-    const [{ used }] = await trx('cart_bookings')
-      .where({ supplier_id: supplierId, availability_id: availabilityId })
-      .andWhere((q) =>
-        q.whereIn('status', ['CONFIRMED', 'PENDING']).orWhere((h) => h.where('status', 'ON_HOLD').andWhere('utc_hold_expiration', '>', iso(now))),
-      )
-      .sum({ used: 'units' });
-    const taken = Number(used ?? 0);
+    // Two index range scans (see cart_002_capacity_index): kept bookings, and holds that have not yet expired.
+    const inAvailability = () => trx('cart_bookings').where({ supplier_id: supplierId, availability_id: availabilityId });
+    const [{ kept }] = await inAvailability().whereIn('status', ['CONFIRMED', 'PENDING']).sum({ kept: 'units' });
+    const [{ held }] = await inAvailability().where('status', 'ON_HOLD').andWhere('utc_hold_expiration', '>', iso(now)).sum({ held: 'units' });
+    const taken = Number(kept ?? 0) + Number(held ?? 0);
     if (taken + units > Number(availability.capacity)) {
       throw new ApiError(409, CODES.noCapacity, `Availability ${availabilityId} has ${Math.max(0, availability.capacity - taken)} places left, ${units} asked`);
     }

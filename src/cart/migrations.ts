@@ -67,4 +67,21 @@ export const cartMigrations: Migration[] = [
       await db.schema.dropTableIfExists('cart_availabilities');
     },
   },
+  {
+    // The capacity check reads only live holds and confirmed bookings through this index (with the units, so the
+    // table itself is not read): expired holds and cancelled bookings, which pile up, are never scanned.
+    name: 'cart_002_capacity_index',
+    async up(db: Knex) {
+      await db.schema.alterTable('cart_bookings', (t) => {
+        t.index(['supplier_id', 'availability_id', 'status', 'utc_hold_expiration', 'units'], 'cart_bookings_capacity');
+        t.dropIndex(['supplier_id', 'availability_id', 'status']);
+      });
+    },
+    async down(db: Knex) {
+      await db.schema.alterTable('cart_bookings', (t) => {
+        t.index(['supplier_id', 'availability_id', 'status']);
+        t.dropIndex([], 'cart_bookings_capacity');
+      });
+    },
+  },
 ];
