@@ -3,14 +3,12 @@
  * what a stateless mock that answers every operation "by the spec" gets past the suite, and what it cannot fake.
  *   --dynamic   Prism's dynamic mode (random values generated from the schemas) instead of the static examples
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { certify } from '../conformance/framework/certify.js';
 import type { ApiName } from '../conformance/framework/types.js';
 import { referenceProfile } from '../test/helpers/conformance.js';
-import { startChild } from './tools.js';
+import { DEMO_CREDENTIALS, startPrism } from './tools.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values: args } = parseArgs({ options: { dynamic: { type: 'boolean', default: false } } });
 const APIS: ApiName[] = ['cart', 'activation', 'ethernet'];
 
@@ -18,19 +16,12 @@ async function main() {
   const lines: string[] = [];
   for (const api of APIS) {
     process.stderr.write(`prism: ${api}\n`);
-    const prism = await startChild(
-      [path.join(ROOT, 'node_modules/.bin/prism'), 'mock', ...(args.dynamic ? ['-d'] : []), '--host', '127.0.0.1', '--port', '{PORT}', path.join(ROOT, 'specs', api, 'openapi.yaml')],
-      { SCARF_ANALYTICS: 'false' },
-      '/',
-    );
+    const prism = await startPrism(api, args.dynamic);
     try {
       const run = await certify({
         apis: [api],
         baseUrls: { [api]: prism.url },
-        tenants: [
-          { user: 'alpha', secret: 'alpha-secret' },
-          { user: 'beta', secret: 'beta-secret' },
-        ],
+        tenants: DEMO_CREDENTIALS,
         profile: referenceProfile(),
         timeoutMs: 20_000,
       });

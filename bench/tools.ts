@@ -1,7 +1,9 @@
 /** Measuring tools of the benchmarks: load, peak memory of a process, child servers, table printing. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import autocannon from 'autocannon';
+import { DEMO_TENANTS } from '../src/shared/config.js';
 import { freePort } from '../test/helpers/pg.js';
 
 export interface LoadResult {
@@ -73,6 +75,20 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     errors: result.non2xx + result.errors + result.timeouts,
     peakRssMb: peak,
   };
+}
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** The demo tenants the reference server starts with, as the suite's two test tenants. */
+export const DEMO_CREDENTIALS: [(typeof DEMO_TENANTS)[number], (typeof DEMO_TENANTS)[number]] = [DEMO_TENANTS[0], DEMO_TENANTS[1]];
+
+/** Starts Stoplight Prism mocking one of our specs (static examples, or generated values with `dynamic`). */
+export function startPrism(api: 'cart' | 'activation' | 'ethernet', dynamic = false): Promise<Child> {
+  return startChild(
+    [path.join(ROOT, 'node_modules/.bin/prism'), 'mock', ...(dynamic ? ['-d'] : []), '--host', '127.0.0.1', '--port', '{PORT}', path.join(ROOT, 'specs', api, 'openapi.yaml')],
+    { SCARF_ANALYTICS: 'false' },
+    '/',
+  );
 }
 
 export interface Child {
