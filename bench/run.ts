@@ -17,7 +17,7 @@ import { certify } from '../conformance/framework/certify.js';
 import { referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
 import { stopSharedCluster } from '../test/helpers/pg.js';
-import { DEMO_CREDENTIALS, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
+import { compareLoads, DEMO_CREDENTIALS, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values: args } = parseArgs({
@@ -67,8 +67,11 @@ async function cartRows(backend: Backend, server: TestServer): Promise<Row[]> {
   fs.writeFileSync(file, body);
   const baseline = await startChild([process.execPath, '--import', 'tsx', path.join(ROOT, 'bench/baseline-server.ts')], { BASELINE_BODY_FILE: file }, '/order');
   try {
-    const base = await load({ url: `${baseline.url}/order`, durationSec: DURATION, pid: baseline.pid });
-    const real = await load({ url: orderUrl, headers: auth(), durationSec: DURATION, pid: server.process.pid });
+    const { base, real } = await compareLoads(
+      (durationSec) => load({ url: `${baseline.url}/order`, durationSec, pid: baseline.pid }),
+      (durationSec) => load({ url: orderUrl, headers: auth(), durationSec, pid: server.process.pid }),
+      DURATION,
+    );
     rows.push({ backend, scenario: 'bare Express, same JSON (baseline)', result: base, target: '' });
     rows.push(judge(backend, 'cart: GET an order of 10 bookings', real, 'bare Express', base, 0.5));
   } finally {
@@ -113,17 +116,16 @@ async function cartRows(backend: Backend, server: TestServer): Promise<Row[]> {
 }
 
 async function ethernetRows(backend: Backend, server: TestServer, unvalidated: TestServer): Promise<Row[]> {
-  const order = (s: TestServer) =>
+  const order = (s: TestServer) => (durationSec: number) =>
     load({
       url: `${s.apis.ethernet}/orders`,
       method: 'POST',
       headers: { ...auth(), ...json },
       setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ ...CREATE_EXAMPLE, buyerId: 'alpha', buyerPurchaseOrderNumber: `PO${crypto.randomBytes(6).toString('hex')}` }) }),
-      durationSec: DURATION,
+      durationSec,
       pid: s.process.pid,
     });
-  const base = await order(unvalidated);
-  const real = await order(server);
+  const { base, real } = await compareLoads(order(unvalidated), order(server), DURATION);
   return [
     { backend, scenario: 'ethernet: POST seed order, validation off (baseline)', result: base, target: '' },
     judge(backend, 'ethernet: POST the full seed order', real, 'validation off', base, 0.7),
@@ -227,8 +229,11 @@ async function prismRows(server: TestServer): Promise<Row[]> {
       continue;
     }
     try {
-      const mock = await load({ url: prism.url + c.path, headers: auth(), durationSec: DURATION, pid: prism.pid });
-      const real = await load({ url: server.apis[c.api] + c.path, headers: auth(), durationSec: DURATION, pid: server.process.pid });
+      const { base: mock, real } = await compareLoads(
+        (durationSec) => load({ url: prism.url + c.path, headers: auth(), durationSec, pid: prism.pid }),
+        (durationSec) => load({ url: server.apis[c.api] + c.path, headers: auth(), durationSec, pid: server.process.pid }),
+        DURATION,
+      );
       rows.push({ backend: 'sqlite', scenario: `${c.name}: Prism mock (baseline)`, result: mock, target: '' });
       rows.push(judge('sqlite', `${c.name}: reference server`, real, 'Prism mock', mock, 1.0));
     } finally {

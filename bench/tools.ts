@@ -91,6 +91,34 @@ export function startPrism(api: 'cart' | 'activation' | 'ethernet', dynamic = fa
   );
 }
 
+/**
+ * Loads a baseline and a subject in the order A B B A, each for half the duration, and merges each side's two
+ * halves: a machine that speeds up or slows down during the comparison then weighs on both sides alike.
+ * Both are warmed up first.
+ */
+export async function compareLoads(baseline: (durationSec: number) => Promise<LoadResult>, subject: (durationSec: number) => Promise<LoadResult>, durationSec: number): Promise<{ base: LoadResult; real: LoadResult }> {
+  const half = Math.max(1, durationSec / 2);
+  // One second of each first, not counted: a freshly started process (the bare route, Prism) is still warming up.
+  await baseline(1);
+  await subject(1);
+  const a1 = await baseline(half);
+  const b1 = await subject(half);
+  const b2 = await subject(half);
+  const a2 = await baseline(half);
+  return { base: mergeLoads(a1, a2), real: mergeLoads(b1, b2) };
+}
+
+function mergeLoads(x: LoadResult, y: LoadResult): LoadResult {
+  return {
+    rps: (x.rps + y.rps) / 2,
+    p50: Math.round((x.p50 + y.p50) / 2),
+    p99: Math.max(x.p99, y.p99),
+    requests: x.requests + y.requests,
+    errors: x.errors + y.errors,
+    peakRssMb: Math.max(x.peakRssMb, y.peakRssMb),
+  };
+}
+
 export interface Child {
   url: string;
   pid: number;
