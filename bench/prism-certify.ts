@@ -6,8 +6,8 @@
 import { parseArgs } from 'node:util';
 import { certify } from '../conformance/framework/certify.js';
 import type { ApiName } from '../conformance/framework/types.js';
-import { referenceProfile } from '../test/helpers/conformance.js';
-import { DEMO_CREDENTIALS, startPrism } from './tools.js';
+import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
+import { startPrism } from './tools.js';
 
 const { values: args } = parseArgs({ options: { dynamic: { type: 'boolean', default: false } } });
 const APIS: ApiName[] = ['cart', 'activation', 'ethernet'];

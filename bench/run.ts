@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { openDb } from '../src/shared/db.js';
 import { CREATE_EXAMPLE } from '../conformance/ethernet/examples.js';
 import { certify } from '../conformance/framework/certify.js';
-import { referenceProfile } from '../test/helpers/conformance.js';
+import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
 import { stopSharedCluster } from '../test/helpers/pg.js';
-import { compareLoads, DEMO_CREDENTIALS, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
+import { compareLoads, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values: args } = parseArgs({
@@ -89,13 +89,10 @@ async function cartRows(backend: Backend, server: TestServer): Promise<Row[]> {
   rows.push({ backend, scenario: 'cart: create one booking (baseline)', result: create, target: '' });
   const orders: string[] = [];
   // Ten clients build the orders side by side (each order's bookings one after the other).
+  let begun = 0;
   await Promise.all(
     Array.from({ length: 10 }, async () => {
-      while (orders.length < CONFIRM_ORDERS) {
-        orders.push('');
-        const slot = orders.length - 1;
-        orders[slot] = await orderOfTen(server);
-      }
+      while (begun++ < CONFIRM_ORDERS) orders.push(await orderOfTen(server));
     }),
   );
   let next = 0;

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { DEMO_TENANTS } from '../src/shared/config.js';
 import { freePort } from '../test/helpers/pg.js';
 
 export interface LoadResult {
@@ -78,9 +77,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 }
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-
-/** The demo tenants the reference server starts with, as the suite's two test tenants. */
-export const DEMO_CREDENTIALS: [(typeof DEMO_TENANTS)[number], (typeof DEMO_TENANTS)[number]] = [DEMO_TENANTS[0], DEMO_TENANTS[1]];
 
 /** Starts Stoplight Prism mocking one of our specs (static examples, or generated values with `dynamic`). */
 export function startPrism(api: 'cart' | 'activation' | 'ethernet', dynamic = false): Promise<Child> {

@@ -2,26 +2,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rulesFile, ruleIndex } from './catalogue.js';
-import type { Credentials } from './http.js';
-import type { Profile } from './profile.js';
-import { groupByRule, runChecks, type RuleOutcome } from './runner.js';
+import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult } from './types.js';
 import { SUITES } from '../suites.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-export interface CertifyOptions {
-  apis: ApiName[];
-  baseUrls: Partial<Record<ApiName, string>>;
-  tenants: [Credentials, Credentials];
-  profile: Profile;
-  clockUrl?: string;
-  slow?: boolean;
-  strict?: boolean;
-  grep?: RegExp;
-  timeoutMs?: number;
-  onResult?: (result: CheckResult, done: number, total: number) => void;
-}
+/** What a certification run needs: the runner's options, with the APIs in place of the suites and rules derived from them. */
+export type CertifyOptions = Omit<RunOptions, 'suites' | 'rules'> & { apis: ApiName[] };
 
 /** Everything a report needs: what was tested, with what, and how each rule came out. */
 export interface CertificationRun {

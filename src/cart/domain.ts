@@ -344,18 +344,19 @@ export class CartDomain {
       if (status !== 'ON_HOLD') {
         throw new ApiError(409, status === 'EXPIRED' ? CODES.expired : CODES.bookingBlocks, `Booking ${uuid} is ${status} and cannot be confirmed`, { bookingUuid: uuid });
       }
-      const changes = this.confirmChanges(row, req, now);
+      const changes = this.confirmChanges(req, now);
       await trx('cart_bookings').where({ tenant, uuid }).update(changes);
       return this.toBooking({ ...row, ...changes }, now);
     });
   }
 
-  protected confirmChanges(row: BookingRow, req: ConfirmRequest, now: Date): Partial<BookingRow> {
+  /** What confirming writes to a booking; the same for every booking of an order (a resellerReference only when given). */
+  protected confirmChanges(req: ConfirmRequest, now: Date): Partial<BookingRow> {
     return {
       status: 'CONFIRMED',
       utc_confirmed_at: iso(now),
       contact: JSON.stringify(req.contact),
-      reseller_reference: req.resellerReference ?? row.reseller_reference,
+      ...(req.resellerReference != null ? { reseller_reference: req.resellerReference } : {}),
     };
   }
 
@@ -460,10 +461,9 @@ export class CartDomain {
       if (this.effectiveOrderStatus(order, now) === 'CONFIRMED') return this.toOrder(order, bookings, now);
       this.requireOrderOnHold(order, now, 'confirmed');
       this.requireBookings(bookings, 'ON_HOLD', now, orderId, 'confirmed');
-      const updated = bookings.map((b) => ({ ...b, ...this.confirmChanges(b, req, now) }));
-      // One statement for every booking: the changes differ only in resellerReference, kept when not given.
-      const { reseller_reference: _kept, ...shared } = this.confirmChanges(bookings[0] ?? ({} as BookingRow), req, now);
-      const changes = req.resellerReference == null ? shared : { ...shared, reseller_reference: req.resellerReference };
+      const changes = this.confirmChanges(req, now);
+      const updated = bookings.map((b) => ({ ...b, ...changes }));
+      // One statement for every booking of the order.
       if (bookings.length) await trx('cart_bookings').where({ tenant }).whereIn('uuid', bookings.map((b) => b.uuid)).update(changes);
       await trx('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update({ status: 'CONFIRMED' });
       return this.toOrder({ ...order, status: 'CONFIRMED' }, updated, now);

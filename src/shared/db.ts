@@ -23,21 +23,25 @@ export function openDb(url: string): Knex {
   if (!url.startsWith('sqlite://')) throw new Error(`DATABASE_URL must start with sqlite:// or postgres://, got "${url.split(':')[0]}:..."`);
   const file = url.slice('sqlite://'.length);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return sqlite(file, { min: 1, max: 1 }, ['journal_mode = WAL', 'busy_timeout = 5000', 'foreign_keys = ON']);
+}
+
+type SqliteConnection = { run(sql: string, cb: (err: Error | null) => void): void };
+
+/** A Knex pool over one SQLite file, each new connection set up with the given PRAGMAs, in order. */
+function sqlite(file: string, size: { min: number; max: number }, pragmas: string[]): Knex {
   return knexFactory({
     client: 'sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.run('PRAGMA journal_mode = WAL', (walErr) => {
-          if (walErr) return done(walErr, conn);
-          conn.run('PRAGMA busy_timeout = 5000', (err) => {
-            if (err) return done(err, conn);
-            conn.run('PRAGMA foreign_keys = ON', (fkErr) => done(fkErr, conn));
-          });
-        });
+      ...size,
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        const next = (i: number) => {
+          if (i === pragmas.length) return done(null, conn);
+          conn.run(`PRAGMA ${pragmas[i]}`, (err) => (err ? done(err, conn) : next(i + 1)));
+        };
+        next(0);
       },
     },
   });
@@ -51,21 +55,7 @@ export function openReader(url: string, writer: Knex): Knex {
   if (isPostgres(writer)) return writer;
   const file = url.slice('sqlite://'.length);
   if (file === ':memory:') return writer;
-  return knexFactory({
-    client: 'sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: {
-      min: 0,
-      max: 4,
-      afterCreate(conn: { run(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-        conn.run('PRAGMA busy_timeout = 5000', (err) => {
-          if (err) return done(err, conn);
-          conn.run('PRAGMA query_only = ON', (qErr) => done(qErr, conn));
-        });
-      },
-    },
-  });
+  return sqlite(file, { min: 0, max: 4 }, ['busy_timeout = 5000', 'query_only = ON']);
 }
 
 export const isPostgres = (db: Knex) => db.client.config.client === 'pg';

@@ -1,16 +1,21 @@
 /** Runs the conformance suite, over HTTP, against a test server started by test/helpers/server.ts. */
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ruleIndex } from '../../conformance/framework/catalogue.js';
 import { loadProfile } from '../../conformance/framework/profile.js';
 import { groupByRule, runChecks } from '../../conformance/framework/runner.js';
 import type { ApiName, CheckResult } from '../../conformance/framework/types.js';
 import { SUITES } from '../../conformance/suites.js';
-import type { TestServer } from './server.js';
+import { DEMO_TENANTS } from '../../src/shared/config.js';
+import { startTestServer, type Backend, type TestServer } from './server.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 export const REFERENCE_PROFILE = path.join(ROOT, 'conformance/profiles/reference.yaml');
 export const referenceProfile = () => loadProfile([REFERENCE_PROFILE]);
+
+/** The reference server's two demo tenants, as the suite's tenant A and tenant B. */
+export const DEMO_CREDENTIALS: [(typeof DEMO_TENANTS)[number], (typeof DEMO_TENANTS)[number]] = [DEMO_TENANTS[0], DEMO_TENANTS[1]];
 
 export async function runSuiteAgainst(server: TestServer, apis: ApiName[], options: { grep?: RegExp; strict?: boolean } = {}) {
   const rules = ruleIndex(apis);
@@ -18,10 +23,7 @@ export async function runSuiteAgainst(server: TestServer, apis: ApiName[], optio
     suites: apis.map((a) => SUITES[a]),
     rules,
     baseUrls: server.apis,
-    tenants: [
-      { user: 'alpha', secret: 'alpha-secret' },
-      { user: 'beta', secret: 'beta-secret' },
-    ],
+    tenants: DEMO_CREDENTIALS,
     profile: referenceProfile(),
     clockUrl: server.clockUrl,
     strict: options.strict ?? true,
@@ -37,3 +39,36 @@ export const describeProblems = (results: CheckResult[]) =>
     .filter((r) => r.outcome !== 'pass')
     .map((r) => `${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${r.message ?? ''}${r.expected ? `\n    expected: ${r.expected}\n    actual:   ${r.actual}` : ''}`)
     .join('\n');
+
+/**
+ * The API's whole suite against the reference server, on SQLite and on PostgreSQL: every check and every rule
+ * passes, and passes again on the same server (checks do not depend on a fresh database).
+ */
+export function describeReferenceConformance(api: ApiName): void {
+  for (const backend of ['sqlite', 'postgres'] as Backend[]) {
+    describe(`${api}: conformance suite against the reference server (${backend})`, function () {
+      this.timeout(180_000);
+      let server: TestServer;
+      before(async () => {
+        server = await startTestServer({ backend });
+      });
+      after(async () => {
+        await server?.stop();
+      });
+
+      it('passes every check and every rule of the catalogue', async () => {
+        const started = Date.now();
+        const { results, byRule } = await runSuiteAgainst(server, [api]);
+        assert.ok(results.length >= byRule.length, `only ${results.length} checks for ${byRule.length} rules`);
+        assert.deepEqual(describeProblems(results), '', `--- server output ---\n${server.output().slice(-3000)}`);
+        assert.deepEqual(byRule.filter((r) => r.outcome !== 'pass').map((r) => `${r.rule.id}: ${r.outcome}`), []);
+        console.log(`      ${results.length} checks, ${byRule.length} rules, ${Date.now() - started} ms`);
+      });
+
+      it('passes again on the same server', async () => {
+        const { results } = await runSuiteAgainst(server, [api]);
+        assert.deepEqual(describeProblems(results), '');
+      });
+    });
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Broken copies of the Cart API, each breaking exactly one documented rule. The conformance suite must
- * report that rule as failed against each of them (test/cart/variants.test.ts).
+ * report that rule as failed against each of them (test/selftest/kill-table.test.ts).
  */
 import express, { type ErrorRequestHandler } from 'express';
 import { activationApi } from '../../src/activation/api.js';
