@@ -458,7 +458,12 @@ export class CartDomain {
     return ctx.db.transaction(async (trx) => {
       const now = ctx.clock.now();
       const { order, bookings } = await this.loadOrder(trx, tenant, supplierId, orderId, true);
-      if (this.effectiveOrderStatus(order, now) === 'CONFIRMED') return this.toOrder(order, bookings, now);
+      if (this.effectiveOrderStatus(order, now) === 'CONFIRMED') {
+        // A repeat is answered as the first confirm only while every booking still is CONFIRMED: one cancelled on
+        // its own since then makes the order operation fail (seed 000: "the requested operation must fail").
+        this.requireBookings(bookings, 'CONFIRMED', now, orderId, 'confirmed again');
+        return this.toOrder(order, bookings, now);
+      }
       this.requireOrderOnHold(order, now, 'confirmed');
       this.requireBookings(bookings, 'ON_HOLD', now, orderId, 'confirmed');
       const changes = this.confirmChanges(req, now);

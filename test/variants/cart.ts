@@ -87,6 +87,15 @@ class MissingFieldDomain extends CartDomain {
   }
 }
 
+/** A repeated order confirm answers the CONFIRMED order whatever its bookings became since (a cancelled one included). */
+class RepeatConfirmIgnoresBookingsDomain extends CartDomain {
+  override async confirmOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ConfirmRequest): Promise<OrderView> {
+    const { order } = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
+    if (order.status === 'CONFIRMED') return this.getOrder(ctx, tenant, supplierId, orderId);
+    return super.confirmOrder(ctx, tenant, supplierId, orderId, req);
+  }
+}
+
 /** Errors of order operations are sent with status 200 (the body is still the error array). */
 function errorsAs200(): ApiModule {
   const base = cartApi();
@@ -155,6 +164,13 @@ export const cartVariants: Variant[] = [
     breaks: 'CART-RESPONSE-SCHEMA',
     description: 'order answers lack the required utcExpiresAt field',
     apis: withCart(cartApi({ domain: new MissingFieldDomain() })),
+  },
+  {
+    name: 'cart-repeat-confirm-over-cancelled-booking',
+    api: 'cart',
+    breaks: 'CART-ORDER-BLOCKED-OP-ERROR',
+    description: 'a repeated order confirm answers 200 with the order CONFIRMED beside a booking cancelled on its own',
+    apis: withCart(cartApi({ domain: new RepeatConfirmIgnoresBookingsDomain() })),
   },
   {
     name: 'cart-order-error-200',
