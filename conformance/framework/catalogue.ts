@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from './package-root.js';
 import YAML from 'yaml';
 import type { ApiName, Level, Rule } from './types.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const ROOT = packageRoot(import.meta.url);
 const LEVELS: Level[] = ['MUST', 'SHOULD', 'MAY'];
 
 export const rulesFile = (api: ApiName) => path.join(ROOT, 'specs', api, 'rules.yaml');

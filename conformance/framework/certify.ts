@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult } from './types.js';
 import { SUITES } from '../suites.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const ROOT = packageRoot(import.meta.url);
 
 /** What a certification run needs: the runner's options, with the APIs in place of the suites and rules derived from them. */
 export type CertifyOptions = Omit<RunOptions, 'suites' | 'rules'> & { apis: ApiName[] };
