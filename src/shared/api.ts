@@ -9,8 +9,9 @@ import type { ServerConfig } from './config.js';
 import type { Migration } from './db.js';
 import { ApiError } from './errors.js';
 import { basicAuth } from './auth.js';
+import { packageRoot } from './package-root.js';
 
-export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const ROOT = packageRoot(import.meta.url);
 
 /** What every API module is given: its database, its clock, the server configuration. */
 export interface ApiContext {
