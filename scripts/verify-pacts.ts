@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Verifier } from '@pact-foundation/pact';
-import { basicAuthorization } from '../src/clients/runtime.js';
+import { basicAuthorization } from '../generated/client-runtime.js';
 import { APIS, pactFile, providerName, type ApiName } from '../test/pact/support.js';
 
 export interface VendorVerification {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { makeConsumerPact } from '@pact-foundation/pact-core';
-import { basicAuthorization } from '../../src/clients/runtime.js';
+import { basicAuthorization } from '../../generated/client-runtime.js';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
