@@ -126,3 +126,25 @@ export const pathOf = (p: string) => new URL(p, 'http://x').pathname;
 /** Order paths are compared by their path part, so absolute and relative forms both match. */
 export const samePath = (a: string | undefined, b: string | undefined) => !!a && !!b && pathOf(a) === pathOf(b);
 export const eventsFor = (events: EventBody[], path: string) => events.filter((e) => samePath(e.order?.path, path));
+
+export const ids = (events: EventBody[]) => events.map((e) => e.event);
+
+/** Finishes `count` orders one after the other on one access (ACTIVATE, DEACTIVATE, ACTIVATE, ...). */
+export async function finishCycle(t: CheckContext, client: ApiClient, accessId: string, count: number) {
+  const { service } = profileOf(t);
+  const done = [];
+  for (let i = 0; i < count; i++) {
+    done.push(await finish(t, client, i % 2 === 0 ? activateBody(accessId, service) : deactivateBody(accessId, service)));
+  }
+  return done;
+}
+
+/** Every 400 must carry a non-empty cause. */
+export function expectCause(t: CheckContext, ex: Exchange, what: string) {
+  t.expectStatus(ex, 400, what);
+  t.expect(typeof ex.body?.cause === 'string' && ex.body.cause.length > 0, `${what}: the 400 answer needs a cause`, {
+    expected: '{ "cause": "<text>" }',
+    actual: ex.text.slice(0, 200),
+    exchange: ex,
+  });
+}

@@ -171,3 +171,9 @@ export async function blockedOrder(t: CheckContext, block: Block) {
   const before = snapshot(await readOrder(t, orderId));
   return { orderId, uuids, blocker, before };
 }
+
+/** Fails unless the order has bookings and every one reads one of `wanted`. */
+export const statusesAll = (t: CheckContext, order: any, wanted: string[], message: string) => {
+  const statuses = bookingStatuses(order);
+  t.expect(statuses.length > 0 && statuses.every((s) => wanted.includes(s)), message, { expected: `every booking ${wanted.join(' or ')}`, actual: statuses });
+};

@@ -130,3 +130,34 @@ export function expectRefused(t: CheckContext, res: Exchange, statuses: number[]
     exchange: res,
   });
 }
+
+export const uniItem = (body: Order) => body.orderItems.find((i: Order) => i.orderItemDetail?.objectType === 'uniProductOrder');
+export const eplItem = (body: Order) => body.orderItems.find((i: Order) => i.orderItemDetail?.objectType === 'accessEplProductOrder');
+
+/** Posts an order the server must refuse with one of `statuses`, then proves nothing was created. */
+export async function expectCreateRefused(t: CheckContext, body: Order, statuses: number[], what: string) {
+  const res = await t.alpha.post('/orders', body);
+  expectRefused(t, res, statuses, what);
+  await expectNotCreated(t, body.buyerPurchaseOrderNumber, what);
+}
+
+/** Runs one buyer transition and checks the answer: an allowed one, or a refused one that changed nothing. */
+export async function transition(t: CheckContext, id: string, action: 'hold' | 'release' | 'cancel', expected: string | 'refused') {
+  const before = expected === 'refused' ? (await readOrder(t, id)).body : undefined;
+  const res = await t.alpha.post(`${orderPath(id)}/${action}`);
+  if (expected === 'refused') {
+    expectRefused(t, res, [409], `${action} of an order in ${before!.orderStatus}`);
+    await expectUnchanged(t, id, before!, `${action} of an order in ${before!.orderStatus}`);
+    return;
+  }
+  t.expectStatus(res, TRANSITION_OK, `${action} of the order`);
+  if (res.status === 200) t.note(`${action} answered 200 (the source documents 201; both are accepted)`);
+  t.expectEqual(res.body?.orderStatus, expected, `${action} answered an orderStatus other than ${expected}`, res);
+  const after = await readOrder(t, id);
+  t.expectEqual(after.body?.orderStatus, expected, `after ${action} the order does not read ${expected}`, after);
+}
+
+export function firstDifferenceOf(sent: Order, got: Order | undefined): string | undefined {
+  const { objectType: _ignored, ...rest } = sent;
+  return firstDifference(rest, got);
+}

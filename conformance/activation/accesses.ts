@@ -1,0 +1,63 @@
+/** Activation accesses and services: what is offered at an access and what is active. */
+import type { Check, CheckContext } from '../framework/check.js';
+import { NotRun } from '../framework/violation.js';
+import { activateBody, deactivateBody, finish, freshAccess, profileOf, ROOT } from './helpers.js';
+
+export const accessChecks: Check[] = [
+  {
+    id: 'accesses-list-profile-accesses',
+    rule: 'ACT-ACCESS-LIST',
+    title: "accesses/ lists the profile's accesses, each offering the profile's services",
+    async run(t: CheckContext) {
+      const { accesses, service, sameTypeService } = profileOf(t);
+      const ex = await t.alpha.get(`${ROOT}/accesses/`);
+      t.expectStatus(ex, 200, 'GET accesses/');
+      const byId = new Map((ex.body as any[]).map((a) => [a.accessId, a]));
+      for (const id of accesses.slice(0, 10)) {
+        const a = byId.get(id);
+        t.expect(!!a, `access ${id} is not listed`, { expected: id, actual: 'absent', exchange: ex });
+        for (const svc of [service, sameTypeService]) {
+          t.expect((a.services ?? []).some((s: any) => s.service === svc), `access ${id} does not offer ${svc}`, { actual: a.services, exchange: ex });
+        }
+      }
+    },
+  },
+  {
+    id: 'access-lists-callers-active-services',
+    rule: 'ACT-ACCESS-ACTIVE',
+    title: "accesses/{id} lists the caller's active service with its spReference, and only the caller's",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const spReference = t.uid('ref');
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      const mine = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
+      t.expectStatus(mine, 200, `GET accesses/${accessId}`);
+      const entry = (mine.body.active ?? []).find((a: any) => a.service === service);
+      t.expect(!!entry, `the active list lacks ${service}`, { expected: service, actual: mine.body.active, exchange: mine });
+      t.expectEqual(entry.spReference, spReference, 'the active service carries the spReference of its order', mine);
+      const theirs = await t.beta.get(`${ROOT}/accesses/${accessId}`);
+      t.expect(!(theirs.body.active ?? []).some((a: any) => a.service === service), "another provider's active list shows the service", { actual: theirs.body.active, exchange: theirs });
+    },
+  },
+  {
+    id: 'services-lists-active-services',
+    rule: 'ACT-SERVICES-LIST',
+    title: 'services/ lists an activated service with its spReference, and no longer after deactivation',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const spReference = t.uid('ref');
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      const on = await t.alpha.get(`${ROOT}/services/`);
+      const entry = (on.body as any[]).find((s) => s.accessId === accessId && s.service === service);
+      t.expect(!!entry, 'services/ lacks the activated service', { expected: { service, accessId, spReference }, actual: 'absent', exchange: on });
+      t.expectEqual(entry.spReference, spReference, 'services/ carries the spReference', on);
+      await finish(t, t.alpha, deactivateBody(accessId, service));
+      const off = await t.alpha.get(`${ROOT}/services/`);
+      t.expect(!(off.body as any[]).some((s) => s.accessId === accessId && s.service === service), 'services/ still lists a deactivated service', { actual: entry, exchange: off });
+    },
+  },
+];

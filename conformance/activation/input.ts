@@ -1,0 +1,111 @@
+/** Activation input: orders the server must refuse with 400 and a cause, and the spec's shapes. */
+import type { Check, CheckContext } from '../framework/check.js';
+import { NotRun } from '../framework/violation.js';
+import {
+  activateBody,
+  EVENTS,
+  expectCause,
+  finish,
+  freshAccess,
+  ORDERS,
+  profileOf,
+  readFeed,
+  ROOT,
+  waitDone,
+} from './helpers.js';
+
+export const inputChecks: Check[] = [
+  {
+    id: 'bad-input-400-cause-nothing-created',
+    rule: 'ACT-ORDER-BAD-INPUT',
+    title: 'bad JSON, missing fields, bad content, unknown access or service: 400 { cause } and no order',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const ok = activateBody(accessId, service);
+      const { accessId: _a, ...noAccess } = ok;
+      const { service: _s, ...noService } = ok;
+      const { operation: _o, ...noOperation } = ok;
+      const cases: Array<[string, Record<string, unknown> | string]> = [
+        ['bad JSON', '{"accessId": "' + accessId + '", "service": '],
+        ['missing accessId', noAccess],
+        ['missing service', noService],
+        ['missing operation', noOperation],
+        ['unknown operation', { ...ok, operation: 'TOGGLE' }],
+        ['accessId with a space and "!"', { ...ok, accessId: 'bad id!' }],
+        ['accessId of 33 characters', { ...ok, accessId: 'A'.repeat(33) }],
+        ['unknown accessId', { ...ok, accessId: t.uid('NOSUCH').toUpperCase() }],
+        ['service not offered', { ...ok, service: t.uid('NOSERVICE') }],
+        ['malformed MAC address', { ...ok, equipment: [{ vendorId: 'ACME', macAddress: 'not-a-mac' }] }],
+        ['spReference of 256 characters', { ...ok, spReference: 'r'.repeat(256) }],
+        ['forcedTakeover not a boolean', { ...ok, forcedTakeover: 'no' }],
+      ];
+      for (const [what, body] of cases) {
+        const ex = typeof body === 'string' ? await t.alpha.request('POST', ORDERS, { rawBody: body }) : await t.alpha.post(ORDERS, body);
+        expectCause(t, ex, `POST orders/ with ${what}`);
+      }
+      const ex = await t.alpha.post(ORDERS, { ...ok, spReference: 'r'.repeat(255) });
+      t.expectStatus(ex, 201, 'a valid ACTIVATE after the refused ones (a refused request created an order if this is 200)');
+      await waitDone(t, t.alpha, ex.body.path);
+    },
+  },
+  {
+    id: 'forced-takeover-required-for-activate',
+    rule: 'ACT-ORDER-FORCED-TAKEOVER',
+    title: 'ACTIVATE without forcedTakeover is 400; with forcedTakeover false it is accepted',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const ex = await t.alpha.post(ORDERS, { accessId, service, operation: 'ACTIVATE' });
+      expectCause(t, ex, 'ACTIVATE without forcedTakeover');
+      const ok = await t.alpha.post(ORDERS, activateBody(accessId, service));
+      t.expectStatus(ok, 201, 'ACTIVATE with forcedTakeover false');
+      await waitDone(t, t.alpha, ok.body.path);
+    },
+  },
+  {
+    id: 'same-type-already-active-400',
+    rule: 'ACT-ORDER-SAME-TYPE-ACTIVE',
+    title: 'ACTIVATE of a service whose service type already has another active service is 400',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service, sameTypeService } = profileOf(t);
+      const first = await finish(t, t.alpha, activateBody(accessId, service));
+      if (first.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${first.state}`);
+      const ex = await t.alpha.post(ORDERS, activateBody(accessId, sameTypeService));
+      expectCause(t, ex, `ACTIVATE ${sameTypeService} while ${service} is active`);
+    },
+  },
+  {
+    id: 'type-claimed-by-other-provider-400',
+    rule: 'ACT-ORDER-TYPE-CLAIMED',
+    title: "ACTIVATE of a service type another provider has active at the access is 400",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service, sameTypeService } = profileOf(t);
+      const theirs = await finish(t, t.beta, activateBody(accessId, service));
+      if (theirs.state !== 'DONE_SUCCESS') throw new NotRun(`tenant B activating ${service} ended ${theirs.state}`);
+      for (const svc of [sameTypeService, service]) {
+        const ex = await t.alpha.post(ORDERS, activateBody(accessId, svc));
+        expectCause(t, ex, `ACTIVATE ${svc} while another provider has ${service} active`);
+      }
+    },
+  },
+  {
+    id: 'responses-match-spec',
+    rule: 'ACT-SCHEMA',
+    title: 'feed, orders, accesses, services and errors match the spec',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { equipment: [{ vendorId: 'ACME', macAddress: '00:11:22:33:44:55' }], spReference: t.uid('ref') }));
+      await t.alpha.get(done.path);
+      await readFeed(t, t.alpha);
+      await t.alpha.get(`${ROOT}/accesses/`);
+      await t.alpha.get(`${ROOT}/accesses/${accessId}`);
+      await t.alpha.get(`${ROOT}/services/`);
+      await t.alpha.post(ORDERS, { ...activateBody(accessId, service), operation: 'TOGGLE' });
+      await t.alpha.get(EVENTS, { query: { since: t.uuid() } });
+    },
+  },
+];

@@ -1,0 +1,162 @@
+/** Activation orders: received, polled, finished, and the answers for orders with nothing to do. */
+import type { Check, CheckContext } from '../framework/check.js';
+import { NotRun } from '../framework/violation.js';
+import {
+  activateBody,
+  deactivateBody,
+  finish,
+  freshAccess,
+  ORDERS,
+  placeReceived,
+  profileOf,
+  ROOT,
+  samePath,
+  waitDone,
+} from './helpers.js';
+
+export const orderChecks: Check[] = [
+  {
+    id: 'received-order-finishes',
+    rule: 'ACT-ORDER-RECEIVED-POLLABLE',
+    title: 'an order answered RECEIVED can be polled at its path until it is DONE_*',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { order } = await placeReceived(t, t.alpha, activateBody(accessId, profileOf(t).service));
+      const done = await waitDone(t, t.alpha, order.path!);
+      t.expect(['DONE_SUCCESS', 'DONE_FAILED'].includes(done.state), 'the polled order must end DONE_SUCCESS or DONE_FAILED', { actual: done.state });
+    },
+  },
+  {
+    id: 'create-answers-201-location-received',
+    rule: 'ACT-ORDER-CREATED',
+    title: 'a new order is 201 with Location, path, the request fields, state RECEIVED and message ""',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const ex = await t.alpha.post(ORDERS, activateBody(accessId, service, { spReference: t.uid('ref') }));
+      t.expectStatus(ex, 201, 'POST orders/ (a new ACTIVATE)');
+      const location = ex.headers.location;
+      t.expect(!!location, 'a created order needs a Location header', { expected: `Location: ${ROOT}/orders/<id>`, actual: '(none)', exchange: ex });
+      const b = ex.body;
+      t.expect(typeof b.path === 'string' && b.path.includes(`${ROOT}/orders/`), 'the body needs the order path', { expected: `${ROOT}/orders/<id>`, actual: b.path, exchange: ex });
+      t.expect(new URL(location, ex.url).pathname.endsWith(b.path), 'Location must point at the order path of the body', { expected: b.path, actual: location, exchange: ex });
+      t.expectEqual(
+        { accessId: b.accessId, service: b.service, operation: b.operation, state: b.state, message: b.message },
+        { accessId, service, operation: 'ACTIVATE', state: 'RECEIVED', message: '' },
+        'the created order echoes the request, RECEIVED with an empty message',
+        ex,
+      );
+      await waitDone(t, t.alpha, b.path);
+    },
+  },
+  {
+    id: 'get-order-same-shape',
+    rule: 'ACT-ORDER-GET',
+    title: 'GET orders/{id} answers the order with the same fields and its current state',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { order } = await placeReceived(t, t.alpha, activateBody(accessId, profileOf(t).service));
+      const ex = await t.alpha.get(order.path!);
+      t.expectStatus(ex, 200, `GET ${order.path}`);
+      t.expectEqual(
+        { path: ex.body.path, accessId: ex.body.accessId, service: ex.body.service, operation: ex.body.operation },
+        { path: order.path, accessId: order.accessId, service: order.service, operation: order.operation },
+        'GET answers the order as it was created',
+        ex,
+      );
+      t.expect(['RECEIVED', 'DONE_SUCCESS', 'DONE_FAILED'].includes(ex.body.state), 'the order has a state', { actual: ex.body.state, exchange: ex });
+      await waitDone(t, t.alpha, order.path!);
+    },
+  },
+  {
+    id: 'finished-order-never-changes',
+    rule: 'ACT-ORDER-FINAL',
+    title: 'a DONE_* order keeps its state and message, however much time passes',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const done = await finish(t, t.alpha, activateBody(accessId, profileOf(t).service));
+      if (t.clock.controllable) await t.clock.advance(3600);
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 60));
+        const ex = await t.alpha.get(done.path);
+        t.expectStatus(ex, 200, `GET ${done.path}`);
+        t.expectEqual({ state: ex.body.state, message: ex.body.message }, { state: done.state, message: done.message }, 'a finished order changed again', ex);
+      }
+    },
+  },
+  {
+    id: 'failed-order-has-message',
+    rule: 'ACT-ORDER-FAILURE-MESSAGE',
+    title: "an order at the profile's failing access ends DONE_FAILED with a message",
+    async run(t: CheckContext) {
+      const { failingAccess, service } = profileOf(t);
+      if (!failingAccess) throw new NotRun('the profile names no failingAccess');
+      const ex = await t.alpha.post(ORDERS, activateBody(failingAccess, service));
+      t.expectStatus(ex, [200, 201], `ACTIVATE at the failing access ${failingAccess}`);
+      t.expect(typeof ex.body.message === 'string', 'message is always present', { actual: ex.body, exchange: ex });
+      t.expect(!!ex.body.path, 'the order at the failing access must be received (it has a path)', { actual: ex.body, exchange: ex });
+      const done = await waitDone(t, t.alpha, ex.body.path);
+      t.expect(done.state === 'DONE_FAILED', 'the order at the failing access must end DONE_FAILED', { expected: 'DONE_FAILED', actual: done.state });
+      t.expect(typeof done.message === 'string' && done.message.trim().length > 0, 'DONE_FAILED needs a message saying why', { expected: 'a non-empty message', actual: JSON.stringify(done.message) });
+    },
+  },
+  {
+    id: 'deactivate-with-three-fields',
+    rule: 'ACT-ORDER-DEACTIVATE-MINIMAL',
+    title: 'a DEACTIVATE with only accessId, service and operation is received and succeeds',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      await finish(t, t.alpha, activateBody(accessId, service));
+      const ex = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
+      t.expectStatus(ex, 201, 'DEACTIVATE {accessId, service, operation} of an active service');
+      const done = await waitDone(t, t.alpha, ex.body.path);
+      t.expectEqual(done.state, 'DONE_SUCCESS', 'the minimal DEACTIVATE must succeed');
+    },
+  },
+  {
+    id: 'in-progress-duplicate-200-same-order',
+    rule: 'ACT-ORDER-IN-PROGRESS',
+    title: 'the same order again while one is in progress is 200 with the existing order',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { order } = await placeReceived(t, t.alpha, activateBody(accessId, profileOf(t).service));
+      const ex = await t.alpha.post(ORDERS, activateBody(accessId, profileOf(t).service));
+      t.expectStatus(ex, 200, 'the same ACTIVATE again');
+      if (ex.body.state === 'RECEIVED') {
+        t.expect(samePath(ex.body.path, order.path), 'the answer must be the existing order', { expected: order.path, actual: ex.body.path, exchange: ex });
+      } else {
+        const first = await t.alpha.get(order.path!);
+        t.expect(first.body.state !== 'RECEIVED', 'answered as finished while the first order is still in progress', { expected: order.path, actual: ex.body, exchange: ex });
+      }
+      await waitDone(t, t.alpha, order.path!);
+    },
+  },
+  {
+    id: 'nothing-to-do-200-done-success-no-path',
+    rule: 'ACT-ORDER-NOTHING-TO-DO',
+    title: 'DEACTIVATE of an inactive and ACTIVATE of an active service: 200 DONE_SUCCESS without path',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
+      t.expectStatus(off, 200, 'DEACTIVATE of an inactive service');
+      t.expectEqual({ state: off.body.state, path: off.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
+      const done = await finish(t, t.alpha, activateBody(accessId, service));
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${done.state}`);
+      const on = await t.alpha.post(ORDERS, activateBody(accessId, service));
+      t.expectStatus(on, 200, 'ACTIVATE of an active service');
+      t.expectEqual({ state: on.body.state, path: on.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', on);
+    },
+  },
+  {
+    id: 'unknown-order-404',
+    rule: 'ACT-ORDER-NOT-FOUND',
+    title: 'an order id that does not exist is 404 with a cause',
+    async run(t: CheckContext) {
+      const ex = await t.alpha.get(`${ROOT}/orders/${t.uuid()}`);
+      t.expectStatus(ex, 404, 'GET of an unknown order');
+      t.expect(typeof ex.body?.cause === 'string', 'the 404 needs a cause', { actual: ex.text.slice(0, 200), exchange: ex });
+    },
+  },
+];

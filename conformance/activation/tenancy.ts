@@ -1,0 +1,45 @@
+/** Activation tenancy: credentials are required, and one provider never sees another's orders or services. */
+import type { Check, CheckContext } from '../framework/check.js';
+import { activateBody, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, readFeed, ROOT } from './helpers.js';
+
+export const tenancyChecks: Check[] = [
+  {
+    id: 'provider-sees-only-its-own',
+    rule: 'ACT-TENANCY',
+    title: "another provider's order is 404 and is in neither its feed, services/ nor the access's active list",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference: t.uid('ref') }));
+      const get = await t.beta.get(done.path);
+      t.expectStatus(get, 404, "tenant B reading tenant A's order");
+      const { events, exchange } = await readFeed(t, t.beta);
+      t.expect(eventsFor(events, done.path).length === 0, "tenant A's event is in tenant B's feed", { expected: 'absent', actual: done.path, exchange });
+      const svc = await t.beta.get(`${ROOT}/services/`);
+      t.expect(
+        !(svc.body as any[]).some((s) => s.accessId === accessId && s.service === service),
+        "tenant A's active service is listed in tenant B's services/",
+        { expected: 'absent', actual: `${service} at ${accessId}`, exchange: svc },
+      );
+      const acc = await t.beta.get(`${ROOT}/accesses/${accessId}`);
+      t.expectStatus(acc, 200, `tenant B reading access ${accessId}`);
+      t.expect(!(acc.body.active ?? []).some((a: any) => a.service === service), "tenant A's active service is in tenant B's active list", { actual: acc.body.active, exchange: acc });
+    },
+  },
+  {
+    id: 'no-credentials-401',
+    rule: 'ACT-AUTH',
+    title: 'requests without HTTP Basic credentials are 401',
+    async run(t: CheckContext) {
+      const { service } = profileOf(t);
+      for (const ex of [
+        await t.anonymous.get(EVENTS),
+        await t.anonymous.post(ORDERS, activateBody(profileOf(t).accesses[0], service)),
+        await t.anonymous.get(`${ROOT}/services/`),
+        await t.anonymous.get(`${ROOT}/orders/${t.uuid()}`),
+      ]) {
+        t.expectStatus(ex, 401);
+      }
+    },
+  },
+];

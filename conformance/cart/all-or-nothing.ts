@@ -1,0 +1,107 @@
+/** Cart all-or-nothing: an order operation blocked by one booking changes nothing, and says so. */
+import type { Check, CheckContext } from '../framework/check.js';
+import {
+  blockedOrder,
+  bookingStatuses,
+  buildOrder,
+  expectError,
+  expectUnchanged,
+  must,
+  ok,
+  orderOp,
+  readOrder,
+  type Block,
+  type OrderOp,
+} from './helpers.js';
+
+/** All-or-nothing: one blocked booking, the order operation, then the order must read as before. */
+const allOrNothing = (op: OrderOp, block: Block): Check => ({
+  id: `all-or-nothing-${op}-with-${block}-booking`,
+  rule: 'CART-ORDER-ALL-OR-NOTHING',
+  title: `order ${op} with one booking ${block} on its own changes nothing`,
+  slow: block === 'expired',
+  run: async (t: CheckContext) => {
+    const { orderId, before } = await blockedOrder(t, block);
+    const ex = await orderOp(t, op, orderId);
+    t.expect(!ok(ex), `order ${op} succeeded although booking 2 was ${block}`, { expected: 'the operation fails', actual: `${ex.status}: ${ex.text.slice(0, 300)}`, exchange: ex });
+    await expectUnchanged(t, orderId, before, `a failed order ${op}`, ex);
+  },
+});
+
+const blockedError = (op: OrderOp, block: Block): Check => ({
+  id: `blocked-${op}-answers-error-${block}`,
+  rule: 'CART-ORDER-BLOCKED-OP-ERROR',
+  title: `order ${op} blocked by a booking ${block} on its own answers 4xx with the error array`,
+  run: async (t: CheckContext) => {
+    const { orderId } = await blockedOrder(t, block);
+    const ex = await orderOp(t, op, orderId);
+    expectError(t, ex, `order ${op} blocked by a ${block} booking`);
+  },
+});
+
+export const allOrNothingChecks: Check[] = [
+  allOrNothing('confirm', 'confirmed'),
+  allOrNothing('confirm', 'cancelled'),
+  allOrNothing('extend', 'confirmed'),
+  allOrNothing('extend', 'cancelled'),
+  allOrNothing('cancel', 'confirmed'),
+  allOrNothing('cancel', 'cancelled'),
+  allOrNothing('extend', 'expired'),
+  {
+    id: 'race-confirm-and-cancel',
+    rule: 'CART-ORDER-ALL-OR-NOTHING',
+    title: 'concurrent confirm and cancel of one order leave every booking in the order status',
+    run: async (t: CheckContext) => {
+      for (let round = 0; round < 4; round++) {
+        const { orderId } = await buildOrder(t, [30, 30, 30]);
+        const [confirm, cancel] = await Promise.all([orderOp(t, 'confirm', orderId), orderOp(t, 'cancel', orderId)]);
+        const order = await readOrder(t, orderId);
+        const statuses = bookingStatuses(order);
+        t.expect(new Set(statuses).size === 1 && statuses[0] === order.status, `round ${round + 1}: bookings do not share the order's status`, {
+          expected: `every booking ${order.status}`,
+          actual: { order: order.status, bookings: statuses, confirm: confirm.status, cancel: cancel.status },
+        });
+        if (ok(confirm) && !ok(cancel)) t.expectEqual(order.status, 'CONFIRMED', `round ${round + 1}: confirm won but the order is not CONFIRMED`);
+        if (ok(cancel) && !ok(confirm)) t.expectEqual(order.status, 'CANCELLED', `round ${round + 1}: cancel won but the order is not CANCELLED`);
+      }
+    },
+  },
+  {
+    id: 'race-confirm-and-expiry',
+    rule: 'CART-ORDER-ALL-OR-NOTHING',
+    title: 'a confirm racing the order expiry ends all CONFIRMED or all EXPIRED',
+    slow: true,
+    timeoutMs: 150_000,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1, 1, 1]);
+      const order0 = await readOrder(t, orderId);
+      const now = await t.clock.now();
+      const seconds = Math.max(0, Math.round((Date.parse(order0.utcExpiresAt) - now.getTime()) / 1000));
+      const [confirm] = await Promise.all([orderOp(t, 'confirm', orderId), t.clock.advance(seconds)]);
+      const order = await readOrder(t, orderId);
+      const statuses = bookingStatuses(order);
+      const wanted = ok(confirm) ? 'CONFIRMED' : 'EXPIRED';
+      if (!ok(confirm) && statuses.every((s) => s === 'ON_HOLD') && order.status === 'ON_HOLD') return; // refused before expiry, nothing changed
+      t.expect(order.status === wanted && statuses.every((s) => s === wanted), `after confirm answered ${confirm.status} the order is not all ${wanted}`, {
+        expected: `order and every booking ${wanted}`,
+        actual: { order: order.status, bookings: statuses },
+      });
+    },
+  },
+  blockedError('confirm', 'cancelled'),
+  blockedError('extend', 'confirmed'),
+  blockedError('cancel', 'confirmed'),
+  {
+    id: 'confirm-fails-with-expired-booking',
+    rule: 'CART-ORDER-CONFIRM-EXPIRED-BOOKING',
+    title: 'order confirm fails when one booking hold has passed, and changes nothing',
+    slow: true,
+    timeoutMs: 200_000,
+    run: async (t: CheckContext) => {
+      const { orderId, before } = await blockedOrder(t, 'expired');
+      const ex = await orderOp(t, 'confirm', orderId);
+      expectError(t, ex, 'confirming an order with an expired booking');
+      await expectUnchanged(t, orderId, before, 'confirming an order with an expired booking', ex);
+    },
+  },
+];

@@ -1,0 +1,76 @@
+/** Cart expiry: past utcExpiresAt an order and its held bookings are EXPIRED and take no operation. */
+import type { Check, CheckContext } from '../framework/check.js';
+import {
+  advancePast,
+  buildOrder,
+  createBooking,
+  expectError,
+  expectUnchanged,
+  orderOp,
+  orderPath,
+  readOrder,
+  snapshot,
+  statusesAll,
+} from './helpers.js';
+
+export const expiryChecks: Check[] = [
+  {
+    id: 'order-reads-expired-after-expiry',
+    rule: 'CART-ORDER-EXPIRES',
+    title: 'past utcExpiresAt the order and its held bookings read EXPIRED',
+    slow: true,
+    timeoutMs: 150_000,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1, 1]);
+      const order = await readOrder(t, orderId);
+      await advancePast(t, order.utcExpiresAt);
+      const ex = await t.alpha.get(orderPath(t, orderId));
+      t.expectStatus(ex, 200);
+      t.expectEqual(ex.body?.status, 'EXPIRED', 'an order past utcExpiresAt is not EXPIRED', ex);
+      statusesAll(t, ex.body, ['EXPIRED'], 'a booking of an expired order still reads as held');
+    },
+  },
+  {
+    id: 'expired-order-cannot-be-confirmed',
+    rule: 'CART-ORDER-EXPIRES',
+    title: 'an expired order cannot be confirmed and stays EXPIRED',
+    slow: true,
+    timeoutMs: 150_000,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1, 1]);
+      await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
+      const before = snapshot(await readOrder(t, orderId));
+      const ex = await orderOp(t, 'confirm', orderId);
+      expectError(t, ex, 'confirming an expired order');
+      await expectUnchanged(t, orderId, before, 'confirming an expired order', ex);
+    },
+  },
+  {
+    id: 'expired-order-cannot-take-bookings',
+    rule: 'CART-ORDER-EXPIRES',
+    title: 'no booking can join an expired order',
+    slow: true,
+    timeoutMs: 150_000,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1]);
+      await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
+      const before = snapshot(await readOrder(t, orderId));
+      const ex = await createBooking(t, { orderId }, t.alpha, { skipSchema: true });
+      expectError(t, ex, 'adding a booking to an expired order');
+      await expectUnchanged(t, orderId, before, 'adding a booking to an expired order', ex);
+    },
+  },
+  {
+    id: 'extend-expired-order-answers-error',
+    rule: 'CART-ORDER-EXTEND-REJECT-ERROR',
+    title: 'extending an expired order is rejected with an error',
+    slow: true,
+    timeoutMs: 150_000,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1]);
+      await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
+      const ex = await orderOp(t, 'extend', orderId);
+      expectError(t, ex, 'extending an expired order');
+    },
+  },
+];

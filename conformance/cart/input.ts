@@ -1,0 +1,118 @@
+/** Cart input and responses: invalid requests are refused and change nothing; answers match the spec. */
+import type { Check, CheckContext } from '../framework/check.js';
+import {
+  bookingBody,
+  bookingPath,
+  bookingsPath,
+  buildOrder,
+  CONFIRM,
+  createBooking,
+  expectError,
+  expectUnchanged,
+  extendBody,
+  orderPath,
+  readOrder,
+  SCHEMA_RULE,
+  snapshot,
+} from './helpers.js';
+
+export const inputChecks: Check[] = [
+  ...([
+    ['no-reason', { holdExpirationMinutes: 10 }],
+    ['no-minutes', { reason: 'CUSTOMER_REQUESTED' }],
+  ] as Array<[string, unknown]>).map(
+    ([name, body]): Check => ({
+      id: `extend-${name}-is-refused`,
+      rule: 'CART-ORDER-EXTEND-INPUT',
+      title: `order extend with ${name.replace('-', ' ')} answers 400 and changes nothing`,
+      run: async (t: CheckContext) => {
+        const { orderId } = await buildOrder(t, [30, 30]);
+        const before = snapshot(await readOrder(t, orderId));
+        const ex = await t.alpha.post(orderPath(t, orderId, 'extend'), body, { skipSchema: true });
+        expectError(t, ex, `extend with ${name}`, [400]);
+        await expectUnchanged(t, orderId, before, `extend with ${name}`, ex);
+      },
+    }),
+  ),
+  ...([
+    ['no-contact', {}],
+    ['contact-without-email', { contact: { fullName: 'No Mail' } }],
+  ] as Array<[string, unknown]>).map(
+    ([name, body]): Check => ({
+      id: `confirm-${name}-is-refused`,
+      rule: 'CART-ORDER-CONFIRM-CONTACT',
+      title: `order confirm with ${String(name).replace(/-/g, ' ')} answers 400 and changes nothing`,
+      run: async (t: CheckContext) => {
+        const { orderId } = await buildOrder(t, [30, 30]);
+        const before = snapshot(await readOrder(t, orderId));
+        const ex = await t.alpha.post(orderPath(t, orderId, 'confirm'), body, { skipSchema: true });
+        expectError(t, ex, `confirm with ${name}`, [400]);
+        await expectUnchanged(t, orderId, before, `confirm with ${name}`, ex);
+      },
+    }),
+  ),
+  ...([
+    ['no-body', undefined],
+    ['no-reason', { reasonDetails: 'no reason given' }],
+  ] as Array<[string, unknown]>).map(
+    ([name, body]): Check => ({
+      id: `cancel-${name}-is-refused`,
+      rule: 'CART-ORDER-CANCEL-REASON',
+      title: `order DELETE with ${String(name).replace('-', ' ')} answers 400 and changes nothing`,
+      run: async (t: CheckContext) => {
+        const { orderId } = await buildOrder(t, [30, 30]);
+        const before = snapshot(await readOrder(t, orderId));
+        const ex = await t.alpha.delete(orderPath(t, orderId), body, { skipSchema: true });
+        expectError(t, ex, `DELETE with ${name}`, name === 'no-body' ? [400, 415] : [400]);
+        await expectUnchanged(t, orderId, before, `DELETE with ${name}`, ex);
+      },
+    }),
+  ),
+  {
+    id: 'invalid-create-400',
+    rule: 'CART-BAD-INPUT',
+    title: 'an invalid create answers 400 with the error array and creates nothing',
+    run: async (t: CheckContext) => {
+      const uuid = t.uuid();
+      const body: any = bookingBody(t, { uuid });
+      delete body.productId;
+      const ex = await t.alpha.post(bookingsPath(t), body, { skipSchema: true });
+      expectError(t, ex, 'create without productId', [400]);
+      const wrongType = await t.alpha.post(bookingsPath(t), { ...bookingBody(t, { uuid }), unitItems: 'adult' }, { skipSchema: true });
+      expectError(t, wrongType, 'create with unitItems as a string', [400]);
+      const ghost = await t.alpha.get(bookingPath(t, uuid));
+      t.expectStatus(ghost, 404, 'GET of the booking the invalid creates asked for');
+    },
+  },
+  {
+    id: 'malformed-json-400',
+    rule: 'CART-BAD-INPUT',
+    title: 'malformed JSON on an order operation answers 400 and changes nothing',
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [30]);
+      const before = snapshot(await readOrder(t, orderId));
+      const ex = await t.alpha.request('POST', orderPath(t, orderId, 'confirm'), { rawBody: '{"contact": {', skipSchema: true });
+      expectError(t, ex, 'order confirm with malformed JSON', [400]);
+      await expectUnchanged(t, orderId, before, 'malformed JSON', ex);
+    },
+  },
+  {
+    id: 'responses-match-spec',
+    rule: SCHEMA_RULE,
+    title: 'bookings, orders and errors match the spec',
+    // Judges shapes only: every answer below is validated against the spec by the client. Which status
+    // each answer should have is other rules' business, so a wrong status here is not this rule's failure.
+    run: async (t: CheckContext) => {
+      const { orderId, uuids } = await buildOrder(t, [30, 30]);
+      await t.alpha.get(bookingPath(t, uuids[0]));
+      await t.alpha.get(orderPath(t, orderId));
+      await t.alpha.post(bookingPath(t, uuids[1], 'confirm'), CONFIRM);
+      await t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM);
+      await t.alpha.get(orderPath(t, t.uid('missing-')));
+      const plain = t.uuid();
+      await createBooking(t, { uuid: plain });
+      await t.alpha.post(bookingPath(t, plain, 'extend'), extendBody(5));
+      await t.anonymous.get(orderPath(t, orderId));
+    },
+  },
+];

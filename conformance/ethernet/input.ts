@@ -1,0 +1,156 @@
+/** Ethernet input: orders a seller must refuse with the error shape, creating nothing; answers match the spec. */
+import type { Check, CheckContext } from '../framework/check.js';
+import * as validators from '../../generated/ethernet/validators.js';
+import {
+  MERGE_PATCH,
+  TRANSITION_OK,
+  buyerA,
+  createOrder,
+  eplItem,
+  expectCreateRefused,
+  expectNotCreated,
+  expectRefused,
+  expectUnchanged,
+  orderBody,
+  orderPath,
+  putBody,
+  readOrder,
+  uniItem,
+  type Order,
+} from './support.js';
+
+export const inputChecks: Check[] = [
+  {
+    id: 'every-operation-answers-per-schema',
+    rule: 'ETH-RESPONSE-SCHEMA',
+    title: 'create, get, list, get by ?id= and ?pon=, PUT, PATCH, hold, release and cancel answer bodies valid against the spec',
+    async run(t: CheckContext) {
+      // Every answer below is validated against the spec by the client; a mismatch fails this rule.
+      const body = orderBody(t);
+      const created = await t.alpha.post('/orders', body);
+      t.expectStatus(created, 201, 'POST /orders');
+      const id = created.body.id;
+      t.expectStatus(await t.alpha.get(orderPath(id)), 200);
+      t.expectStatus(await t.alpha.get('/orders', { query: { buyerId: buyerA(t) } }), 200);
+      t.expectStatus(await t.alpha.get('/orders', { query: { id } }), 200);
+      t.expectStatus(await t.alpha.get('/orders', { query: { pon: body.buyerPurchaseOrderNumber } }), 200);
+      t.expectStatus(await t.alpha.put(orderPath(id), putBody(body)), 200);
+      t.expectStatus(await t.alpha.patch(orderPath(id), { notes: 'checked' }, { headers: MERGE_PATCH }), 200);
+      for (const action of ['hold', 'release', 'cancel']) t.expectStatus(await t.alpha.post(`${orderPath(id)}/${action}`), TRANSITION_OK);
+      t.expectStatus(await t.alpha.get(orderPath('no-such-order-' + t.uid())), 404);
+    },
+  },
+  {
+    id: 'invalid-order-answers-error-shape',
+    rule: 'ETH-ERROR-SHAPE',
+    title: 'an invalid order answers 400 with an errorResponse (errorCode <= 12, errorSeverity, errorDescription <= 150)',
+    async run(t: CheckContext) {
+      const body = { ...orderBody(t), orderType: 'NOT_A_TYPE' };
+      const res = await t.alpha.post('/orders', body, { skipSchema: true });
+      t.expectStatus(res, 400, 'POST /orders with an unknown orderType');
+      const ok = validators.response_createOrder_400(res.body);
+      t.expect(ok, 'the 400 answer is not an errorResponse of the spec', {
+        expected: '{ objectType: errorResponse, orderMessages: [{ objectType: orderMessage, errorCode (<= 12), errorSeverity, errorDescription (<= 150) }] }',
+        actual: (validators.response_createOrder_400.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; '),
+        exchange: res,
+      });
+      const conflict = await t.alpha.post(`${orderPath('no-such-order-' + t.uid())}/hold`, undefined, { skipSchema: true });
+      t.expect(validators.response_holdOrder_404(conflict.body), 'the 404 answer is not an errorResponse of the spec', { actual: conflict.text.slice(0, 300), exchange: conflict });
+    },
+  },
+  {
+    id: 'create-without-a-required-member-is-refused',
+    rule: 'ETH-CREATE-REQUIRED-FIELDS',
+    title: 'an order without one of the required members answers 400 and is not created',
+    async run(t: CheckContext) {
+      const required = ['objectType', 'buyerId', 'sellerId', 'buyerPurchaseOrderNumber', 'buyerOrderVersion', 'orderDate', 'orderActivity', 'desiredResponses', 'requestedCompletionDate', 'billingInfo', 'buyerOrderContact', 'orderType', 'orderItems'];
+      for (const member of required) {
+        const body = orderBody(t);
+        const pon = body.buyerPurchaseOrderNumber;
+        delete body[member];
+        const res = await t.alpha.post('/orders', body);
+        expectRefused(t, res, [400], `POST /orders without ${member}`);
+        await expectNotCreated(t, pon, `an order without ${member}`);
+      }
+    },
+  },
+  {
+    id: 'twenty-items-accepted-twenty-one-refused',
+    rule: 'ETH-ORDER-ITEMS-LIMIT',
+    title: 'an order of 20 items is accepted; 21 items or none answer 400 and create nothing',
+    async run(t: CheckContext) {
+      const items = (n: number, body: Order) =>
+        Array.from({ length: n }, (_, i) => ({ ...structuredClone(uniItem(body)), orderItemReference: String(i + 1) }));
+      const twenty = orderBody(t);
+      twenty.orderItems = items(20, twenty);
+      const ok = await t.alpha.post('/orders', twenty);
+      t.expectStatus(ok, 201, 'POST /orders with 20 items');
+      const many = orderBody(t);
+      many.orderItems = items(21, many);
+      await expectCreateRefused(t, many, [400], 'an order of 21 items');
+      const none = orderBody(t);
+      none.orderItems = [];
+      await expectCreateRefused(t, none, [400], 'an order without items');
+    },
+  },
+  {
+    id: 'duplicate-item-reference-is-refused',
+    rule: 'ETH-ITEM-REF-UNIQUE',
+    title: 'two items with one orderItemReference answer 400 and nothing is created',
+    async run(t: CheckContext) {
+      const body = orderBody(t);
+      const uni = uniItem(body);
+      body.orderItems.push({ ...structuredClone(uni), quantity: 2, action: 'CHANGE' });
+      await expectCreateRefused(t, body, [400], `an order with two items "${uni.orderItemReference}"`);
+    },
+  },
+  {
+    id: 'dangling-ordered-uni-reference-is-refused',
+    rule: 'ETH-ORDERED-REF-EXISTS',
+    title: 'an orderedUniReference or orderedEnniReference naming no item of the order answers 400 and nothing changes',
+    async run(t: CheckContext) {
+      const body = orderBody(t);
+      eplItem(body).orderItemDetail.uniReference = { objectType: 'orderedUniReference', orderItemReference: '99' };
+      await expectCreateRefused(t, body, [400], 'an orderedUniReference to item "99" of a two-item order');
+      const enni = orderBody(t);
+      eplItem(enni).orderItemDetail.enniReference = { objectType: 'orderedEnniReference', orderItemReference: '98' };
+      await expectCreateRefused(t, enni, [400], 'an orderedEnniReference to item "98" of a two-item order');
+      // In a supplemental order too.
+      const created = await createOrder(t, orderBody(t));
+      const before = (await readOrder(t, created.id)).body;
+      const put = putBody(created);
+      eplItem(put).orderItemDetail.uniReference = { objectType: 'orderedUniReference', orderItemReference: '97' };
+      const res = await t.alpha.put(orderPath(created.id), put);
+      expectRefused(t, res, [400], 'a PUT with an orderedUniReference to item "97"');
+      await expectUnchanged(t, created.id, before, 'a PUT with a dangling orderedUniReference');
+    },
+  },
+  {
+    id: 'svlan-range-upside-down-is-refused',
+    rule: 'ETH-SVLAN-RANGE',
+    title: 'enniSvlanIdLast below enniSvlanId answers 400 and creates nothing; equal is accepted',
+    async run(t: CheckContext) {
+      const body = orderBody(t);
+      Object.assign(eplItem(body).orderItemDetail, { enniSvlanId: 200, enniSvlanIdLast: 100 });
+      await expectCreateRefused(t, body, [400], 'enniSvlanId 200 with enniSvlanIdLast 100');
+      const single = orderBody(t);
+      Object.assign(eplItem(single).orderItemDetail, { enniSvlanId: 300, enniSvlanIdLast: 300 });
+      t.expectStatus(await t.alpha.post('/orders', single), 201, 'POST /orders with enniSvlanId 300 and enniSvlanIdLast 300');
+    },
+  },
+  {
+    id: 'pon-used-twice-is-refused',
+    rule: 'ETH-PON-UNIQUE',
+    title: 'a second create with a purchase order number already used answers 409; ?pon= still finds the first order',
+    async run(t: CheckContext) {
+      const body = orderBody(t);
+      const first = await createOrder(t, body);
+      const again = await t.alpha.post('/orders', { ...body, notes: 'second try' });
+      expectRefused(t, again, [409], 'a second POST /orders with the same buyerPurchaseOrderNumber');
+      const found = await t.alpha.get('/orders', { query: { pon: body.buyerPurchaseOrderNumber } });
+      t.expectStatus(found, 200, 'GET /orders?pon=');
+      t.expectEqual(found.body?.id, first.id, '?pon= does not answer the first order', found);
+      t.expect(found.body?.notes !== 'second try', 'the refused second order replaced the first', { exchange: found });
+    },
+  },
+];
