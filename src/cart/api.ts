@@ -15,13 +15,12 @@ const SHARED_CODES: Record<string, string> = {
   INVALID_REQUEST: CODES.invalid,
   BAD_JSON: CODES.invalid,
   TOO_LARGE: CODES.invalid,
-  UNSUPPORTED_MEDIA_TYPE: CODES.invalid,
   METHOD_NOT_ALLOWED: CODES.invalid,
 };
 
 /** Renders an ApiError as the OCTO error array. */
 export function cartErrorBody(error: ApiError) {
-  const errorClass = error.status >= 500 ? 'unknownError' : error.status === 400 || error.status === 413 || error.status === 415 ? 'inputValidationError' : 'illegalOperationError';
+  const errorClass = error.status >= 500 ? 'unknownError' : error.status === 400 || error.status === 413 ? 'inputValidationError' : 'illegalOperationError';
   const errorCode = /^core\/9\d{3}$/.test(error.code) ? error.code : (SHARED_CODES[error.code] ?? (error.status >= 500 ? 'core/9000' : CODES.invalid));
   const item: Record<string, unknown> = { errorClass, errorCode, errorMessage: error.message, retryable: error.status >= 500 };
   if (typeof error.details?.bookingUuid === 'string') item.bookingUuid = error.details.bookingUuid;

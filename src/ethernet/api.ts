@@ -19,7 +19,6 @@ export interface EthernetApiOptions {
 const SHORT_CODES: Record<string, string> = {
   INVALID_REQUEST: 'INVALID',
   METHOD_NOT_ALLOWED: 'BAD_METHOD',
-  UNSUPPORTED_MEDIA_TYPE: 'BAD_MEDIA',
 };
 const short = (code: string) => (SHORT_CODES[code] ?? code).slice(0, 12);
 const clip = (text: string) => (text.length > 150 ? text.slice(0, 147) + '...' : text);

@@ -48,6 +48,12 @@ export function loadSpec(name: ApiModule['name']): Record<string, any> {
   return YAML.parse(fs.readFileSync(specPath(name), 'utf8'));
 }
 
+/** The validator's messages, each led by the path of the member it is about. */
+const bodyProblem = (err: any): string =>
+  Array.isArray(err?.errors) && err.errors.length > 0
+    ? err.errors.map((e: { path?: string; message?: string }) => `${(e.path ?? '').replace(/^\.?/, '')} ${e.message ?? ''}`.trim()).join('; ')
+    : String(err?.message ?? 'no body');
+
 /** Turns express-openapi-validator's and body-parser's errors into ApiErrors; keeps ours. */
 export function toApiError(err: any): ApiError {
   if (err instanceof ApiError) return err;
@@ -55,12 +61,11 @@ export function toApiError(err: any): ApiError {
   if (status >= 500) return new ApiError(500, 'INTERNAL', 'Internal server error');
   if (err?.type === 'entity.parse.failed') return new ApiError(400, 'BAD_JSON', 'Request body is not valid JSON');
   if (err?.type === 'entity.too.large') return new ApiError(413, 'TOO_LARGE', 'Request body is larger than the limit');
+  // A missing or non-JSON body is a bad request like any other: no spec documents 415, all document 400.
+  if (status === 415) return new ApiError(400, 'INVALID_REQUEST', 'The request body is missing or not JSON: send a JSON body with Content-Type: application/json');
   if (Array.isArray(err?.errors) && err.errors.length > 0) {
-    const detail = err.errors
-      .map((e: { path?: string; message?: string }) => `${(e.path ?? '').replace(/^\.?/, '')} ${e.message ?? ''}`.trim())
-      .join('; ');
-    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_REQUEST';
-    return new ApiError(status, code, detail);
+    const code = status === 404 ? 'NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'INVALID_REQUEST';
+    return new ApiError(status, code, bodyProblem(err));
   }
   return new ApiError(status, 'INVALID_REQUEST', String(err?.message ?? 'Bad request'));
 }

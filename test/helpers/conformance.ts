@@ -17,12 +17,19 @@ export const referenceProfile = () => loadProfile([REFERENCE_PROFILE]);
 /** The reference server's two demo tenants, as the suite's tenant A and tenant B. */
 export const DEMO_CREDENTIALS: [(typeof DEMO_TENANTS)[number], (typeof DEMO_TENANTS)[number]] = [DEMO_TENANTS[0], DEMO_TENANTS[1]];
 
-export async function runSuiteAgainst(server: TestServer, apis: ApiName[], options: { grep?: RegExp; strict?: boolean } = {}) {
+export interface SuiteRunOptions {
+  grep?: RegExp;
+  strict?: boolean;
+  /** Where the suite sends each API's requests instead of the server's own base URLs (e.g. a proxy in front). */
+  baseUrls?: Partial<TestServer['apis']>;
+}
+
+export async function runSuiteAgainst(server: TestServer, apis: ApiName[], options: SuiteRunOptions = {}) {
   const rules = ruleIndex(apis);
   const results: CheckResult[] = await runChecks({
     suites: apis.map((a) => SUITES[a]),
     rules,
-    baseUrls: server.apis,
+    baseUrls: { ...server.apis, ...options.baseUrls },
     tenants: DEMO_CREDENTIALS,
     profile: referenceProfile(),
     clockUrl: server.clockUrl,
