@@ -4,13 +4,37 @@ import path from 'node:path';
 import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
-import type { ApiName, CheckResult } from './types.js';
+import type { ApiName, CheckResult, Level } from './types.js';
 import { SUITES } from '../suites.js';
 
 const ROOT = packageRoot(import.meta.url);
 
 /** What a certification run needs: the runner's options, with the APIs in place of the suites and rules derived from them. */
 export type CertifyOptions = Omit<RunOptions, 'suites' | 'rules'> & { apis: ApiName[] };
+
+/**
+ * CERTIFIED: every selected MUST rule was judged and none failed (nor, with --strict, any SHOULD rule).
+ * NOT CERTIFIED: a rule failed. INCOMPLETE: nothing failed, but some MUST rules were not judged.
+ */
+export type Verdict = 'CERTIFIED' | 'NOT CERTIFIED' | 'INCOMPLETE';
+export const EXIT_CODES: Record<Verdict, number> = { CERTIFIED: 0, 'NOT CERTIFIED': 1, INCOMPLETE: 3 };
+
+/** A MUST rule the run could not judge: why, and what would let the next run judge it. */
+export interface Unjudged {
+  rule: string;
+  level: Level;
+  why: string[];
+  how: string[];
+}
+
+export interface Coverage {
+  /** Rules selected for the run (all of the APIs', or those --grep/--exclude leave). */
+  rules: number;
+  /** Rules with a pass, warn or fail. */
+  judged: number;
+  mustRules: number;
+  mustJudged: number;
+}
 
 /** Everything a report needs: what was tested, with what, and how each rule came out. */
 export interface CertificationRun {
@@ -21,11 +45,17 @@ export interface CertificationRun {
   finishedAt: string;
   strict: boolean;
   testClock: boolean;
+  slow: boolean;
   grep?: string;
+  exclude?: string;
   /** SHA-256 of each API's spec and rule catalogue, so a certificate names exactly what it certifies against. */
   specHashes: Partial<Record<ApiName, { openapi: string; rules: string }>>;
   rules: RuleOutcome[];
   results: CheckResult[];
+  verdict: Verdict;
+  coverage: Coverage;
+  unjudged: Unjudged[];
+  /** Same as verdict === 'CERTIFIED'. */
   certified: boolean;
 }
 
@@ -35,12 +65,38 @@ export function suiteVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 }
 
+const judged = (r: RuleOutcome) => r.outcome === 'pass' || r.outcome === 'fail' || r.outcome === 'warn';
+const unique = (xs: Array<string | undefined>) => [...new Set(xs.filter((x): x is string => !!x))];
+
+/** Why a rule was not judged and how to judge it, from its checks' results. */
+function unjudgedRule(r: RuleOutcome): Unjudged {
+  const why = unique(r.results.map((x) => x.message));
+  const how = unique(
+    r.results.map((x) =>
+      x.remedy ?? (x.suiteError ? 'none on your side: a bug of the suite (please report it)' : /failed first/.test(x.message ?? '') ? 'make the rule that failed first pass' : undefined),
+    ),
+  );
+  return { rule: r.rule.id, level: r.rule.level, why: why.length ? why : ['no check of the suite judges it'], how };
+}
+
+/** The verdict, coverage and unjudged MUST rules of a run's rule outcomes. */
+export function verdictOf(byRule: RuleOutcome[]): { verdict: Verdict; coverage: Coverage; unjudged: Unjudged[] } {
+  const must = byRule.filter((r) => r.rule.level === 'MUST');
+  const coverage: Coverage = { rules: byRule.length, judged: byRule.filter(judged).length, mustRules: must.length, mustJudged: must.filter(judged).length };
+  const unjudged = must.filter((r) => !judged(r)).map(unjudgedRule);
+  const verdict: Verdict = byRule.some((r) => r.outcome === 'fail') ? 'NOT CERTIFIED' : unjudged.length ? 'INCOMPLETE' : 'CERTIFIED';
+  return { verdict, coverage, unjudged };
+}
+
 export async function certify(options: CertifyOptions): Promise<CertificationRun> {
   const startedAt = new Date().toISOString();
   const rules = ruleIndex(options.apis);
   const results = await runChecks({ ...options, suites: options.apis.map((a) => SUITES[a]), rules });
-  let byRule = groupByRule(rules, results, options.apis);
-  if (options.grep) byRule = byRule.filter((r) => options.grep!.test(r.rule.id));
+  const selected = (id: string) => (!options.grep || options.grep.test(id)) && !options.exclude?.test(id);
+  // A rule outside the selection still shows when a selected check broke it (the response schema, say).
+  const brokenOnTheWay = new Set(results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => r.rule));
+  const byRule = groupByRule(rules, results, options.apis).filter((r) => selected(r.rule.id) || brokenOnTheWay.has(r.rule.id));
+  const { verdict, coverage, unjudged } = verdictOf(byRule);
   return {
     suite: { name: 'ordercert', version: suiteVersion() },
     target: Object.fromEntries(options.apis.map((a) => [a, options.baseUrls[a]])),
@@ -49,12 +105,17 @@ export async function certify(options: CertifyOptions): Promise<CertificationRun
     finishedAt: new Date().toISOString(),
     strict: options.strict ?? false,
     testClock: !!options.clockUrl,
+    slow: options.slow ?? false,
     grep: options.grep?.source,
+    exclude: options.exclude?.source,
     specHashes: Object.fromEntries(
       options.apis.map((a) => [a, { openapi: sha256(path.join(ROOT, 'specs', a, 'openapi.yaml')), rules: sha256(rulesFile(a)) }]),
     ),
     rules: byRule,
     results,
-    certified: byRule.every((r) => r.outcome !== 'fail') && results.every((r) => r.outcome !== 'fail'),
+    verdict,
+    coverage,
+    unjudged,
+    certified: verdict === 'CERTIFIED',
   };
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { ApiClient } from './http.js';
 import type { ApiName, Exchange, Rule } from './types.js';
-import { NotRun, RuleViolation, show } from './violation.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
 
 /**
@@ -19,6 +20,12 @@ export interface CheckContext {
   /** No credentials at all. */
   anonymous: ApiClient;
   clock: ClockControl;
+  /** Aborted when the check runs out of its budget: the clients and the clock stop with it. */
+  signal: AbortSignal;
+  /** Waits `ms` (for polling); stops at once when the check is aborted. Counts against the check's budget. */
+  sleep(ms: number): Promise<void>;
+  /** Milliseconds left of the check's budget (`--timeout` plus the real-time waits it asked the clock for). */
+  deadline(): number;
   /** A fresh id unique to this run, e.g. for PONs, booking uuids, spReferences. */
   uid(prefix?: string): string;
   uuid(): string;
@@ -48,7 +55,12 @@ export interface Check {
   title: string;
   /** Needs more than a few seconds of real time when the server has no test clock. */
   slow?: boolean;
-  /** Per-check timeout (default: the run's). */
+  /**
+   * Must not overlap other checks of its API when checks run concurrently (no test clock): it reads a whole
+   * list or feed and expects exact contents, or uses shared, scarce test data (a small availability).
+   */
+  exclusive?: boolean;
+  /** @deprecated ignored: a check's budget is `--timeout` plus the real-time waits it asks the clock for. */
   timeoutMs?: number;
   run(t: CheckContext): Promise<void>;
 }
@@ -62,16 +74,28 @@ export interface Suite {
 
 export const defineSuite = (suite: Suite): Suite => suite;
 
-export function makeContext(base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note'>, notes: string[]): CheckContext {
+export function makeContext(
+  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep'>,
+  notes: string[],
+): CheckContext {
   const ctx: CheckContext = {
     ...base,
+    async sleep(ms) {
+      try {
+        await sleep(ms, undefined, { signal: base.signal });
+      } catch {
+        throw new CheckAborted();
+      }
+    },
     uid: (prefix = 'oc') => `${prefix}${crypto.randomBytes(5).toString('hex')}`,
     uuid: () => crypto.randomUUID(),
     async prerequisite(what, step) {
       try {
         return await step();
       } catch (err: any) {
-        throw new NotRun(`${what} failed: ${err?.message ?? err}`);
+        if (err instanceof CheckAborted || err instanceof SuiteError) throw err;
+        if (err instanceof NotRun) throw new NotRun(`${what}: ${err.message}`, err.remedy);
+        throw new NotRun(`${what} failed: ${err?.message ?? err}`, `make "${what}" work against your server (see the message)`);
       }
     },
     fail(message, detail = {}) {

@@ -1,40 +1,85 @@
-import { NotRun } from './violation.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CheckAborted, NotRun } from './violation.js';
+
+export interface ClockOptions {
+  /** The check's signal: a wait or a clock request stops when it aborts. */
+  signal?: AbortSignal;
+  /** Told of every real-time wait before it starts, so that the runner can extend the check's budget by it. */
+  onRealWait?: (ms: number) => void;
+  /** Longest wait for the clock endpoint's answer (the run's `--timeout`). */
+  timeoutMs?: number;
+}
+
+export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
 
 /**
  * Moves time on the server under test. With a clock control URL (the reference server's
  * `/__clock`, or the vendor's equivalent) time jumps; without one, a check that may wait in real
- * time (`slow` checks with slow runs allowed) sleeps, and any other is not run.
+ * time (slow runs allowed) sleeps, and any other is not run.
  */
 export class ClockControl {
   constructor(
     readonly url: string | undefined,
     readonly allowRealWait: boolean,
+    readonly options: ClockOptions = {},
   ) {}
 
   get controllable(): boolean {
     return !!this.url;
   }
 
+  /** The same clock for one check: its signal, its budget. */
+  forCheck(options: ClockOptions): ClockControl {
+    return new ClockControl(this.url, this.allowRealWait, { timeoutMs: this.options.timeoutMs, ...options });
+  }
+
+  private signal(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
+    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+  }
+
+  private async call(init?: RequestInit): Promise<Response> {
+    if (this.options.signal?.aborted) throw new CheckAborted();
+    try {
+      return await fetch(this.url!, { ...init, signal: this.signal() });
+    } catch (err: any) {
+      if (this.options.signal?.aborted) throw new CheckAborted();
+      throw new NotRun(`the test clock at ${this.url} did not answer: ${err?.cause?.code ?? err?.message ?? err}`, 'check --clock-url');
+    }
+  }
+
   async now(): Promise<Date> {
     if (!this.url) return new Date();
-    const res = await fetch(this.url, { signal: AbortSignal.timeout(10_000) });
-    const body: any = await res.json();
-    return new Date(body.now);
+    const res = await this.call();
+    const body: any = await res.json().catch(() => ({}));
+    const now = new Date(body?.now);
+    if (!res.ok || Number.isNaN(now.getTime())) throw new NotRun(`the test clock at ${this.url} answered ${res.status} without a "now"`, 'check --clock-url');
+    return now;
   }
 
   /** Moves the server's clock forward by `seconds` (or waits that long where allowed). */
   async advance(seconds: number): Promise<void> {
     if (this.url) {
-      const res = await fetch(this.url, {
+      const res = await this.call({
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ advanceSeconds: seconds }),
-        signal: AbortSignal.timeout(10_000),
       });
-      if (!res.ok) throw new NotRun(`the test clock at ${this.url} refused to advance: ${res.status}`);
+      if (!res.ok) throw new NotRun(`the test clock at ${this.url} refused to advance: ${res.status}`, 'check --clock-url');
       return;
     }
-    if (!this.allowRealWait) throw new NotRun(`needs ${seconds}s to pass: give --clock-url, or allow real waits with --slow`);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
+    if (!this.allowRealWait) throw new NotRun(`needs ${seconds} s to pass on the server`, CLOCK_REMEDY);
+    await this.wait(seconds * 1000);
+  }
+
+  /** Waits in real time, extending the check's budget by the wait (the wait is the server's, not the check's). */
+  async wait(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    this.options.onRealWait?.(ms);
+    try {
+      await sleep(ms, undefined, { signal: this.options.signal });
+    } catch {
+      throw new CheckAborted();
+    }
   }
 }

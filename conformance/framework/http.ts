@@ -1,5 +1,5 @@
 import type { ApiName, Exchange } from './types.js';
-import { RuleViolation } from './violation.js';
+import { CheckAborted, RuleViolation } from './violation.js';
 import { responseValidatorFor } from './schemas.js';
 
 export interface Credentials {
@@ -30,21 +30,44 @@ export function toCurl(method: string, url: string, headers: Record<string, stri
   return parts.join(' ');
 }
 
+export interface ClientOptions {
+  /** Longest wait for one answer (the run's `--timeout`). */
+  timeoutMs?: number;
+  /** The check's signal: once aborted, requests in flight are cancelled and no new one is sent. */
+  signal?: AbortSignal;
+  /** Sees every exchange, e.g. to keep a transcript. */
+  onExchange?: (exchange: Exchange) => void;
+}
+
 /**
  * An HTTP client for one API of the server under test, as one tenant. Every answer whose status the
  * spec documents is checked against the spec's schema; a mismatch is a violation of `schemaRule`.
  */
 export class ApiClient {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly onExchange: (exchange: Exchange) => void;
+
   constructor(
     readonly api: ApiName,
     readonly baseUrl: string,
     readonly credentials: Credentials | undefined,
     readonly schemaRule: string,
-    readonly timeoutMs = 15_000,
-    readonly onExchange: (exchange: Exchange) => void = () => {},
-  ) {}
+    options: ClientOptions | number = {},
+  ) {
+    const opts = typeof options === 'number' ? { timeoutMs: options } : options;
+    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.signal = opts.signal;
+    this.onExchange = opts.onExchange ?? (() => {});
+  }
+
+  /** The same client (signal, transcript, timeout) with other credentials, e.g. a wrong secret. */
+  as(credentials: Credentials | undefined): ApiClient {
+    return new ApiClient(this.api, this.baseUrl, credentials, this.schemaRule, { timeoutMs: this.timeoutMs, signal: this.signal, onExchange: this.onExchange });
+  }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Exchange> {
+    if (this.signal?.aborted) throw new CheckAborted();
     const url = new URL(this.baseUrl.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
@@ -60,14 +83,22 @@ export class ApiClient {
     const curl = toCurl(method, url.toString(), headers, payload);
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      response = await fetch(url, { method, headers, body: payload, signal: this.signal ? AbortSignal.any([this.signal, timeout]) : timeout });
     } catch (err: any) {
+      if (this.signal?.aborted) throw new CheckAborted();
       throw new RuleViolation(`${method} ${url} got no answer: ${err?.cause?.code ?? err?.name ?? ''} ${err?.message ?? err}`.trim(), {
         expected: 'an HTTP answer',
         actual: 'no answer (connection failed or timed out)',
       });
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err: any) {
+      if (this.signal?.aborted) throw new CheckAborted();
+      throw new RuleViolation(`${method} ${url} broke off its answer: ${err?.message ?? err}`, { expected: 'a whole HTTP answer', actual: 'the body was cut off' });
+    }
     let body: any = text;
     const contentType = response.headers.get('content-type') ?? '';
     if (/json/i.test(contentType) && text.length > 0) {

@@ -1,9 +1,9 @@
-import Mocha from 'mocha';
-import { makeContext, type Suite } from './check.js';
+import { makeContext, type Check, type Suite } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
-import type { ApiName, CheckResult, Outcome, Rule } from './types.js';
-import { NotRun, RuleViolation, show } from './violation.js';
+import { guardedSection } from './profile-keys.js';
+import type { ApiName, CheckResult, Exchange, Outcome, Rule } from './types.js';
+import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 
 export interface RunOptions {
   suites: Suite[];
@@ -19,9 +19,17 @@ export interface RunOptions {
   strict?: boolean;
   /** Only rules whose ID matches this regular expression. */
   grep?: RegExp;
+  /** Leave out rules whose ID matches this regular expression. */
+  exclude?: RegExp;
+  /** Budget of one check, in ms: the longest it may take besides the real-time waits it asks for (default 30 s). */
   timeoutMs?: number;
+  /** Checks that may run at once when there is no test clock (default 8; 1 runs them one by one). */
+  concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
 }
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONCURRENCY = 8;
 
 export interface RuleOutcome {
   rule: Rule;
@@ -50,99 +58,177 @@ export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], ap
     });
 }
 
+interface Job {
+  index: number;
+  suite: Suite;
+  check: Check;
+  rule: Rule;
+}
+
+/** The checks a run selects: by rule ID, with --grep and --exclude. */
+export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'grep' | 'exclude'>): Job[] {
+  const jobs = options.suites.flatMap((suite) =>
+    suite.checks
+      .filter((c) => (!options.grep || options.grep.test(c.rule)) && !options.exclude?.test(c.rule))
+      .map((check) => ({ suite, check })),
+  );
+  return jobs.map(({ suite, check }, index) => {
+    const rule = options.rules.get(check.rule);
+    if (!rule) throw new Error(`check ${suite.api}/${check.id} names unknown rule ${check.rule}`);
+    return { index, suite, check, rule };
+  });
+}
+
 /**
- * Runs the selected checks with mocha as the driver: one mocha test per check, never bailing,
- * each with its own timeout. Returns one result per check, attributed to the rule it broke.
+ * Runs the selected checks and returns one result per check, in the order the suites list them,
+ * attributed to the rule each broke. The runner owns every check: it gives it an AbortSignal that
+ * its HTTP clients and clock waits honour, and aborts it at the end of its budget (`timeoutMs` plus
+ * the real-time waits it asked for); an aborted check fails its own rule with "no verdict" and
+ * nothing it does afterwards is recorded or sent.
+ *
+ * With a test clock the checks run one at a time: a clock jump is seen by every check in flight.
+ * Without one they may overlap (see `schedule`).
  */
 export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
-  const mocha = new Mocha({ timeout: options.timeoutMs ?? 30_000, reporter: class {} as any, bail: false });
-  const results: CheckResult[] = [];
-  // Set once mocha has finished: a check that outlived its timeout must not add a late verdict.
-  let finished = false;
-  const clock = new ClockControl(options.clockUrl, options.slow ?? false);
-  const selected = options.suites.flatMap((suite) =>
-    suite.checks.filter((c) => !options.grep || options.grep.test(c.rule)).map((check) => ({ suite, check })),
-  );
-  const total = selected.length;
-  for (const api of new Set(selected.map((s) => s.suite.api))) {
-    const mochaSuite = Mocha.Suite.create(mocha.suite, api);
-    for (const { suite, check } of selected.filter((s) => s.suite.api === api)) {
-      const rule = options.rules.get(check.rule);
-      if (!rule) throw new Error(`check ${api}/${check.id} names unknown rule ${check.rule}`);
-      const baseUrl = options.baseUrls[api]!;
-      const client = (creds?: Credentials) => new ApiClient(api, baseUrl, creds, suite.schemaRule, options.timeoutMs);
-      const test = new Mocha.Test(`${check.rule} ${check.title}`, async () => {
-        const notes: string[] = [];
-        const started = Date.now();
-        const record = (outcome: Outcome, extra: Partial<CheckResult> = {}) => {
-          if (finished) return;
-          const result: CheckResult = {
-            check: `${api}/${check.id}`,
-            api,
-            rule: check.rule,
-            title: check.title,
-            outcome,
-            durationMs: Date.now() - started,
-            ...extra,
-          };
-          if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
-          results.push(result);
-          options.onResult?.(result, results.length, total);
-        };
-        try {
-          const t = makeContext(
-            {
-              rule,
-              profile: options.profile[api] ?? {},
-              alpha: client(options.tenants[0]),
-              beta: client(options.tenants[1]),
-              anonymous: client(undefined),
-              clock,
-            },
-            notes,
-          );
-          await check.run(t);
-          record('pass');
-        } catch (err: any) {
-          if (err instanceof NotRun) return record('skip', { message: `not run because ${err.message}` });
-          if (err instanceof RuleViolation) {
-            const broken = options.rules.get(err.detail.rule ?? check.rule) ?? rule;
-            const soft = broken.level !== 'MUST' && !options.strict;
-            return record(soft ? 'warn' : 'fail', {
-              rule: broken.id,
-              ...(broken.id !== check.rule ? { checkRule: check.rule } : {}),
-              message: err.detail.rule && err.detail.rule !== check.rule ? `${err.message} (while checking ${check.rule})` : err.message,
-              expected: err.detail.expected === undefined ? undefined : show(err.detail.expected),
-              actual: err.detail.actual === undefined ? undefined : show(err.detail.actual),
-              curl: err.detail.exchange?.curl,
-            });
-          }
-          record('fail', { message: `the check itself crashed: ${err?.stack ?? err}` });
-        }
-      });
-      if (check.timeoutMs) test.timeout(check.timeoutMs);
-      mochaSuite.addTest(test);
-    }
-  }
-  await new Promise<void>((resolve) => mocha.run(() => resolve()));
-  finished = true;
-  mocha.dispose(); // releases the process listeners mocha added, so many runs in one process do not pile them up
-  // A check mocha timed out never reached record(): report it as failed, by its own rule.
-  for (const { suite, check } of selected) {
-    const id = `${suite.api}/${check.id}`;
-    if (!results.some((r) => r.check === id)) {
-      const result: CheckResult = {
-        check: id,
-        api: suite.api,
-        rule: check.rule,
-        title: check.title,
-        outcome: 'fail',
-        message: `no verdict within ${check.timeoutMs ?? options.timeoutMs ?? 30_000} ms (timed out)`,
-        durationMs: check.timeoutMs ?? options.timeoutMs ?? 30_000,
-      };
-      results.push(result);
-      options.onResult?.(result, results.length, total);
-    }
-  }
+  const jobs = selectChecks(options);
+  const results: CheckResult[] = new Array(jobs.length);
+  let done = 0;
+  const clock = new ClockControl(options.clockUrl, options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const run = async (job: Job) => {
+    const result = await runOne(job, options, clock);
+    results[job.index] = result;
+    options.onResult?.(result, ++done, jobs.length);
+  };
+  const concurrency = clock.controllable ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  await schedule(jobs, concurrency, run);
   return results;
+}
+
+/**
+ * Without a test clock, checks of different APIs run side by side, and within one API the checks that
+ * wait in real time (`slow`) overlap each other and the rest; the others of an API run one at a time,
+ * and an `exclusive` check runs alone in its API, before the others start. At most `limit` run at once.
+ * None of this can change a verdict: each check works on orders and ids of its own, and without a test
+ * clock no check moves the server's time.
+ */
+async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>): Promise<void> {
+  if (limit === 1) {
+    for (const job of jobs) await run(job);
+    return;
+  }
+  const apis = [...new Set(jobs.map((j) => j.suite.api))];
+  const queue = new Map(apis.map((api) => {
+    const own = jobs.filter((j) => j.suite.api === api);
+    // Exclusive checks first, so that they never wait for a long real-time wait to end.
+    return [api, [...own.filter((j) => j.check.exclusive), ...own.filter((j) => !j.check.exclusive)]];
+  }));
+  const running = new Map<ApiName, Set<Job>>(apis.map((api) => [api, new Set()]));
+  let inFlight = 0;
+  await new Promise<void>((resolve, reject) => {
+    const pump = () => {
+      if (inFlight === 0 && apis.every((api) => queue.get(api)!.length === 0)) return resolve();
+      for (const api of apis) {
+        const waiting = queue.get(api)!;
+        const mine = running.get(api)!;
+        while (inFlight < limit && waiting.length) {
+          const busy = [...mine];
+          if (busy.some((j) => j.check.exclusive)) break;
+          const head = waiting[0];
+          let pick: Job | undefined;
+          if (head.check.exclusive) pick = busy.length === 0 ? head : undefined;
+          else pick = waiting.find((j) => j.check.slow) ?? (busy.some((j) => !j.check.slow) ? undefined : head);
+          if (!pick) break;
+          waiting.splice(waiting.indexOf(pick), 1);
+          mine.add(pick);
+          inFlight++;
+          run(pick).then(() => {
+            mine.delete(pick!);
+            inFlight--;
+            pump();
+          }, reject);
+        }
+      }
+    };
+    pump();
+  });
+}
+
+async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl): Promise<CheckResult> {
+  const { suite, check, rule } = job;
+  const api = suite.api;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  const transcript: Exchange[] = [];
+  const notes: string[] = [];
+  const started = Date.now();
+  let waitedMs = 0;
+  const budget = () => timeoutMs + waitedMs;
+  const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
+  const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
+    const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, transcript, ...extra };
+    if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
+    return result;
+  };
+
+  const clientOptions = { timeoutMs, signal: controller.signal, onExchange: (e: Exchange) => transcript.push(e) };
+  const client = (creds?: Credentials) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, clientOptions);
+  const suiteBug = (key: string): never => {
+    throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
+  };
+  let settled: { error?: unknown } | undefined;
+  const running = (async () => {
+    const t = makeContext(
+      {
+        rule,
+        profile: guardedSection(api, options.profile[api], suiteBug),
+        alpha: client(options.tenants[0]),
+        beta: client(options.tenants[1]),
+        anonymous: client(undefined),
+        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms) }),
+        signal: controller.signal,
+        deadline: () => started + budget() - Date.now(),
+      },
+      notes,
+    );
+    await check.run(t);
+  })().then(
+    () => (settled = {}),
+    (error) => (settled = { error }),
+  );
+
+  // The budget grows while the check waits in real time, so the timer re-arms until it is really spent.
+  let timer: NodeJS.Timeout | undefined;
+  const outOfTime = new Promise<void>((resolve) => {
+    const tick = () => {
+      const left = started + budget() - Date.now();
+      if (left <= 0) resolve();
+      else timer = setTimeout(tick, left);
+    };
+    tick();
+  });
+  await Promise.race([running, outOfTime]);
+  clearTimeout(timer);
+  if (!settled || (settled.error instanceof CheckAborted)) {
+    controller.abort();
+    const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
+    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true });
+  }
+  controller.abort(); // the check is over: anything it left running stops here
+  const err: any = settled.error;
+  if (err === undefined) return finish('pass');
+  if (err instanceof NotRun) return finish('skip', { message: `not run because ${err.message}`, remedy: err.remedy });
+  if (err instanceof SuiteError) return finish('skip', { message: `not judged: a bug in the suite, not in your server: ${err.message}`, suiteError: true });
+  if (err instanceof RuleViolation) {
+    const broken = options.rules.get(err.detail.rule ?? check.rule) ?? rule;
+    const soft = broken.level !== 'MUST' && !options.strict;
+    return finish(soft ? 'warn' : 'fail', {
+      rule: broken.id,
+      ...(broken.id !== check.rule ? { checkRule: check.rule } : {}),
+      message: err.detail.rule && err.detail.rule !== check.rule ? `${err.message} (while checking ${check.rule})` : err.message,
+      expected: err.detail.expected === undefined ? undefined : show(err.detail.expected),
+      actual: err.detail.actual === undefined ? undefined : show(err.detail.actual),
+      curl: err.detail.exchange?.curl,
+    });
+  }
+  return finish('fail', { message: `the check itself crashed: ${err?.stack ?? err}` });
 }

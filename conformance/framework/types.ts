@@ -48,4 +48,12 @@ export interface CheckResult {
   actual?: string;
   curl?: string;
   durationMs: number;
+  /** For a check that was not run: what the vendor can do so that it runs (a flag, a profile key). */
+  remedy?: string;
+  /** The check hit a bug of the suite (never a verdict on the server). */
+  suiteError?: boolean;
+  /** The check was stopped at the end of its budget. */
+  timedOut?: boolean;
+  /** Every request the check sent and the answer it got, in order. */
+  transcript?: Exchange[];
 }
