@@ -8,6 +8,7 @@ import { transitionChecks } from './transitions.js';
 import { retryChecks } from './retries.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
+import { pendingChecks } from './pending.js';
 
 export default defineSuite({
   api: 'cart',
@@ -20,5 +21,6 @@ export default defineSuite({
     ...retryChecks,
     ...inputChecks,
     ...tenancyChecks,
+    ...pendingChecks,
   ],
 });
