@@ -83,7 +83,9 @@ export function mountApi(app: express.Express, api: ApiModule, ctx: ApiContext):
   router.use(
     OpenApiValidator.middleware({
       apiSpec: spec as any,
-      validateRequests: ctx.config.validateRequests === false ? false : { allowUnknownQueryParameters: false },
+      // discriminator: a oneOf with a declared discriminator is validated against the one branch its propertyName
+      // names, so the errors are about that branch's members instead of every other branch's objectType.
+      validateRequests: ctx.config.validateRequests === false ? false : { allowUnknownQueryParameters: false, discriminator: true },
       validateResponses: false,
       validateSecurity: false,
       ignoreUndocumented: false,
