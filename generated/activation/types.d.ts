@@ -12,8 +12,8 @@ export interface paths {
         /**
          * Order a service on or off at an access
          * @description Rules:
-         *     - `201 Created`, `Location: /api/2.3.1/orders/<uuid>`, body with `path` (equal to Location),
-         *       the request's `accessId`, `service`, `operation`, `state: RECEIVED` and `message: ""`.
+         *     - `201 Created`, `Location` to the new order, body with `path` (`/api/2.3.1/orders/<uuid>`, relative to
+         *       the API's base URL), the request's `accessId`, `service`, `operation`, `state: RECEIVED` and `message: ""`.
          *       The order then finishes as DONE_SUCCESS or DONE_FAILED (with a message saying why) and
          *       never changes state again; one event is appended to the order event feed when it finishes.
          *     - `400 { cause }` at once, creating nothing, for bad JSON, missing fields, bad field content,
@@ -179,7 +179,7 @@ export interface components {
             spReference?: string;
         };
         Order: {
-            /** @description The order's path; absent when nothing needed doing (200 DONE_SUCCESS). */
+            /** @description The order's path, `/api/2.3.1/orders/<uuid>`, relative to the API's base URL (the 201's Location is that base URL followed by it); absent when nothing needed doing (200 DONE_SUCCESS). */
             path?: string;
             accessId: string;
             service: string;
@@ -310,7 +310,11 @@ export interface operations {
             /** @description The order was received and will be finished by the KO. */
             201: {
                 headers: {
-                    /** @description The order's path, `/api/2.3.1/orders/<uuid>`. */
+                    /**
+                     * @description The new order's URL: the API's base URL followed by the body's `path`. Where the API sits at the
+                     *     server's root this reads `/api/2.3.1/orders/<uuid>`, exactly `path`; the reference server serves
+                     *     the API below `/activation`, so its Location is `/activation/api/2.3.1/orders/<uuid>`.
+                     */
                     Location?: string;
                     [name: string]: unknown;
                 };

@@ -66,6 +66,14 @@ describe('a whole certification through a validating proxy of each spec (Prism)'
     assert.deepEqual(violations, []);
   });
 
+  it("gives each new activation order a Location that is the API's base URL followed by the body's path", () => {
+    const created = proxies.activation!.recorded.filter((r) => r.method === 'POST' && r.status === 201);
+    assert.ok(created.length > 0, 'no activation order was created in the run');
+    const base = new URL(server.apis.activation).pathname;
+    const wrong = created.filter((r) => r.headers.location !== base + JSON.parse(r.body).path).map((r) => `Location ${r.headers.location}, path ${JSON.parse(r.body).path}`);
+    assert.deepEqual(wrong, []);
+  });
+
   it("answers every request with a status its operation documents, with the operation's documented headers", () => {
     const wrong: string[] = [];
     const seen = new Map<string, Set<string>>();

@@ -25,6 +25,7 @@ export interface Recorded {
   status: number;
   /** The answer's headers, names in lower case. */
   headers: Record<string, string>;
+  body: string;
   violations: Violation[];
 }
 
@@ -80,7 +81,7 @@ export async function startValidatingProxy(api: ApiName, upstream: string): Prom
       answer.headers.forEach((v, k) => {
         if (!HOP_BY_HOP.has(k)) back[k] = v;
       });
-      recorded.push({ method: req.method ?? '', path: req.url ?? '', status: answer.status, headers: back, violations: raw ? JSON.parse(raw) : [] });
+      recorded.push({ method: req.method ?? '', path: req.url ?? '', status: answer.status, headers: back, body: body.toString('utf8'), violations: raw ? JSON.parse(raw) : [] });
       res.writeHead(answer.status, back).end(body);
     } catch (err: any) {
       res.writeHead(502, { 'content-type': 'text/plain' }).end(`recorder: prism did not answer: ${err?.message ?? err}`);
