@@ -2,14 +2,18 @@
  * ordercert command line.
  *   ordercert certify --api all --base-url URL --tenant-a user:secret --tenant-b user:secret --profile FILE [...]
  *   ordercert rules [--api NAME]
- * Exit codes: 0 certified, 1 a rule failed, 2 bad configuration or unreachable server.
+ * Exit codes: 0 certified, 1 a rule failed, 2 bad configuration or unreachable server (nothing judged),
+ * 3 incomplete (nothing failed, but some MUST rules were not judged).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ruleIndex } from './framework/catalogue.js';
-import { certify, suiteVersion } from './framework/certify.js';
+import { certify, EXIT_CODES, suiteVersion } from './framework/certify.js';
+import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
+import { unknownProfileKeys } from './framework/profile-keys.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
 import { API_NAMES, type ApiName } from './framework/types.js';
 import type { Credentials } from './framework/http.js';
 import { SUITES } from './suites.js';
@@ -20,10 +24,17 @@ import { junitReport } from './report/junit.js';
 const USAGE = `ordercert ${suiteVersion()}: certify an ordering API server against its documented rules
 
 usage:
-  ordercert certify [options]     run the conformance suite against a server
-  ordercert rules [--api NAME]    list the rule catalogue (same as certify --list-rules)
+  ordercert certify [options]     run the conformance suite against a server (ordercert certify --help)
+  ordercert rules [--api NAME]    list the rule catalogue (ordercert rules --help)
+  ordercert --version
 
-options:
+exit codes: 0 certified, 1 a rule failed, 2 bad configuration (nothing judged), 3 incomplete`;
+
+const CERTIFY_USAGE = `usage: ordercert certify [options]
+
+Runs the conformance suite against a server and prints the result by rule.
+
+connection:
   --api NAME           cart, activation, ethernet or all (repeat or comma-separate; default all)
   --base-url URL       the server's root; each API is taken at URL/cart, URL/activation, URL/ethernet
   --cart-url URL       the Cart API's own base URL (overrides --base-url for it); same for
@@ -33,16 +44,31 @@ options:
   --tenant-b USER:SECRET   a second tenant, for tenancy checks (or ORDERCERT_TENANT_B)
   --profile FILE       your test data (YAML or JSON, sections cart/activation/ethernet); repeatable
   --clock-url URL      your test clock control endpoint (see INTERPRETING.md); without it, time-based
-                       checks are not run unless --slow lets them wait in real time
-  --slow               allow checks that wait in real time (minutes)
+                       checks are not judged unless --slow lets them wait in real time
+
+what is judged:
+  --slow               allow checks that wait in real time (minutes); they overlap (see --concurrency)
   --strict             SHOULD rules fail instead of warn
   --grep REGEX         only rules whose ID matches
-  --timeout MS         per-check timeout (default 30000)
+  --exclude REGEX      leave out rules whose ID matches
+  --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
+  --concurrency N      checks that may run at once without a test clock (default ${DEFAULT_CONCURRENCY}; 1 = one by one)
+
+reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there
   --junit FILE, --json FILE, --html FILE   write one report to a file
-  --list-rules         print the rule catalogue and exit
   --no-color           plain console output
-  -h, --help`;
+
+exit codes: 0 certified (every MUST rule judged, none failed), 1 a rule failed, 2 bad configuration or
+an unreachable server (nothing judged; each problem is printed), 3 incomplete (nothing failed, but some
+MUST rules were not judged: the report lists them, with how to judge them)`;
+
+const RULES_USAGE = `usage: ordercert rules [--api NAME]
+
+Lists the rule catalogue: each rule's ID, level, source, number of checks, quoted sentence and how
+ordercert reads it.
+
+  --api NAME           cart, activation, ethernet or all (default all)`;
 
 class ConfigError extends Error {}
 
@@ -71,19 +97,10 @@ function listRules(apis: ApiName[]): string {
     const checks = SUITES[rule.api].checks.filter((c) => c.rule === rule.id).length;
     lines.push(`${rule.id}  [${rule.level}]  ${rule.source}  (${checks} check${checks === 1 ? '' : 's'})`, `    "${rule.quote}"`);
     if (rule.translation) lines.push(`    in English: "${rule.translation}"`);
+    if (rule.reading) lines.push(`    read as: ${rule.reading}`);
   }
   lines.push('', `${rules.size} rules`);
   return lines.join('\n');
-}
-
-/** Any HTTP answer proves the server is there; only a failed connection or timeout does not. */
-async function reachable(url: string): Promise<string | undefined> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(5000) });
-    return undefined;
-  } catch (err: any) {
-    return err?.cause?.code ?? err?.name ?? String(err);
-  }
 }
 
 function writeFile(file: string, content: string) {
@@ -91,8 +108,59 @@ function writeFile(file: string, content: string) {
   fs.writeFileSync(file, content);
 }
 
+const regex = (value: string | undefined, flag: string): RegExp | undefined => {
+  if (!value) return undefined;
+  try {
+    return new RegExp(value);
+  } catch {
+    throw new ConfigError(`${flag} ${value} is not a valid regular expression`);
+  }
+};
+
+const positiveInt = (value: string | undefined, fallback: number, flag: string, what: string): number => {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${flag} must be a positive whole number ${what}`);
+  return n;
+};
+
+const CERTIFY_OPTIONS = {
+  api: { type: 'string', multiple: true },
+  'base-url': { type: 'string' },
+  'cart-url': { type: 'string' },
+  'activation-url': { type: 'string' },
+  'ethernet-url': { type: 'string' },
+  'tenant-a': { type: 'string' },
+  'tenant-b': { type: 'string' },
+  profile: { type: 'string', multiple: true },
+  'clock-url': { type: 'string' },
+  slow: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  grep: { type: 'string' },
+  exclude: { type: 'string' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  'report-dir': { type: 'string' },
+  junit: { type: 'string' },
+  json: { type: 'string' },
+  html: { type: 'string' },
+  'list-rules': { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Prints progress to stderr: one line per check in CI (no terminal), a rewritten status line on a terminal. */
+function progress(result: { outcome: string; rule: string; title: string; durationMs: number }, done: number, total: number) {
+  const line = `[${done}/${total}] ${result.outcome.padEnd(4)} ${result.rule} ${result.title} (${result.durationMs} ms)`;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
+  else process.stderr.write(`${line}\n`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    console.log(suiteVersion());
+    return 0;
+  }
   if (!command || command === '-h' || command === '--help') {
     console.log(USAGE);
     return command ? 0 : 2;
@@ -101,40 +169,17 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
+  const usage = command === 'rules' ? RULES_USAGE : CERTIFY_USAGE;
   let opts;
   try {
-    opts = parseArgs({
-      args: rest,
-      options: {
-        api: { type: 'string', multiple: true },
-        'base-url': { type: 'string' },
-        'cart-url': { type: 'string' },
-        'activation-url': { type: 'string' },
-        'ethernet-url': { type: 'string' },
-        'tenant-a': { type: 'string' },
-        'tenant-b': { type: 'string' },
-        profile: { type: 'string', multiple: true },
-        'clock-url': { type: 'string' },
-        slow: { type: 'boolean' },
-        strict: { type: 'boolean' },
-        grep: { type: 'string' },
-        timeout: { type: 'string' },
-        'report-dir': { type: 'string' },
-        junit: { type: 'string' },
-        json: { type: 'string' },
-        html: { type: 'string' },
-        'list-rules': { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
+    opts = parseArgs({ args: rest, options: command === 'rules' ? { api: CERTIFY_OPTIONS.api, help: CERTIFY_OPTIONS.help } : CERTIFY_OPTIONS, strict: true })
+      .values as { [K in keyof typeof CERTIFY_OPTIONS]?: any };
   } catch (err: any) {
-    console.error(`${err.message}\n\n${USAGE}`);
+    console.error(`${err.message}\n\n${usage}`);
     return 2;
   }
   if (opts.help) {
-    console.log(USAGE);
+    console.log(usage);
     return 0;
   }
   try {
@@ -159,45 +204,21 @@ export async function main(argv: string[]): Promise<number> {
     if (tenants[0].user === tenants[1].user) throw new ConfigError('--tenant-a and --tenant-b must be two different tenants');
     if (!opts.profile?.length) throw new ConfigError('--profile FILE is required: your test data (see conformance/profiles/reference.yaml for its shape)');
     const profile = loadProfile(opts.profile);
-    const missing = apis.filter((a) => !profile[a]);
-    if (missing.length) throw new ConfigError(`the profile has no section for ${missing.join(', ')}; add it or leave that API out with --api`);
-    let grep: RegExp | undefined;
-    if (opts.grep) {
-      try {
-        grep = new RegExp(opts.grep);
-      } catch {
-        throw new ConfigError(`--grep ${opts.grep} is not a valid regular expression`);
-      }
-    }
-    const timeoutMs = opts.timeout ? Number(opts.timeout) : 30_000;
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('--timeout must be a positive whole number of milliseconds');
-    for (const [api, url] of Object.entries(baseUrls)) {
-      const problem = await reachable(url);
-      if (problem) throw new ConfigError(`the ${api} API at ${url} is unreachable (${problem}): is the server running, and is the URL right?`);
-    }
-    if (opts['clock-url']) {
-      const problem = await reachable(opts['clock-url']);
-      if (problem) throw new ConfigError(`the test clock at ${opts['clock-url']} is unreachable (${problem})`);
-    }
+    const grep = regex(opts.grep, '--grep');
+    const exclude = regex(opts.exclude, '--exclude');
+    const timeoutMs = positiveInt(opts.timeout, DEFAULT_TIMEOUT_MS, '--timeout', 'of milliseconds');
+    const concurrency = positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
+    const clockUrl: string | undefined = opts['clock-url'];
 
-    const tty = process.stderr.isTTY;
-    const run = await certify({
-      apis,
-      baseUrls,
-      tenants,
-      profile,
-      clockUrl: opts['clock-url'],
-      slow: opts.slow,
-      strict: opts.strict,
-      grep,
-      timeoutMs,
-      onResult: (result, done, total) => {
-        const line = `[${done}/${total}] ${result.outcome.padEnd(4)} ${result.rule} ${result.title}`;
-        if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
-        else if (result.outcome !== 'pass') process.stderr.write(`${line}\n`);
-      },
-    });
-    if (tty) process.stderr.write('\r\x1b[2K');
+    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs });
+    if (problems.length) {
+      console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+      return 2;
+    }
+    for (const api of apis) for (const warning of unknownProfileKeys(api, profile[api])) console.error(`ordercert: note: ${warning}`);
+
+    const run = await certify({ apis, baseUrls, tenants, profile, clockUrl, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
     const dir = opts['report-dir'];
     const outputs: Array<[string | undefined, () => string]> = [
@@ -210,7 +231,7 @@ export async function main(argv: string[]): Promise<number> {
       writeFile(file, render());
       console.log(`wrote ${file}`);
     }
-    return run.certified ? 0 : 1;
+    return EXIT_CODES[run.verdict];
   } catch (err: any) {
     if (err instanceof ConfigError || /^profile /.test(err?.message ?? '')) {
       console.error(`ordercert: ${err.message}`);

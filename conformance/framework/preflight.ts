@@ -21,6 +21,7 @@ export interface PreflightOptions {
   timeoutMs?: number;
 }
 
+export const PREFLIGHT_MIN_WAIT_MS = 10_000;
 const TENANT_FLAGS = ['--tenant-a', '--tenant-b'] as const;
 const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${ex.text.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`;
 
@@ -129,7 +130,7 @@ async function clockProblems(url: string, timeoutMs: number): Promise<string[]> 
 
 async function reachable(api: ApiName, url: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    await fetch(url, { signal: AbortSignal.timeout(Math.min(timeoutMs, 10_000)) });
+    await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return undefined;
   } catch (err: any) {
     const why = err?.cause?.code ?? err?.name ?? String(err);
@@ -139,7 +140,8 @@ async function reachable(api: ApiName, url: string, timeoutMs: number): Promise<
 
 /** Every problem found, one line each; empty when the run may start. */
 export async function preflight(options: PreflightOptions): Promise<string[]> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // A short --timeout is for checks; set-up answers get at least PREFLIGHT_MIN_WAIT_MS (documented in INTERPRETING.md).
+  const timeoutMs = Math.max(options.timeoutMs ?? 30_000, PREFLIGHT_MIN_WAIT_MS);
   const problems = options.apis.flatMap((api) => profileProblems(api, options.profile[api]));
   for (const api of options.apis) {
     const problem = await reachable(api, options.baseUrls[api]!, timeoutMs);

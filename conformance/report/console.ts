@@ -31,7 +31,19 @@ export function consoleReport(run: CertificationRun, color = false): string {
     '',
     `rules: ${tally('pass')} pass, ${tally('fail')} fail, ${tally('warn')} warn, ${tally('skip')} skip${tally('untested') ? `, ${tally('untested')} without checks` : ''}`,
     `checks: ${checks('pass')} passed, ${checks('fail')} failed, ${checks('warn')} warned, ${checks('skip')} not run`,
-    run.certified ? paint(32, 'CERTIFIED: no MUST rule failed' + (run.strict ? ' and no SHOULD rule failed (strict)' : '')) : paint(31, 'NOT CERTIFIED: see the failed rules above'),
   );
+  const { coverage } = run;
+  lines.push(`coverage: ${coverage.judged} of ${coverage.rules} rules judged (MUST: ${coverage.mustJudged} of ${coverage.mustRules})`);
+  if (run.verdict === 'CERTIFIED') {
+    lines.push(paint(32, 'CERTIFIED: every MUST rule was judged and none failed' + (run.strict ? '; no SHOULD rule failed (strict)' : '')));
+  } else if (run.verdict === 'NOT CERTIFIED') {
+    lines.push(paint(31, 'NOT CERTIFIED: see the failed rules above'));
+  } else {
+    lines.push(paint(33, `INCOMPLETE: nothing failed, but ${run.unjudged.length} MUST rule${run.unjudged.length === 1 ? ' was' : 's were'} not judged:`));
+    for (const u of run.unjudged) {
+      lines.push(`  ${u.rule}: ${u.why[0]}${u.why.length > 1 ? ` (+${u.why.length - 1} more)` : ''}`);
+      if (u.how.length) lines.push(`    to judge it: ${u.how.join('; ')}`);
+    }
+  }
   return lines.join('\n');
 }

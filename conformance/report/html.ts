@@ -25,10 +25,12 @@ export function htmlReport(run: CertificationRun): string {
 body{font-family:system-ui,sans-serif;max-width:75rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
 code,pre{background:#f4f4f4;padding:.1rem .3rem;white-space:pre-wrap;word-break:break-all}.p{margin-top:.4rem;border-left:3px solid #cf222e;padding-left:.4rem}
-.v{font-size:1.6rem;font-weight:bold;color:${run.certified ? COLOR.pass : COLOR.fail}}
+.v{font-size:1.6rem;font-weight:bold;color:${run.verdict === 'CERTIFIED' ? COLOR.pass : run.verdict === 'INCOMPLETE' ? COLOR.warn : COLOR.fail}}
 </style></head><body>
 <h1>ordercert conformance certificate</h1>
-<p class="v">${run.certified ? 'CERTIFIED' : 'NOT CERTIFIED'}</p>
+<p class="v">${esc(run.verdict)}</p>
+<p>Coverage: ${run.coverage.judged} of ${run.coverage.rules} rules judged (MUST: ${run.coverage.mustJudged} of ${run.coverage.mustRules})</p>
+${run.unjudged.length ? `<p>MUST rules not judged:</p><ul>${run.unjudged.map((u) => `<li><code>${esc(u.rule)}</code>: ${esc(u.why[0])}${u.how.length ? ` (to judge it: ${esc(u.how.join('; '))})` : ''}</li>`).join('')}</ul>` : ''}
 <p>Suite: ${esc(run.suite.name)} ${esc(run.suite.version)} · Run: ${esc(run.startedAt)} – ${esc(run.finishedAt)} · Mode: ${run.strict ? 'strict (SHOULD rules fail)' : 'standard (SHOULD rules warn)'} · Test clock: ${run.testClock ? 'yes' : 'no'}${run.grep ? ` · Only rules matching <code>${esc(run.grep)}</code>` : ''}</p>
 <p>Rules: ${count('pass')} pass, ${count('fail')} fail, ${count('warn')} warn, ${count('skip')} not run</p>
 ${sections.join('\n')}

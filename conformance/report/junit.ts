@@ -5,6 +5,14 @@ const xml = (s: unknown) =>
 
 /** JUnit XML for CI: one testsuite per API, one testcase per check, classname = rule ID. Warnings pass with a system-out note. */
 export function junitReport(run: CertificationRun): string {
+  const properties = [
+    `    <properties>`,
+    `      <property name="verdict" value="${xml(run.verdict)}"/>`,
+    `      <property name="rules judged" value="${run.coverage.judged} of ${run.coverage.rules}"/>`,
+    `      <property name="MUST rules judged" value="${run.coverage.mustJudged} of ${run.coverage.mustRules}"/>`,
+    ...run.unjudged.map((u) => `      <property name="not judged: ${xml(u.rule)}" value="${xml(u.why[0])}"/>`),
+    `    </properties>`,
+  ].join('\n');
   const suites = run.apis.map((api) => {
     const results = run.results.filter((r) => r.api === api);
     const cases = results.map((r) => {
@@ -30,7 +38,7 @@ export function junitReport(run: CertificationRun): string {
     });
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     const time = results.reduce((s, r) => s + r.durationMs, 0) / 1000;
-    return `  <testsuite name="ordercert ${api}" tests="${results.length}" failures="${count('fail')}" skipped="${count('skip')}" errors="0" time="${time.toFixed(3)}" timestamp="${run.startedAt}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="ordercert ${api}" tests="${results.length}" failures="${count('fail')}" skipped="${count('skip')}" errors="0" time="${time.toFixed(3)}" timestamp="${run.startedAt}">\n${properties}\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ordercert certify">\n${suites.join('\n')}\n</testsuites>\n`;
 }
