@@ -2,15 +2,39 @@
  * Verifies ordercert's pacts (pacts/) against any provider by URL: a vendor's server, with its own credentials and
  * its own provider-state setup endpoint (docs/PACT.md says what that endpoint must do).
  *
- *   npm run pact:verify -- --api cart --base-url https://vendor.example/cart \
+ *   ordercert pact-verify --api cart --base-url https://vendor.example/cart \
  *     --state-url https://vendor.example/__pact/states --user alice --password s3cret
  *
- * Exit 0 when every interaction verifies, 1 when one fails, 2 for bad arguments.
+ * (`npm run pact:verify -- ...` in a checkout.) Pact is loaded only here, when a verification runs, so the rest of
+ * the CLI installs and starts without it. Exit 0 when every interaction verifies, 1 when one fails, 2 for bad
+ * arguments or when Pact is not installed.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Verifier } from '@pact-foundation/pact';
+import { packageRoot } from '../conformance/framework/package-root.js';
 import { basicAuthorization } from '../generated/client-runtime.js';
-import { APIS, pactFile, providerName, type ApiName } from '../test/pact/support.js';
+
+export type ApiName = 'cart' | 'activation' | 'ethernet';
+export const APIS: ApiName[] = ['cart', 'activation', 'ethernet'];
+export const PACT_DIR = path.join(packageRoot(import.meta.url), 'pacts');
+export const consumerName = (api: ApiName) => `ordercert-${api}-client`;
+export const providerName = (api: ApiName) => `ordercert-${api}`;
+export const pactFile = (api: ApiName) => path.join(PACT_DIR, `${consumerName(api)}-${providerName(api)}.json`);
+
+/** The Pact major version this package is tested with (Pact 17 needs Node 22). */
+const PACT_INSTALL = 'npm install @pact-foundation/pact@16';
+
+export class PactMissingError extends Error {}
+
+async function loadVerifier() {
+  try {
+    return (await import('@pact-foundation/pact')).Verifier;
+  } catch (err: any) {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new PactMissingError(`pact-verify needs Pact, which is not installed with ordercert by default: ${PACT_INSTALL}`);
+  }
+}
 
 export interface VendorVerification {
   api: ApiName;
@@ -27,13 +51,14 @@ export interface VendorVerification {
 /** Runs Pact verification of one API against a provider by URL; rejects when any interaction fails. */
 export async function verifyVendorPacts(v: VendorVerification): Promise<unknown> {
   const authorization = basicAuthorization(v.user, v.password);
+  const Verifier = await loadVerifier();
   return new Verifier({
     provider: providerName(v.api),
     providerBaseUrl: v.baseUrl,
     pactUrls: v.pactUrls ?? [pactFile(v.api)],
     providerStatesSetupUrl: v.stateUrl,
     // The pacts are recorded with the reference server's demo tenant; the vendor's credentials replace them.
-    requestFilter: (req, _res, next) => {
+    requestFilter: (req: any, _res: unknown, next: () => void) => {
       req.headers.authorization = authorization;
       next();
     },
@@ -41,9 +66,9 @@ export async function verifyVendorPacts(v: VendorVerification): Promise<unknown>
   }).verifyProvider();
 }
 
-const USAGE = `usage: npm run pact:verify -- --api <cart|activation|ethernet> --base-url <url> --state-url <url> --user <name> --password <secret>`;
+const USAGE = `usage: ordercert pact-verify --api <cart|activation|ethernet> --base-url <url> --state-url <url> --user <name> --password <secret>`;
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
@@ -90,11 +115,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${values.api}: every interaction of the pact verified against ${values['base-url']}`);
     return 0;
   } catch (err) {
+    if (err instanceof PactMissingError) {
+      console.error(`ordercert: ${err.message}`);
+      return 2;
+    }
     console.error(`${values.api}: pact verification failed: ${(err as Error).message}`);
     return 1;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

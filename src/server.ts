@@ -54,20 +54,23 @@ export function describeStart(config: ServerConfig, port: number): string {
   return lines.join('\n');
 }
 
+/** Starts the server from the environment (and --demo / --test-clock), prints where, stops cleanly on a signal. */
+export async function serveFromEnvironment(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Promise<RunningServer> {
+  const config = readConfig(env, argv);
+  const running = await startServer(config);
+  const address = running.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(describeStart(config, port));
+  const shutdown = () => running.close().then(() => process.exit(0));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  return running;
+}
+
 const isMain = process.argv[1] && new URL(import.meta.url).pathname === process.argv[1];
 if (isMain) {
-  const config = readConfig();
-  startServer(config)
-    .then((running) => {
-      const address = running.server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      console.log(describeStart(config, port));
-      const shutdown = () => running.close().then(() => process.exit(0));
-      process.on('SIGTERM', shutdown);
-      process.on('SIGINT', shutdown);
-    })
-    .catch((err) => {
-      console.error(`ordercert: could not start: ${err.message}`);
-      process.exit(1);
-    });
+  serveFromEnvironment().catch((err) => {
+    console.error(`ordercert: could not start: ${err.message}`);
+    process.exit(1);
+  });
 }

@@ -4,18 +4,13 @@ import path from 'node:path';
 import { MatchersV3 } from '@pact-foundation/pact';
 import { makeConsumerPact } from '@pact-foundation/pact-core';
 import { basicAuthorization } from '../../generated/client-runtime.js';
+import { APIS, consumerName, pactFile, PACT_DIR, providerName, type ApiName } from '../../scripts/verify-pacts.js';
 
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const PACT_DIR = path.join(ROOT, 'pacts');
-
-export type ApiName = 'cart' | 'activation' | 'ethernet';
-export const APIS: ApiName[] = ['cart', 'activation', 'ethernet'];
-
-export const consumerName = (api: ApiName) => `ordercert-${api}-client`;
-export const providerName = (api: ApiName) => `ordercert-${api}`;
-export const pactFile = (api: ApiName) => path.join(PACT_DIR, `${consumerName(api)}-${providerName(api)}.json`);
+// The names and files the vendor verification (which ships in the package; this folder does not) uses too.
+export { APIS, consumerName, pactFile, PACT_DIR, providerName, type ApiName };
 
 /** The reference server's demo tenant the pacts are recorded with (a vendor replaces the header, see docs/PACT.md). */
 export const USER = 'alpha';
