@@ -45,6 +45,10 @@ connection:
   --profile FILE       your test data (YAML or JSON, sections cart/activation/ethernet); repeatable
   --clock-url URL      your test clock control endpoint (see INTERPRETING.md); without it, time-based
                        checks are not judged unless --slow lets them wait in real time
+  --restart-url URL    POSTed to restart your server (answers 2xx once it is back): judges the rules only a
+                       restart can break (see INTERPRETING.md); without it (or --restart-command) they are
+                       not judged
+  --restart-command CMD  a shell command that restarts your server (exits 0 once it is back)
 
 what is judged:
   --slow               allow checks that wait in real time (minutes); they overlap (see --concurrency)
@@ -133,6 +137,8 @@ const CERTIFY_OPTIONS = {
   'tenant-b': { type: 'string' },
   profile: { type: 'string', multiple: true },
   'clock-url': { type: 'string' },
+  'restart-url': { type: 'string' },
+  'restart-command': { type: 'string' },
   slow: { type: 'boolean' },
   strict: { type: 'boolean' },
   grep: { type: 'string' },
@@ -217,7 +223,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     for (const api of apis) for (const warning of unknownProfileKeys(api, profile[api])) console.error(`ordercert: note: ${warning}`);
 
-    const run = await certify({ apis, baseUrls, tenants, profile, clockUrl, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
+    const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
+    if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
+    const run = await certify({ apis, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
     const dir = opts['report-dir'];

@@ -24,6 +24,11 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Waits `ms` (for polling); stops at once when the check is aborted. Counts against the check's budget. */
   sleep(ms: number): Promise<void>;
+  /**
+   * Restarts the server under test through the vendor's hook (`--restart-url` / `--restart-command`) and
+   * waits until it answers again; without a hook the check is not run. Only checks marked `restarts` may.
+   */
+  restart(): Promise<void>;
   /** Milliseconds left of the check's budget (`--timeout` plus the real-time waits it asked the clock for). */
   deadline(): number;
   /** A fresh id unique to this run, e.g. for PONs, booking uuids, spReferences. */
@@ -60,6 +65,8 @@ export interface Check {
    * list or feed and expects exact contents, or uses shared, scarce test data (a small availability).
    */
   exclusive?: boolean;
+  /** Restarts the server (t.restart): runs after every other check of the run, alone. */
+  restarts?: boolean;
   /** @deprecated ignored: a check's budget is `--timeout` plus the real-time waits it asks the clock for. */
   timeoutMs?: number;
   run(t: CheckContext): Promise<void>;

@@ -39,6 +39,9 @@ function contextFor(api: ApiName, options: PreflightOptions, clients: ApiClient[
       clock: new ClockControl(undefined, false),
       signal: new AbortController().signal,
       deadline: () => options.timeoutMs ?? 30_000,
+      restart: () => {
+        throw new SuiteError('the preflight never restarts the server');
+      },
     },
     [],
   );

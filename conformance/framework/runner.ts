@@ -2,6 +2,7 @@ import { makeContext, type Check, type Suite } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
+import { restartServer, type RestartHook } from './restart.js';
 import type { ApiName, CheckResult, Exchange, Outcome, Rule } from './types.js';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   exclude?: RegExp;
   /** Budget of one check, in ms: the longest it may take besides the real-time waits it asks for (default 30 s). */
   timeoutMs?: number;
+  /** How to restart the server, for the persistence checks (optional, like the clock). */
+  restart?: RestartHook;
   /** Checks that may run at once when there is no test clock (default 8; 1 runs them one by one). */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
@@ -100,7 +103,9 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     options.onResult?.(result, ++done, jobs.length);
   };
   const concurrency = clock.controllable ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
-  await schedule(jobs, concurrency, run);
+  // A restart touches every check in flight: those that restart run last, one at a time.
+  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run);
+  for (const job of jobs.filter((j) => j.check.restarts)) await run(job);
   return results;
 }
 
@@ -187,6 +192,11 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
         clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms) }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
+        restart: () => {
+          if (!check.restarts) throw new SuiteError(`check ${check.id} restarts the server but is not marked "restarts"`);
+          const urls = Object.values(options.baseUrls).filter((u): u is string => !!u);
+          return restartServer(options.restart, urls, { signal: controller.signal, timeoutMs, onWait: (ms) => (waitedMs += ms) });
+        },
       },
       notes,
     );
