@@ -4,13 +4,18 @@
  *
  * Expiry is computed from the clock on every read and inside every transaction, so nothing needs to sweep:
  * a hold past its time reads EXPIRED and no longer counts against capacity.
+ *
+ * Pending confirmations work the same way. Confirming bookings of an option whose confirmations are not instant
+ * writes PENDING together with the supplier's decision and when it takes effect (now + the pending delay); from
+ * that moment on the order and every booking read as decided: all CONFIRMED, or all REJECTED with their places
+ * given back. The decision is one for the whole order, so it is all-or-nothing by construction.
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.js';
 import { forUpdate } from '../shared/db.js';
 import { ApiError } from '../shared/errors.js';
-import { findSupplier } from './catalogue.js';
+import { confirmationOf, findSupplier } from './catalogue.js';
 
 export type Status = 'ON_HOLD' | 'EXPIRED' | 'PENDING' | 'REJECTED' | 'CONFIRMED' | 'CANCELLED';
 
@@ -19,7 +24,12 @@ export interface DomainContext {
   /** Where plain reads go (a read-only pool on SQLite); db when absent. */
   reader?: Knex;
   clock: Clock;
+  /** Seconds the supplier takes to decide a pending confirmation (PENDING_SECONDS when absent). */
+  pendingSeconds?: number;
 }
+
+/** The supplier's decision delay when the server is given none (CART_PENDING_SECONDS). */
+export const PENDING_SECONDS = 5;
 
 /** Error codes of the API's error array. */
 export const CODES = {
@@ -91,6 +101,9 @@ export interface BookingRow {
   fingerprint: string;
   cancel_reason: string | null;
   utc_created_at: string;
+  /** For a PENDING booking: when the supplier's decision takes effect, and what it is. */
+  utc_decision_at?: string | null;
+  decision?: Status | null;
 }
 
 export interface OrderRow {
@@ -101,6 +114,14 @@ export interface OrderRow {
   utc_expires_at: string;
   utc_created_at: string;
   cancel_reason: string | null;
+  utc_decision_at?: string | null;
+  decision?: Status | null;
+}
+
+export interface PendingDecision {
+  decision: 'CONFIRMED' | 'REJECTED';
+  /** When the decision takes effect (RFC 3339). */
+  at: string;
 }
 
 export interface BookingView {
@@ -132,6 +153,9 @@ export const MAX_HOLD_MINUTES = 60;
 const iso = (d: Date) => d.toISOString();
 const addMinutes = (isoTime: string, minutes: number) => new Date(Date.parse(isoTime) + minutes * 60_000).toISOString();
 const minIso = (a: string, b: string) => (Date.parse(a) <= Date.parse(b) ? a : b);
+/** A PENDING row whose decision has taken effect by `now` reads as the decision. */
+const decided = (row: { status: Status; utc_decision_at?: string | null; decision?: Status | null }, now: Date): Status =>
+  row.status === 'PENDING' && row.decision && row.utc_decision_at && Date.parse(row.utc_decision_at) <= now.getTime() ? row.decision : row.status;
 const isUniqueViolation = (err: any) =>
   err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/i.test(String(err?.message));
 
@@ -141,13 +165,13 @@ export class CartDomain {
   /** A booking's status as of `now`: a hold past its time is EXPIRED whether or not anything wrote that. */
   effectiveBookingStatus(row: BookingRow, now: Date): Status {
     if (row.status === 'ON_HOLD' && row.utc_hold_expiration && Date.parse(row.utc_hold_expiration) <= now.getTime()) return 'EXPIRED';
-    return row.status;
+    return decided(row, now);
   }
 
   /** An order's status as of `now`: an order on hold past utcExpiresAt is EXPIRED. */
   effectiveOrderStatus(row: OrderRow, now: Date): Status {
     if (row.status === 'ON_HOLD' && Date.parse(row.utc_expires_at) <= now.getTime()) return 'EXPIRED';
-    return row.status;
+    return decided(row, now);
   }
 
   toBooking(row: BookingRow, now: Date): BookingView {
@@ -159,7 +183,8 @@ export class CartDomain {
       status,
       cancellable: status === 'ON_HOLD' || status === 'CONFIRMED',
       utcHoldExpiration: row.utc_hold_expiration ?? null,
-      utcConfirmedAt: row.utc_confirmed_at ?? null,
+      // A pending confirmation the supplier accepted was confirmed when the decision took effect.
+      utcConfirmedAt: row.utc_confirmed_at ?? (status === 'CONFIRMED' && row.status === 'PENDING' ? (row.utc_decision_at ?? null) : null),
       productId: row.product_id,
       optionId: row.option_id,
       availabilityId: row.availability_id,
@@ -302,9 +327,14 @@ export class CartDomain {
     if (!availability) throw new ApiError(400, CODES.invalid, `Unknown availabilityId ${availabilityId}`);
     // Two index range scans (see cart_002_capacity_index): kept bookings, and holds that have not yet expired.
     const inAvailability = () => trx('cart_bookings').where({ supplier_id: supplierId, availability_id: availabilityId });
-    const [{ kept }] = await inAvailability().whereIn('status', ['CONFIRMED', 'PENDING']).sum({ kept: 'units' });
+    const [{ kept }] = await inAvailability().where('status', 'CONFIRMED').sum({ kept: 'units' });
+    // A pending confirmation keeps its places until the supplier rejects it.
+    const [{ pending }] = await inAvailability()
+      .where('status', 'PENDING')
+      .andWhere((q) => q.where('decision', 'CONFIRMED').orWhere('utc_decision_at', '>', iso(now)))
+      .sum({ pending: 'units' });
     const [{ held }] = await inAvailability().where('status', 'ON_HOLD').andWhere('utc_hold_expiration', '>', iso(now)).sum({ held: 'units' });
-    const taken = Number(kept ?? 0) + Number(held ?? 0);
+    const taken = Number(kept ?? 0) + Number(pending ?? 0) + Number(held ?? 0);
     if (taken + units > Number(availability.capacity)) {
       throw new ApiError(409, CODES.noCapacity, `Availability ${availabilityId} has ${Math.max(0, availability.capacity - taken)} places left, ${units} asked`);
     }
@@ -340,24 +370,38 @@ export class CartDomain {
       const now = ctx.clock.now();
       const row = await this.lockBooking(trx, tenant, supplierId, uuid);
       const status = this.effectiveBookingStatus(row, now);
-      if (status === 'CONFIRMED') return this.toBooking(row, now);
+      // A repeat is answered with the booking as it is: confirmed, or still waiting for the supplier.
+      if (status === 'CONFIRMED' || status === 'PENDING') return this.toBooking(row, now);
       if (status !== 'ON_HOLD') {
         throw new ApiError(409, status === 'EXPIRED' ? CODES.expired : CODES.bookingBlocks, `Booking ${uuid} is ${status} and cannot be confirmed`, { bookingUuid: uuid });
       }
-      const changes = this.confirmChanges(req, now);
+      const changes = this.confirmChanges(req, now, this.pendingDecision(ctx, [row], now));
       await trx('cart_bookings').where({ tenant, uuid }).update(changes);
       return this.toBooking({ ...row, ...changes }, now);
     });
   }
 
-  /** What confirming writes to a booking; the same for every booking of an order (a resellerReference only when given). */
-  protected confirmChanges(req: ConfirmRequest, now: Date): Partial<BookingRow> {
+  /**
+   * What confirming writes to a booking; the same for every booking of an order (a resellerReference only when
+   * given). With a pending decision the bookings wait for it: PENDING, the decision and when it takes effect.
+   */
+  protected confirmChanges(req: ConfirmRequest, now: Date, pending: PendingDecision | null = null): Partial<BookingRow> {
     return {
-      status: 'CONFIRMED',
-      utc_confirmed_at: iso(now),
+      ...(pending ? { status: 'PENDING' as Status, utc_decision_at: pending.at, decision: pending.decision } : { status: 'CONFIRMED' as Status, utc_confirmed_at: iso(now) }),
       contact: JSON.stringify(req.contact),
       ...(req.resellerReference != null ? { reseller_reference: req.resellerReference } : {}),
     };
+  }
+
+  /**
+   * The supplier's decision on confirming these bookings together, or null when it confirms at once: pending when
+   * any booking's option confirms asynchronously, and then REJECTED for all when any holds a rejecting availability.
+   */
+  protected pendingDecision(ctx: DomainContext, bookings: BookingRow[], now: Date): PendingDecision | null {
+    const ways = bookings.map((b) => confirmationOf(b.supplier_id, b.product_id, b.option_id, b.availability_id));
+    if (!ways.some((w) => w.pending)) return null;
+    const seconds = ctx.pendingSeconds ?? PENDING_SECONDS;
+    return { decision: ways.some((w) => w.rejects) ? 'REJECTED' : 'CONFIRMED', at: new Date(now.getTime() + seconds * 1000).toISOString() };
   }
 
   async cancelBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: CancelRequest): Promise<BookingView> {
@@ -389,14 +433,24 @@ export class CartDomain {
 
   async getOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string): Promise<OrderView> {
     // One round trip for the order and its bookings: reads are the hot path of a sandbox.
-    const rows: Array<BookingRow & { o_status: Status; o_utc_expires_at: string; o_utc_created_at: string; o_cancel_reason: string | null }> = await (ctx.reader ?? ctx.db)
+    const rows: Array<
+      BookingRow & { o_status: Status; o_utc_expires_at: string; o_utc_created_at: string; o_cancel_reason: string | null; o_utc_decision_at: string | null; o_decision: Status | null }
+    > = await (ctx.reader ?? ctx.db)
       .from('cart_orders as o')
       .leftJoin('cart_bookings as b', function () {
         this.on('b.tenant', 'o.tenant').andOn('b.supplier_id', 'o.supplier_id').andOn('b.order_id', 'o.id');
       })
       .where({ 'o.tenant': tenant, 'o.supplier_id': supplierId, 'o.id': orderId })
       .orderBy('b.position', 'asc')
-      .select('b.*', 'o.status as o_status', 'o.utc_expires_at as o_utc_expires_at', 'o.utc_created_at as o_utc_created_at', 'o.cancel_reason as o_cancel_reason');
+      .select(
+        'b.*',
+        'o.status as o_status',
+        'o.utc_expires_at as o_utc_expires_at',
+        'o.utc_created_at as o_utc_created_at',
+        'o.cancel_reason as o_cancel_reason',
+        'o.utc_decision_at as o_utc_decision_at',
+        'o.decision as o_decision',
+      );
     if (!rows.length) throw new ApiError(404, CODES.notFound, `Order ${orderId} not found`);
     const first = rows[0];
     const order: OrderRow = {
@@ -407,8 +461,12 @@ export class CartDomain {
       utc_expires_at: first.o_utc_expires_at,
       utc_created_at: first.o_utc_created_at,
       cancel_reason: first.o_cancel_reason,
+      utc_decision_at: first.o_utc_decision_at,
+      decision: first.o_decision,
     };
-    const bookings = rows.filter((r) => r.uuid !== null).map(({ o_status, o_utc_expires_at, o_utc_created_at, o_cancel_reason, ...b }) => b as BookingRow);
+    const bookings = rows
+      .filter((r) => r.uuid !== null)
+      .map(({ o_status, o_utc_expires_at, o_utc_created_at, o_cancel_reason, o_utc_decision_at, o_decision, ...b }) => b as BookingRow);
     return this.toOrder(order, bookings, ctx.clock.now());
   }
 
@@ -464,14 +522,21 @@ export class CartDomain {
         this.requireBookings(bookings, 'CONFIRMED', now, orderId, 'confirmed again');
         return this.toOrder(order, bookings, now);
       }
+      // Still waiting for the supplier: a repeat answers the order as it is.
+      if (this.effectiveOrderStatus(order, now) === 'PENDING') {
+        this.requireBookings(bookings, 'PENDING', now, orderId, 'confirmed again');
+        return this.toOrder(order, bookings, now);
+      }
       this.requireOrderOnHold(order, now, 'confirmed');
       this.requireBookings(bookings, 'ON_HOLD', now, orderId, 'confirmed');
-      const changes = this.confirmChanges(req, now);
+      const pending = this.pendingDecision(ctx, bookings, now);
+      const changes = this.confirmChanges(req, now, pending);
       const updated = bookings.map((b) => ({ ...b, ...changes }));
       // One statement for every booking of the order.
       if (bookings.length) await trx('cart_bookings').where({ tenant }).whereIn('uuid', bookings.map((b) => b.uuid)).update(changes);
-      await trx('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update({ status: 'CONFIRMED' });
-      return this.toOrder({ ...order, status: 'CONFIRMED' }, updated, now);
+      const orderChanges: Partial<OrderRow> = pending ? { status: 'PENDING', utc_decision_at: pending.at, decision: pending.decision } : { status: 'CONFIRMED' };
+      await trx('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update(orderChanges);
+      return this.toOrder({ ...order, ...orderChanges }, updated, now);
     });
   }
 

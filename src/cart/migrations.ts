@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Migration } from '../shared/db.js';
-import { CATALOGUE } from './catalogue.js';
+import { availabilityRows } from './catalogue.js';
 
 /**
  * Cart tables. Timestamps are stored as ISO 8601 UTC strings (`Date.toISOString()`), which both engines
@@ -52,13 +52,7 @@ export const cartMigrations: Migration[] = [
         t.index(['tenant', 'supplier_id', 'order_id']);
         t.index(['supplier_id', 'availability_id', 'status']);
       });
-      const rows = CATALOGUE.flatMap((s) =>
-        s.products.flatMap((p) =>
-          p.options.flatMap((o) =>
-            o.availabilities.map((a) => ({ supplier_id: s.id, id: a.id, product_id: p.id, option_id: o.id, capacity: a.capacity })),
-          ),
-        ),
-      );
+      const rows = availabilityRows();
       if (rows.length) await db('cart_availabilities').insert(rows);
     },
     async down(db: Knex) {
@@ -82,6 +76,29 @@ export const cartMigrations: Migration[] = [
         t.index(['supplier_id', 'availability_id', 'status']);
         t.dropIndex([], 'cart_bookings_capacity');
       });
+    },
+  },
+  {
+    // Pending confirmations: the supplier's decision (CONFIRMED or REJECTED) and when it takes effect, on the order
+    // and on each of its bookings; and the catalogue's availabilities added since (the asynchronous option's).
+    name: 'cart_003_pending_confirmation',
+    async up(db: Knex) {
+      for (const table of ['cart_orders', 'cart_bookings']) {
+        await db.schema.alterTable(table, (t) => {
+          t.string('utc_decision_at', 32);
+          t.string('decision', 16);
+        });
+      }
+      const rows = availabilityRows();
+      if (rows.length) await db('cart_availabilities').insert(rows).onConflict(['supplier_id', 'id']).ignore();
+    },
+    async down(db: Knex) {
+      for (const table of ['cart_orders', 'cart_bookings']) {
+        await db.schema.alterTable(table, (t) => {
+          t.dropColumn('utc_decision_at');
+          t.dropColumn('decision');
+        });
+      }
     },
   },
 ];

@@ -12,7 +12,7 @@ export const hasCartCapability = (header: string | string[] | undefined): boolea
 /** Maps HTTP to the domain. Auth, body parsing and request validation are already in front. */
 export function cartRoutes(ctx: ApiContext, domain: CartDomain): Router {
   const r = express.Router();
-  const dc = { db: ctx.db, reader: ctx.reader, clock: ctx.clock };
+  const dc = { db: ctx.db, reader: ctx.reader, clock: ctx.clock, pendingSeconds: ctx.config.cartPendingSeconds };
   const tenant = (res: express.Response) => String(res.locals.tenant);
   const p = (req: express.Request, name: string) => String(req.params[name]);
 

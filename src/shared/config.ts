@@ -17,6 +17,8 @@ export interface ServerConfig {
   tenants: Tenant[];
   /** Seconds before the activation worker finishes a RECEIVED order. */
   activationDelaySeconds: number;
+  /** Seconds before the cart supplier's decision on a pending confirmation takes effect. */
+  cartPendingSeconds: number;
   /** Seconds between fulfilment simulator steps for ethernet orders; 0 turns the simulator off. */
   ethernetStepSeconds: number;
   /** Request validation against the specs; off only as the benchmark's baseline (ORDERCERT_VALIDATE_REQUESTS=0). */
@@ -56,6 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     testClock: env.ORDERCERT_TEST_CLOCK === '1' || argv.includes('--test-clock'),
     tenants,
     activationDelaySeconds: number('ACTIVATION_DELAY_SECONDS', 2),
+    cartPendingSeconds: number('CART_PENDING_SECONDS', 5),
     ethernetStepSeconds: number('ETHERNET_STEP_SECONDS', 0),
     validateRequests: env.ORDERCERT_VALIDATE_REQUESTS !== '0',
   };
