@@ -71,7 +71,6 @@ export const allOrNothingChecks: Check[] = [
     rule: 'CART-ORDER-ALL-OR-NOTHING',
     title: 'a confirm racing the order expiry ends all CONFIRMED or all EXPIRED',
     slow: true,
-    timeoutMs: 150_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1, 1, 1]);
       const order0 = await readOrder(t, orderId);
@@ -96,7 +95,6 @@ export const allOrNothingChecks: Check[] = [
     rule: 'CART-ORDER-CONFIRM-EXPIRED-BOOKING',
     title: 'order confirm fails when one booking hold has passed, and changes nothing',
     slow: true,
-    timeoutMs: 200_000,
     run: async (t: CheckContext) => {
       const { orderId, before } = await blockedOrder(t, 'expired');
       const ex = await orderOp(t, 'confirm', orderId);

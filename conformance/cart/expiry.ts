@@ -19,7 +19,6 @@ export const expiryChecks: Check[] = [
     rule: 'CART-ORDER-EXPIRES',
     title: 'past utcExpiresAt the order and its held bookings read EXPIRED',
     slow: true,
-    timeoutMs: 150_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1, 1]);
       const order = await readOrder(t, orderId);
@@ -35,7 +34,6 @@ export const expiryChecks: Check[] = [
     rule: 'CART-ORDER-EXPIRES',
     title: 'an expired order cannot be confirmed and stays EXPIRED',
     slow: true,
-    timeoutMs: 150_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1, 1]);
       await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
@@ -50,7 +48,6 @@ export const expiryChecks: Check[] = [
     rule: 'CART-ORDER-EXPIRES',
     title: 'no booking can join an expired order',
     slow: true,
-    timeoutMs: 150_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1]);
       await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
@@ -65,7 +62,6 @@ export const expiryChecks: Check[] = [
     rule: 'CART-ORDER-EXTEND-REJECT-ERROR',
     title: 'extending an expired order is rejected with an error',
     slow: true,
-    timeoutMs: 150_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1]);
       await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);

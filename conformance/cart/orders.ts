@@ -99,7 +99,6 @@ export const orderChecks: Check[] = [
     rule: 'CART-ORDER-OPS-COLLECTIVE',
     title: 'after an order extension every booking stays on hold past the old expiry',
     slow: true,
-    timeoutMs: 200_000,
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [1, 1, 1]);
       const before = await readOrder(t, orderId);

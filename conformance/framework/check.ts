@@ -67,8 +67,6 @@ export interface Check {
   exclusive?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
-  /** @deprecated ignored: a check's budget is `--timeout` plus the real-time waits it asks the clock for. */
-  timeoutMs?: number;
   run(t: CheckContext): Promise<void>;
 }
 

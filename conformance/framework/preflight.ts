@@ -8,7 +8,7 @@ import { makeContext, type CheckContext } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
-import type { ApiName, Exchange } from './types.js';
+import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
 import { bookingPath, CANCEL, createBooking } from '../cart/helpers.js';
 
@@ -29,7 +29,7 @@ const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${ex.text.replace(/\
 function contextFor(api: ApiName, options: PreflightOptions, clients: ApiClient[]): CheckContext {
   return makeContext(
     {
-      rule: { id: 'PREFLIGHT', api, level: 'MUST', source: '', quote: '' },
+      rule: { id: 'PREFLIGHT', api, level: 'MUST', source: '', quote: '' } as Rule,
       profile: guardedSection(api, options.profile[api], (key) => {
         throw new SuiteError(`preflight read profile key ${api}.${key}`);
       }),
