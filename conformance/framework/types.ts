@@ -9,14 +9,31 @@ export interface Rule {
   id: string;
   api: ApiName;
   level: Level;
-  /** Seed file (e.g. `000_42e3361135d972c7.txt`) or reference file (e.g. `reference/cart.md`). */
+  /**
+   * The local copy of the source the quote is checked against: a seed file (e.g. `000_42e3361135d972c7.txt`)
+   * or a digest (e.g. `reference/cart.md`). Neither ships with the suite: show `document` to a vendor.
+   */
   source: string;
+  /** The public document the rule comes from: title, section and URL (the catalogue's `sources` table). */
+  document: SourceDocument;
   /** The source sentence, word for word. */
   quote: string;
   /** English rendering where the source is not in English. */
   translation?: string;
   /** How ordercert reads the rule, where the quote alone leaves room (optional). */
   reading?: string;
+}
+
+/** A public document a catalogue quotes, and where in it a rule stands. */
+export interface SourceDocument {
+  /** The catalogue's key for the document, e.g. `redeam-cart-capability`. */
+  key: string;
+  title: string;
+  /** The section of the document the quote stands in. */
+  section?: string;
+  url: string;
+  /** True when the quote is ordercert's digest of the document (a summary), not its own words. */
+  digest?: boolean;
 }
 
 export type Outcome = 'pass' | 'fail' | 'warn' | 'skip';
