@@ -105,8 +105,10 @@ export interface paths {
         put?: never;
         /**
          * Confirm a single booking
-         * @description Confirms a booking that is ON_HOLD and whose hold has not expired, storing the contact. Confirming a
-         *     booking that is already CONFIRMED answers 200 with the booking unchanged (idempotent). Any other status
+         * @description Confirms a booking that is ON_HOLD and whose hold has not expired, storing the contact. Where the
+         *     supplier does not confirm at once the booking answers PENDING and is decided later (CONFIRMED or
+         *     REJECTED, see the description of the API). Confirming a booking that is already CONFIRMED, or still
+         *     PENDING, answers 200 with the booking unchanged (idempotent). Any other status
          *     (EXPIRED, CANCELLED, ...) answers 409 (errorCode core/9007 for an expired hold). A booking inside an order
          *     may be confirmed on its own; the order's collective operations then fail until it is resolved.
          */
@@ -158,8 +160,9 @@ export interface paths {
         /**
          * Read an order with all its bookings
          * @description Returns the order and every booking in it, in the order they were added. An order on hold whose
-         *     utcExpiresAt has passed reads EXPIRED, and so do its bookings that were on hold. Another reseller's
-         *     order answers 404.
+         *     utcExpiresAt has passed reads EXPIRED, and so do its bookings that were on hold. A PENDING order whose
+         *     supplier has decided reads as the decision: the order and every booking CONFIRMED, or all REJECTED.
+         *     Another reseller's order answers 404.
          */
         get: operations["getOrder"];
         put?: never;
@@ -173,7 +176,7 @@ export interface paths {
          *     - CONFIRMED order: accepted; every booking must still be CONFIRMED; the order and all bookings become
          *       CANCELLED.
          *     - CANCELLED order: 200 with the order unchanged (idempotent).
-         *     - EXPIRED order: 409.
+         *     - EXPIRED, PENDING or REJECTED order: 409 (a PENDING order can be cancelled once it is CONFIRMED).
          *     If any booking blocks the cancellation (expired, or confirmed or cancelled on its own) the answer is 409
          *     naming it in `bookingUuid`, and nothing changes.
          */
@@ -202,8 +205,9 @@ export interface paths {
          * @description The body must carry a `reason` and `holdExpirationMinutes` (400 otherwise, nothing changes). The server
          *     grants at most 60 minutes per extension: the order's utcExpiresAt moves later by the granted minutes and
          *     every booking's utcHoldExpiration moves to the new utcExpiresAt. Neither ever moves earlier.
-         *     The order and every booking must be ON_HOLD with unexpired holds; otherwise the extension is rejected
-         *     with 409 (errorCode core/9009, `bookingUuid` naming a blocking booking) and nothing changes.
+         *     The order and every booking must be ON_HOLD with unexpired holds; otherwise (a PENDING order included)
+         *     the extension is rejected with 409 (errorCode core/9009, `bookingUuid` naming a blocking booking) and
+         *     nothing changes.
          */
         post: operations["extendOrder"];
         delete?: never;
@@ -230,10 +234,14 @@ export interface paths {
          * Confirm an order and all its bookings
          * @description The body must carry the customer's `contact` (400 otherwise, nothing changes). One transaction over the
          *     order and all its bookings: when the order and every booking are ON_HOLD with unexpired holds, all of them
-         *     become CONFIRMED with the contact. If the order is not ON_HOLD, or any booking is not ON_HOLD or has a
-         *     utcHoldExpiration in the past, the confirmation is rejected with 409 (`bookingUuid` names the booking)
-         *     and nothing changes. Confirming an order that is already CONFIRMED answers 200 with the order unchanged
-         *     (idempotent).
+         *     become CONFIRMED with the contact, or, where the supplier does not confirm at once, all of them become
+         *     PENDING with the contact and the supplier's decision follows for all of them at once (CONFIRMED, or
+         *     REJECTED with the places given back; see the description of the API). If the order is not ON_HOLD, or
+         *     any booking is not ON_HOLD or has a utcHoldExpiration in the past, the confirmation is rejected with 409
+         *     (`bookingUuid` names the booking) and nothing changes. Confirming again an order that is CONFIRMED answers
+         *     200 with the order unchanged only while every booking is still CONFIRMED; once a booking was cancelled on
+         *     its own, a repeated confirm answers 409 naming it and nothing changes. Confirming again a PENDING order
+         *     answers 200 with the order unchanged (still PENDING); a REJECTED order answers 409.
          */
         post: operations["confirmOrder"];
         delete?: never;
@@ -295,7 +303,7 @@ export interface components {
             resellerReference: string | null;
             supplierReference: string;
             status: components["schemas"]["Status"];
-            /** @description True while the booking can still be cancelled (ON_HOLD or CONFIRMED). */
+            /** @description True while the booking can still be cancelled (ON_HOLD or CONFIRMED; not PENDING or REJECTED). */
             cancellable: boolean;
             /**
              * Format: date-time
@@ -537,7 +545,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The confirmed booking. */
+            /** @description The confirmed booking (PENDING while the supplier has not decided). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -696,7 +704,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The confirmed order with its bookings. */
+            /** @description The confirmed order with its bookings (all PENDING while the supplier has not decided). */
             200: {
                 headers: {
                     [name: string]: unknown;
