@@ -170,7 +170,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   const budget = () => timeoutMs + waitedMs;
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
-    const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, transcript, ...extra };
+    const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, ...(waitedMs ? { waitedMs } : {}), transcript, ...extra };
     if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
     return result;
   };

@@ -38,16 +38,28 @@ export interface SourceDocument {
 
 export type Outcome = 'pass' | 'fail' | 'warn' | 'skip';
 
+/** Which of the run's tenants sent a request: `--tenant-a` or `--tenant-b` (none: sent without credentials). */
+export type TenantLabel = 'A' | 'B';
+
 export interface Exchange {
   method: string;
   url: string;
+  /** The headers sent, with credentials masked (`Authorization: Basic <tenant A>`). */
   requestHeaders: Record<string, string>;
+  /** The tenant whose user name the request carried (none: no credentials, or credentials of no tenant). */
+  tenant?: TenantLabel;
+  /** A deliberately wrong secret sent with the tenant's user name (kept: it is not a real secret). */
+  wrongSecret?: string;
+  /** When the request was sent (ISO 8601) and how long until the whole answer was read. */
+  startedAt: string;
+  durationMs: number;
   requestBody?: unknown;
   status: number;
   headers: Record<string, string>;
   /** Parsed JSON when the answer is JSON, otherwise the text. */
   body: any;
   text: string;
+  /** This one request as a curl command (credentials as $ORDERCERT_TENANT_A / $ORDERCERT_TENANT_B). */
   curl: string;
 }
 
@@ -63,8 +75,15 @@ export interface CheckResult {
   message?: string;
   expected?: string;
   actual?: string;
+  /** The request the failure points at, as a curl command. */
   curl?: string;
+  /** Where actual differs from expected, one line per member: `/bookings/2/status: ON_HOLD -> CONFIRMED`. */
+  differences?: string[];
+  /** For a check that did not pass: a shell script that sends its whole exchange again, in order. */
+  replay?: string;
   durationMs: number;
+  /** Of durationMs, the time spent waiting in real time for the server's time to pass (no test clock). */
+  waitedMs?: number;
   /** For a check that was not run: what the vendor can do so that it runs (a flag, a profile key). */
   remedy?: string;
   /** The check hit a bug of the suite (never a verdict on the server). */

@@ -33,6 +33,7 @@ describe('bench: npm run bench keeps working (quick mode, SQLite)', function () 
       'activation: feed poll, since = 10th-last',
       'activation: full feed read',
       'conformance: all three APIs',
+      'conformance: ethernet, no test clock, --slow',
     ];
     for (const scenario of scenarios) assert.ok(stdout.includes(scenario), `no row for "${scenario}" in:\n${stdout}`);
     assert.doesNotMatch(stdout, /not valid|Prism did not start/, stdout);
