@@ -56,7 +56,8 @@ what is judged:
   --grep REGEX         only rules whose ID matches
   --exclude REGEX      leave out rules whose ID matches
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
-  --concurrency N      checks that may run at once without a test clock (default ${DEFAULT_CONCURRENCY}; 1 = one by one)
+  --concurrency N      without a test clock, checks that wait in real time that may overlap (default
+                       ${DEFAULT_CONCURRENCY}; 1 runs every check one by one)
 
 reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there

@@ -26,7 +26,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** How to restart the server, for the persistence checks (optional, like the clock). */
   restart?: RestartHook;
-  /** Checks that may run at once when there is no test clock (default 8; 1 runs them one by one). */
+  /**
+   * Without a test clock: how many checks that wait in real time may overlap (default 8), besides the one
+   * other check each API runs at a time. 1 runs every check one by one.
+   */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
 }
@@ -111,10 +114,10 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
 
 /**
  * Without a test clock, checks of different APIs run side by side, and within one API the checks that
- * wait in real time (`slow`) overlap each other and the rest; the others of an API run one at a time,
- * and an `exclusive` check runs alone in its API, before the others start. At most `limit` run at once.
- * None of this can change a verdict: each check works on orders and ids of its own, and without a test
- * clock no check moves the server's time.
+ * wait in real time (`slow`) overlap each other and the rest, at most `limit` of them at once; the other
+ * checks of an API run one at a time, and an `exclusive` check runs alone in its API, before the others
+ * start. None of this can change a verdict: each check works on orders and ids of its own, and without a
+ * test clock no check moves the server's time.
  */
 async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>): Promise<void> {
   if (limit === 1) {
@@ -122,35 +125,48 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
     return;
   }
   const apis = [...new Set(jobs.map((j) => j.suite.api))];
-  const queue = new Map(apis.map((api) => {
-    const own = jobs.filter((j) => j.suite.api === api);
-    // Exclusive checks first, so that they never wait for a long real-time wait to end.
-    return [api, [...own.filter((j) => j.check.exclusive), ...own.filter((j) => !j.check.exclusive)]];
-  }));
+  const queue = new Map(
+    apis.map((api) => {
+      const own = jobs.filter((j) => j.suite.api === api);
+      // Exclusive checks first, so that they never wait for a long real-time wait to end.
+      return [api, [...own.filter((j) => j.check.exclusive), ...own.filter((j) => !j.check.exclusive)]];
+    }),
+  );
   const running = new Map<ApiName, Set<Job>>(apis.map((api) => [api, new Set()]));
+  let overlapping = 0;
   let inFlight = 0;
   await new Promise<void>((resolve, reject) => {
+    const start = (api: ApiName, job: Job) => {
+      const waiting = queue.get(api)!;
+      waiting.splice(waiting.indexOf(job), 1);
+      const overlaps = !job.check.exclusive && !!job.check.slow;
+      running.get(api)!.add(job);
+      inFlight++;
+      if (overlaps) overlapping++;
+      run(job).then(() => {
+        running.get(api)!.delete(job);
+        inFlight--;
+        if (overlaps) overlapping--;
+        pump();
+      }, reject);
+    };
     const pump = () => {
       if (inFlight === 0 && apis.every((api) => queue.get(api)!.length === 0)) return resolve();
       for (const api of apis) {
         const waiting = queue.get(api)!;
-        const mine = running.get(api)!;
-        while (inFlight < limit && waiting.length) {
-          const busy = [...mine];
-          if (busy.some((j) => j.check.exclusive)) break;
-          const head = waiting[0];
-          let pick: Job | undefined;
-          if (head.check.exclusive) pick = busy.length === 0 ? head : undefined;
-          else pick = waiting.find((j) => j.check.slow) ?? (busy.some((j) => !j.check.slow) ? undefined : head);
-          if (!pick) break;
-          waiting.splice(waiting.indexOf(pick), 1);
-          mine.add(pick);
-          inFlight++;
-          run(pick).then(() => {
-            mine.delete(pick!);
-            inFlight--;
-            pump();
-          }, reject);
+        const busy = [...running.get(api)!];
+        if (!waiting.length || busy.some((j) => j.check.exclusive)) continue;
+        if (waiting[0].check.exclusive) {
+          if (busy.length === 0) start(api, waiting[0]);
+          continue;
+        }
+        // The API's one-at-a-time lane: the first check that does not wait in real time.
+        const next = waiting.find((j) => !j.check.slow);
+        if (next && !busy.some((j) => !j.check.slow)) start(api, next);
+        // Checks that wait in real time, as many as the limit allows.
+        for (const job of waiting.filter((j) => j.check.slow)) {
+          if (overlapping >= limit) break;
+          start(api, job);
         }
       }
     };
