@@ -1,0 +1,160 @@
+/**
+ * The vocabulary of `ordercert explore`: an action sends one request and judges its answer against a model
+ * of what the documents allow; a step runs one action, or several at once (then some sequential order of
+ * them must explain every answer: a small linearizability check). Every judgement names a catalogue rule.
+ */
+import crypto from 'node:crypto';
+import type { ClockControl } from '../framework/clock.js';
+import type { ApiClient } from '../framework/http.js';
+import type { ApiName, Exchange, Level, Rule } from '../framework/types.js';
+import { RuleViolation, show } from '../framework/violation.js';
+
+/** A broken rule, found by judging an answer. */
+export class Finding extends Error {
+  constructor(
+    readonly rule: string,
+    message: string,
+    readonly detail: { expected?: unknown; actual?: unknown; exchange?: Exchange } = {},
+  ) {
+    super(message);
+  }
+}
+
+export type Tenant = 0 | 1;
+export const TENANT_NAMES = ['A', 'B'] as const;
+
+/** What a sequence sees: the clients of both tenants, the clock, the profile, and the transcript so far. */
+export interface Env {
+  api: ApiName;
+  clients: [ApiClient, ApiClient];
+  clock: ClockControl;
+  profile: Record<string, any>;
+  rules: Map<string, Rule>;
+  strict: boolean;
+  /** The server's clock minus ours (ms), measured at the start and moved by every advance. */
+  offsetMs: number;
+  /** How far our estimate of the server's time may be off (ms). */
+  slackMs: number;
+  /** Prefix of every id this sequence makes, unique to the run and the sequence. */
+  prefix: string;
+  counter: number;
+  transcript: TranscriptEntry[];
+  /** Labels of the steps run so far (in order). */
+  steps: string[];
+  warnings: Finding[];
+}
+
+export interface TranscriptEntry {
+  step: number;
+  tenant?: Tenant;
+  exchange?: Exchange;
+  advanceSeconds?: number;
+}
+
+export const uid = (env: Env, kind: string) => `${env.prefix}${kind}${++env.counter}`;
+export const runPrefix = () => `x${crypto.randomBytes(3).toString('hex')}`;
+
+/** An answer and the window of server time in which the server produced it. */
+export interface Obs {
+  ex: Exchange;
+  /** Server time (ms) certainly before the server handled the request, and certainly after. */
+  from: number;
+  to: number;
+  /** A read the action made right after, to learn what the answer did not say. */
+  follow?: Obs;
+}
+
+/** Fails a rule: MUST rules (and every rule with --strict) stop the sequence; others are kept as warnings. */
+export interface Judge {
+  fail(rule: string, message: string, detail?: Finding['detail']): void;
+}
+
+export interface Action<S> {
+  label: string;
+  tenant?: Tenant;
+  /** Sends the request (or moves the clock); undefined when there is no answer to judge. */
+  send(env: Env): Promise<Obs | undefined>;
+  /** Checks the answer against the model and applies it to the model. Pure: no requests. */
+  judge(s: S, obs: Obs | undefined, j: Judge): void;
+}
+
+export const ok = (ex: Exchange) => ex.status >= 200 && ex.status < 300;
+export const is4xx = (ex: Exchange) => ex.status >= 400 && ex.status < 500;
+export const brief = (ex: Exchange) => `${ex.status}: ${show(ex.body).slice(0, 300)}`;
+
+/** Sends one request as a tenant and notes the server-time window around it. */
+export async function observe(env: Env, step: number, tenant: Tenant, send: (client: ApiClient) => Promise<Exchange>): Promise<Obs> {
+  const from = Date.now() + env.offsetMs - env.slackMs;
+  let ex: Exchange;
+  try {
+    ex = await send(env.clients[tenant]);
+  } catch (err) {
+    // The client judges every answer's schema; a mismatch is a finding of the schema rule.
+    if (err instanceof RuleViolation && err.detail.rule) {
+      if (err.detail.exchange) env.transcript.push({ step, tenant, exchange: err.detail.exchange });
+      throw new Finding(err.detail.rule, err.message, err.detail);
+    }
+    throw err;
+  }
+  env.transcript.push({ step, tenant, exchange: ex });
+  return { ex, from, to: Date.now() + env.offsetMs + env.slackMs };
+}
+
+/** Moves the server's clock (only with a controllable clock) and records it for the replay. */
+export async function advance(env: Env, step: number, seconds: number): Promise<void> {
+  await env.clock.advance(seconds);
+  env.offsetMs += seconds * 1000;
+  env.transcript.push({ step, advanceSeconds: seconds });
+}
+
+export function ruleLevel(env: Env, rule: string): Level {
+  return env.rules.get(rule)?.level ?? 'MUST';
+}
+
+function judgeFor(env: Env, warnings: Finding[]): Judge {
+  return {
+    fail(rule, message, detail = {}) {
+      const finding = new Finding(rule, message, detail);
+      if (env.strict || ruleLevel(env, rule) === 'MUST') throw finding;
+      warnings.push(finding);
+    },
+  };
+}
+
+function* permutations(n: number, prefix: number[] = []): Generator<number[]> {
+  if (prefix.length === n) return yield prefix;
+  for (let i = 0; i < n; i++) if (!prefix.includes(i)) yield* permutations(n, [...prefix, i]);
+}
+
+/**
+ * Runs a step: one action, or several at once. For concurrent actions every sequential order is tried
+ * on a copy of the model; the first that explains every answer becomes the model. None: a finding.
+ */
+export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]): Promise<void> {
+  const step = env.steps.length;
+  env.steps.push(actions.map((a) => a.label).join('  ||  '));
+  if (actions.length === 1) {
+    const obs = await actions[0].send(env);
+    actions[0].judge(box.s, obs, judgeFor(env, env.warnings));
+    return;
+  }
+  const observed = await Promise.all(actions.map((a) => a.send(env)));
+  let first: Finding | undefined;
+  for (const order of permutations(actions.length)) {
+    const copy = structuredClone(box.s);
+    const warnings: Finding[] = [];
+    try {
+      for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings));
+      box.s = copy;
+      env.warnings.push(...warnings);
+      return;
+    } catch (err) {
+      if (!(err instanceof Finding)) throw err;
+      first ??= err;
+    }
+  }
+  throw new Finding(first!.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer; in the order sent: ${first!.message}`, first!.detail);
+}
+
+/** The step number the next action belongs to (actions record their exchanges under it). */
+export const currentStep = (env: Env) => env.steps.length - 1;
