@@ -4,6 +4,7 @@ import type { ApiName, Exchange, Rule } from './types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
+import { diff, type Difference } from './diff.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -40,7 +41,7 @@ export interface CheckContext {
    */
   prerequisite<T>(what: string, step: () => Promise<T>): Promise<T>;
   /** Fails the check's rule. */
-  fail(message: string, detail?: { expected?: unknown; actual?: unknown; exchange?: Exchange }): never;
+  fail(message: string, detail?: { expected?: unknown; actual?: unknown; exchange?: Exchange; differences?: Difference[] }): never;
   /** Fails unless `condition` holds. */
   expect(condition: unknown, message: string, detail?: { expected?: unknown; actual?: unknown; exchange?: Exchange }): asserts condition;
   /** Fails unless the answer's status is one of `statuses`. */
@@ -120,7 +121,8 @@ export function makeContext(
       }
     },
     expectEqual(actual, expected, message, exchange) {
-      if (!isDeepStrictEqual(actual, expected)) ctx.fail(message, { expected, actual, exchange });
+      const differences = diff(expected, actual);
+      if (differences.length) ctx.fail(message, { expected, actual, exchange, differences });
     },
     note(message) {
       notes.push(message);
@@ -128,9 +130,3 @@ export function makeContext(
   };
   return ctx;
 }
-
-function isDeepStrictEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
-}
-const normalise = (v: any): any =>
-  Array.isArray(v) ? v.map(normalise) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalise(v[k])])) : v;

@@ -1,4 +1,4 @@
-import type { ApiName, Exchange } from './types.js';
+import type { ApiName, Exchange, TenantLabel } from './types.js';
 import { CheckAborted, RuleViolation } from './violation.js';
 import { responseValidatorFor } from './schemas.js';
 
@@ -17,16 +17,37 @@ export interface RequestOptions {
   skipSchema?: boolean;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** Shell single quotes: nothing inside is expanded. */
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** Builds a curl command that repeats a request exactly, secrets included only as placeholders. */
-export function toCurl(method: string, url: string, headers: Record<string, string>, body?: string): string {
-  const parts = ['curl', '-i', '-X', method, quote(url)];
-  for (const [k, v] of Object.entries(headers)) {
-    const value = k.toLowerCase() === 'authorization' ? 'Basic $(printf %s "$USER:$SECRET" | base64)' : v;
-    parts.push('-H', k.toLowerCase() === 'authorization' ? `"${k}: ${value}"` : quote(`${k}: ${value}`));
+/** The environment variable that holds a tenant's USER:SECRET (the same names `ordercert certify` reads). */
+export const tenantVariable = (tenant: TenantLabel) => `ORDERCERT_TENANT_${tenant}`;
+
+/** What a kept Authorization header says instead of the credentials. */
+const maskedAuthorization = (tenant: TenantLabel | undefined, wrongSecret: string | undefined) =>
+  tenant ? `Basic <${wrongSecret === undefined ? `tenant ${tenant}` : `tenant ${tenant}'s user, a wrong secret`}>` : 'Basic <credentials of no tenant>';
+
+/** curl's -u argument for a request sent as `tenant` (with a wrong secret, the tenant's user and that secret). */
+export function curlUser(tenant: TenantLabel, wrongSecret?: string): string {
+  const variable = tenantVariable(tenant);
+  return wrongSecret === undefined ? `-u "$${variable}"` : `-u "\${${variable}%%:*}":${shellQuote(wrongSecret)}`;
+}
+
+/**
+ * A curl command that repeats one kept request: the tenant's credentials come from $ORDERCERT_TENANT_A or
+ * $ORDERCERT_TENANT_B (curl -u builds the header itself: no base64, no line wrapping), `baseExpression`
+ * (a shell word such as "$BASE") stands for `base` when given.
+ */
+export function toCurl(ex: Pick<Exchange, 'method' | 'url' | 'requestHeaders' | 'requestBody' | 'tenant' | 'wrongSecret'>, base?: { url: string; expression: string }): string {
+  const url = base && ex.url.startsWith(base.url) ? `${base.expression}${shellQuote(ex.url.slice(base.url.length))}` : shellQuote(ex.url);
+  const parts = ['curl', '-sS', '-i', '-X', ex.method, url];
+  if (ex.tenant) parts.push(curlUser(ex.tenant, ex.wrongSecret));
+  for (const [k, v] of Object.entries(ex.requestHeaders)) {
+    if (k.toLowerCase() === 'authorization' && (ex.tenant || v.startsWith('Basic <'))) continue;
+    parts.push('-H', shellQuote(`${k}: ${v}`));
   }
-  if (body !== undefined) parts.push('--data-binary', quote(body));
+  const body = ex.requestBody === undefined ? undefined : typeof ex.requestBody === 'string' ? ex.requestBody : JSON.stringify(ex.requestBody);
+  if (body !== undefined) parts.push('--data-binary', shellQuote(body));
   return parts.join(' ');
 }
 
@@ -37,6 +58,10 @@ export interface ClientOptions {
   signal?: AbortSignal;
   /** Sees every exchange, e.g. to keep a transcript. */
   onExchange?: (exchange: Exchange) => void;
+  /** Whose credentials this client sends: the run's tenant A or B (none for a client without credentials). */
+  tenant?: TenantLabel;
+  /** The run's tenants, so that any Basic header sent (a wrong secret, another tenant's) is labelled and masked. */
+  tenants?: Partial<Record<TenantLabel, Credentials>>;
 }
 
 /**
@@ -47,6 +72,8 @@ export class ApiClient {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly onExchange: (exchange: Exchange) => void;
+  readonly tenant?: TenantLabel;
+  readonly tenants: Partial<Record<TenantLabel, Credentials>>;
 
   constructor(
     readonly api: ApiName,
@@ -59,11 +86,20 @@ export class ApiClient {
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.signal = opts.signal;
     this.onExchange = opts.onExchange ?? (() => {});
+    this.tenant = opts.tenant;
+    this.tenants = opts.tenants ?? (opts.tenant && credentials ? { [opts.tenant]: credentials } : {});
   }
 
   /** The same client (signal, transcript, timeout) with other credentials, e.g. a wrong secret. */
   as(credentials: Credentials | undefined): ApiClient {
-    return new ApiClient(this.api, this.baseUrl, credentials, this.schemaRule, { timeoutMs: this.timeoutMs, signal: this.signal, onExchange: this.onExchange });
+    const tenant = credentials && (Object.entries(this.tenants).find(([, c]) => c?.user === credentials.user)?.[0] as TenantLabel | undefined);
+    return new ApiClient(this.api, this.baseUrl, credentials, this.schemaRule, {
+      timeoutMs: this.timeoutMs,
+      signal: this.signal,
+      onExchange: this.onExchange,
+      tenant: tenant ?? (credentials?.user === this.credentials?.user ? this.tenant : undefined),
+      tenants: this.tenants,
+    });
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Exchange> {
@@ -80,7 +116,7 @@ export class ApiClient {
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['Content-Type'] = 'application/json';
     }
-    const curl = toCurl(method, url.toString(), headers, payload);
+    const startedAt = new Date();
     let response: Response;
     try {
       const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -108,16 +144,16 @@ export class ApiClient {
         body = text;
       }
     }
+    const sent = { method, url: url.toString(), ...this.masked(headers), requestBody: options.rawBody ?? options.body };
     const exchange: Exchange = {
-      method,
-      url: url.toString(),
-      requestHeaders: headers,
-      requestBody: options.body ?? options.rawBody,
+      ...sent,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
       status: response.status,
       headers: Object.fromEntries(response.headers.entries()),
       body,
       text,
-      curl,
+      curl: toCurl(sent),
     };
     this.onExchange(exchange);
     if (!options.skipSchema) this.checkSchema(exchange, path);
@@ -129,6 +165,27 @@ export class ApiClient {
   put = (path: string, body?: unknown, options?: RequestOptions) => this.request('PUT', path, { ...options, body });
   patch = (path: string, body?: unknown, options?: RequestOptions) => this.request('PATCH', path, { ...options, body });
   delete = (path: string, body?: unknown, options?: RequestOptions) => this.request('DELETE', path, { ...options, body });
+
+  /** The headers as kept: a Basic Authorization header names the tenant it belongs to instead of its credentials. */
+  private masked(headers: Record<string, string>): Pick<Exchange, 'requestHeaders' | 'tenant' | 'wrongSecret'> {
+    const name = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+    if (!name) return { requestHeaders: { ...headers } };
+    const value = headers[name];
+    const basic = /^Basic\s+(.+)$/i.exec(value);
+    const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : undefined;
+    const at = decoded?.indexOf(':') ?? -1;
+    const [user, secret] = decoded && at > 0 ? [decoded.slice(0, at), decoded.slice(at + 1)] : [undefined, undefined];
+    const known = { ...this.tenants, ...(this.tenant && this.credentials && !this.tenants[this.tenant] ? { [this.tenant]: this.credentials } : {}) };
+    const match = (Object.entries(known) as Array<[TenantLabel, Credentials | undefined]>).find(([, c]) => c && c.user === user);
+    const tenant = match?.[0];
+    const isSecret = (Object.values(known) as Array<Credentials | undefined>).some((c) => c && c.secret === secret);
+    const wrongSecret = tenant && secret !== match![1]!.secret ? (isSecret ? '<another tenant\'s secret>' : secret) : undefined;
+    return {
+      requestHeaders: { ...headers, [name]: basic ? maskedAuthorization(tenant, wrongSecret) : '<masked>' },
+      ...(tenant ? { tenant } : {}),
+      ...(wrongSecret !== undefined ? { wrongSecret } : {}),
+    };
+  }
 
   private checkSchema(exchange: Exchange, path: string): void {
     const validator = responseValidatorFor(this.api, exchange.method, path.split('?')[0], exchange.status);

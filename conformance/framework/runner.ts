@@ -3,7 +3,9 @@ import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
 import { restartServer, type RestartHook } from './restart.js';
-import type { ApiName, CheckResult, Exchange, Outcome, Rule } from './types.js';
+import type { ApiName, CheckResult, Exchange, Outcome, Rule, TenantLabel } from './types.js';
+import { formatDifferences } from './diff.js';
+import { replayScript } from './replay-script.js';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 
 export interface RunOptions {
@@ -188,11 +190,12 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
     const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, ...(waitedMs ? { waitedMs } : {}), transcript, ...extra };
     if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
+    if (outcome !== 'pass') result.replay = replayScript(result, options.baseUrls[api]);
     return result;
   };
 
-  const clientOptions = { timeoutMs, signal: controller.signal, onExchange: (e: Exchange) => transcript.push(e) };
-  const client = (creds?: Credentials) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, clientOptions);
+  const clientOptions = { timeoutMs, signal: controller.signal, onExchange: (e: Exchange) => transcript.push(e), tenants: { A: options.tenants[0], B: options.tenants[1] } };
+  const client = (creds?: Credentials, tenant?: TenantLabel) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, { ...clientOptions, tenant });
   const suiteBug = (key: string): never => {
     throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
   };
@@ -202,8 +205,8 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
       {
         rule,
         profile: guardedSection(api, options.profile[api], suiteBug),
-        alpha: client(options.tenants[0]),
-        beta: client(options.tenants[1]),
+        alpha: client(options.tenants[0], 'A'),
+        beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
         clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms) }),
         signal: controller.signal,
@@ -251,8 +254,10 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
       rule: broken.id,
       ...(broken.id !== check.rule ? { checkRule: check.rule } : {}),
       message: err.detail.rule && err.detail.rule !== check.rule ? `${err.message} (while checking ${check.rule})` : err.message,
-      expected: err.detail.expected === undefined ? undefined : show(err.detail.expected),
-      actual: err.detail.actual === undefined ? undefined : show(err.detail.actual),
+      // With differences by member, the whole values stay in the transcript.
+      ...(err.detail.differences?.length
+        ? { differences: formatDifferences(err.detail.differences) }
+        : { expected: err.detail.expected === undefined ? undefined : show(err.detail.expected), actual: err.detail.actual === undefined ? undefined : show(err.detail.actual) }),
       curl: err.detail.exchange?.curl,
     });
   }

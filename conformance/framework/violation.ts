@@ -1,10 +1,11 @@
+import type { Difference } from './diff.js';
 import type { Exchange } from './types.js';
 
 /** A server broke a rule. `rule` defaults to the rule of the check that found it. */
 export class RuleViolation extends Error {
   constructor(
     message: string,
-    readonly detail: { expected?: unknown; actual?: unknown; exchange?: Exchange; rule?: string } = {},
+    readonly detail: { expected?: unknown; actual?: unknown; exchange?: Exchange; rule?: string; differences?: Difference[] } = {},
   ) {
     super(message);
   }
