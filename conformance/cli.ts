@@ -17,6 +17,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
 import { API_NAMES, type ApiName } from './framework/types.js';
 import type { Credentials } from './framework/http.js';
 import { SUITES } from './suites.js';
+import { exploreMain } from './explore/cli.js';
 import { consoleReport } from './report/console.js';
 import { htmlReport } from './report/html.js';
 import { junitReport } from './report/junit.js';
@@ -26,6 +27,7 @@ const USAGE = `ordercert ${suiteVersion()}: certify an ordering API server again
 usage:
   ordercert certify [options]     run the conformance suite against a server (ordercert certify --help)
   ordercert rules [--api NAME]    list the rule catalogue (ordercert rules --help)
+  ordercert explore [options]     random sequences judged by the rule catalogue (ordercert explore --help)
   ordercert --version
 
 exit codes: 0 certified, 1 a rule failed, 2 bad configuration (nothing judged), 3 incomplete`;
@@ -172,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'explore') return exploreMain(rest);
   if (command !== 'certify' && command !== 'rules') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
