@@ -2,7 +2,7 @@
  * The Service Activation suite (ON-API 2.3.1 and its order event feed): one file per rule family, in this order.
  * Each check names one rule of specs/activation/rules.yaml and creates the state it needs.
  */
-import { defineSuite } from '../framework/check.js';
+import { defineSuite, type Check } from '../framework/check.js';
 import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
@@ -13,10 +13,9 @@ export default defineSuite({
   api: 'activation',
   schemaRule: 'ACT-SCHEMA',
   checks: [
-    ...orderChecks,
-    ...inputChecks,
-    ...tenancyChecks,
-    ...accessChecks,
-    ...feedChecks,
+    // Without a test clock these overlap: each orders on an access of its own and judges only its own orders.
+    ...[...orderChecks, ...inputChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),
+    // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
+    ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
   ],
 });

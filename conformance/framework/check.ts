@@ -66,6 +66,11 @@ export interface Check {
    * list or feed and expects exact contents, or uses shared, scarce test data (a small availability).
    */
   exclusive?: boolean;
+  /**
+   * Judges only orders, ids and accesses of its own, so that without a test clock it may overlap the other
+   * checks of its API like a check that waits in real time (it waits for the server to finish its work).
+   */
+  independent?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
   run(t: CheckContext): Promise<void>;

@@ -116,11 +116,14 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
 
 /**
  * Without a test clock, checks of different APIs run side by side, and within one API the checks that
- * wait in real time (`slow`) overlap each other and the rest, at most `limit` of them at once; the other
+ * wait in real time (`slow`) or are `independent` overlap each other and the rest, at most `limit` of them at once; the other
  * checks of an API run one at a time, and an `exclusive` check runs alone in its API, before the others
  * start. None of this can change a verdict: each check works on orders and ids of its own, and without a
  * test clock no check moves the server's time.
  */
+/** Checks that may overlap others of their API without a test clock. */
+const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
+
 async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>): Promise<void> {
   if (limit === 1) {
     for (const job of jobs) await run(job);
@@ -141,7 +144,7 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
     const start = (api: ApiName, job: Job) => {
       const waiting = queue.get(api)!;
       waiting.splice(waiting.indexOf(job), 1);
-      const overlaps = !job.check.exclusive && !!job.check.slow;
+      const overlaps = mayOverlap(job);
       running.get(api)!.add(job);
       inFlight++;
       if (overlaps) overlapping++;
@@ -163,10 +166,10 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
           continue;
         }
         // The API's one-at-a-time lane: the first check that does not wait in real time.
-        const next = waiting.find((j) => !j.check.slow);
-        if (next && !busy.some((j) => !j.check.slow)) start(api, next);
-        // Checks that wait in real time, as many as the limit allows.
-        for (const job of waiting.filter((j) => j.check.slow)) {
+        const next = waiting.find((j) => !mayOverlap(j));
+        if (next && !busy.some((j) => !mayOverlap(j))) start(api, next);
+        // Checks that wait in real time, or are independent, as many as the limit allows.
+        for (const job of waiting.filter(mayOverlap)) {
           if (overlapping >= limit) break;
           start(api, job);
         }
