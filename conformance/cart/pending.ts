@@ -1,42 +1,253 @@
 /**
  * Order confirmation past the instant case: a repeated confirm over a booking changed on its own, and
- * confirmations that are not instant (PENDING until the supplier decides: every booking CONFIRMED, or the order
- * and every booking REJECTED). Pending checks need the profile's asynchronous option and settleSeconds.
+ * confirmations that are not instant (PENDING until the supplier decides: the order and every booking CONFIRMED,
+ * or the order and every booking REJECTED). The pending checks need the profile's asynchronous option
+ * (asyncOptionId, asyncAvailabilityId, rejectingAvailabilityId) and settleSeconds; without them they are not run.
  */
 import type { Check, CheckContext } from '../framework/check.js';
-import { bookingPath, buildOrder, CANCEL, expectError, expectUnchanged, must, orderOp, readOrder, snapshot } from './helpers.js';
+import type { Exchange } from '../framework/types.js';
+import {
+  bookingBody,
+  bookingPath,
+  bookingsPath,
+  bookingStatuses,
+  buildOrder,
+  CANCEL,
+  CART,
+  CONFIRM,
+  createBooking,
+  expectError,
+  expectUnchanged,
+  must,
+  ok,
+  orderOp,
+  orderPath,
+  readOrder,
+  snapshot,
+} from './helpers.js';
 
-/** Follows a PENDING order until the supplier has decided (the profile's settleSeconds on the clock). */
-export async function settled(t: CheckContext, orderId: string): Promise<any> {
-  let order = await readOrder(t, orderId);
-  if (order.status !== 'PENDING') return order;
-  const seconds = await t.prerequisite('knowing how long a pending confirmation takes (profile settleSeconds)', async () => {
-    const s = Number(t.profile.settleSeconds);
-    if (!(s > 0)) throw new Error('the order is PENDING and the profile has no cart.settleSeconds');
-    return s;
+/** Pause between two reads of an order that is still PENDING (the wait itself is bounded by the check's budget). */
+const POLL_MS = 250;
+
+function profileValue(t: CheckContext, key: 'asyncOptionId' | 'asyncAvailabilityId' | 'rejectingAvailabilityId'): Promise<string> {
+  return t.prerequisite(`the profile's cart.${key}`, async () => {
+    const value = t.profile[key];
+    if (typeof value !== 'string' || !value) throw new Error(`the profile has no cart.${key}`);
+    return value;
   });
-  await t.clock.advance(seconds);
-  order = await readOrder(t, orderId);
-  return order;
 }
 
-const repeatedConfirm: Check = {
-  id: 'repeated-confirm-after-booking-cancel-fails',
-  rule: 'CART-ORDER-BLOCKED-OP-ERROR',
-  title: 'a repeated order confirm after one booking was cancelled on its own answers 4xx and changes nothing',
-  run: async (t: CheckContext) => {
-    const { orderId, uuids } = await buildOrder(t, [30, 30, 30]);
-    await must(t, 'confirming the order', () => orderOp(t, 'confirm', orderId, t.alpha, {}));
-    await t.prerequisite('the order confirmed', async () => {
-      const order = await settled(t, orderId);
-      if (order.status !== 'CONFIRMED') throw new Error(`the order reads ${order.status}`);
-    });
-    await must(t, 'cancelling booking 2 of the confirmed order on its own', () => t.alpha.post(bookingPath(t, uuids[1], 'cancel'), CANCEL));
-    const before = snapshot(await readOrder(t, orderId));
-    const ex = await orderOp(t, 'confirm', orderId);
-    expectError(t, ex, 'confirming again an order with a booking cancelled on its own');
-    await expectUnchanged(t, orderId, before, 'a refused repeated confirm', ex);
-  },
-};
+/**
+ * An order of the asynchronous option: one booking per availability given (the profile's asyncAvailabilityId,
+ * rejectingAvailabilityId). A prerequisite, not judged.
+ */
+async function asyncOrder(t: CheckContext, availabilities: string[]) {
+  const optionId = await profileValue(t, 'asyncOptionId');
+  const orderId = t.uid('ord-');
+  const uuids: string[] = [];
+  for (const availabilityId of availabilities) {
+    const uuid = t.uuid();
+    await must(t, `creating booking ${uuids.length + 1} of order ${orderId} (option ${optionId}, availability ${availabilityId})`, () =>
+      t.alpha.post(bookingsPath(t), { ...bookingBody(t, { uuid, orderId, availabilityId }), optionId }, { headers: CART }),
+    );
+    uuids.push(uuid);
+  }
+  return { orderId, uuids };
+}
 
-export const pendingChecks: Check[] = [repeatedConfirm];
+/** The profile's settleSeconds: how long a PENDING confirmation takes to settle. */
+const settleSeconds = (t: CheckContext) =>
+  t.prerequisite('knowing how long a pending confirmation takes (profile cart.settleSeconds)', async () => {
+    const s = Number(t.profile.settleSeconds);
+    if (!(s > 0)) throw new Error('the profile has no cart.settleSeconds');
+    return s;
+  });
+
+/**
+ * Follows a PENDING order until the supplier has decided: the clock moves settleSeconds on (or that much real time
+ * passes), then the order is read until it is no longer PENDING, within the check's budget. An order that never
+ * settles fails the check's rule when `judged`, else the check is not run.
+ */
+export async function settled(t: CheckContext, orderId: string, judged = false): Promise<any> {
+  let order = await readOrder(t, orderId);
+  if (order.status !== 'PENDING') return order;
+  await t.clock.advance(await settleSeconds(t));
+  for (;;) {
+    order = await readOrder(t, orderId);
+    if (order.status !== 'PENDING') return order;
+    if (t.deadline() < POLL_MS * 2) break;
+    await t.sleep(POLL_MS);
+  }
+  const message = `order ${orderId} is still PENDING after settleSeconds (${t.profile.settleSeconds}) and the check's whole budget`;
+  if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: snapshot(order) });
+  return t.prerequisite('the pending order settling', async () => {
+    throw new Error(message);
+  });
+}
+
+/** Confirms the order: a 2xx answer is required (a prerequisite); returns the answer. */
+const confirm = (t: CheckContext, orderId: string) => must(t, `confirming order ${orderId}`, () => orderOp(t, 'confirm', orderId, t.alpha, {}));
+
+/** Confirms an asynchronous order and requires it to be PENDING now (an order decided at once leaves nothing to judge). */
+async function pendingOrder(t: CheckContext) {
+  const availability = await profileValue(t, 'asyncAvailabilityId');
+  const built = await asyncOrder(t, [availability, availability]);
+  await confirm(t, built.orderId);
+  const order = await readOrder(t, built.orderId);
+  await t.prerequisite('an order whose confirmation is pending', async () => {
+    if (order.status !== 'PENDING') throw new Error(`the confirmed order of the asynchronous option reads ${order.status} at once`);
+  });
+  return { ...built, before: snapshot(order) };
+}
+
+/** Fails unless the order and every booking read one status, and it is `wanted` (when given). */
+function expectCollective(t: CheckContext, order: any, what: string, wanted?: string[], ex?: Exchange) {
+  const statuses = bookingStatuses(order);
+  t.expect(
+    statuses.length > 0 && statuses.every((s) => s === order.status) && (!wanted || wanted.includes(order.status)),
+    `${what}: the order and its bookings do not share one ${wanted ? wanted.join(' or ') + ' ' : ''}status`,
+    { expected: `order and every booking ${wanted ? wanted.join(' or ') : 'in one status'}`, actual: { order: order.status, bookings: statuses }, exchange: ex },
+  );
+}
+
+export const pendingChecks: Check[] = [
+  {
+    id: 'repeated-confirm-after-booking-cancel-fails',
+    rule: 'CART-ORDER-BLOCKED-OP-ERROR',
+    title: 'a repeated order confirm after one booking was cancelled on its own answers 4xx and changes nothing',
+    run: async (t: CheckContext) => {
+      const { orderId, uuids } = await buildOrder(t, [30, 30, 30]);
+      await confirm(t, orderId);
+      await t.prerequisite('the order confirmed', async () => {
+        const order = await settled(t, orderId);
+        if (order.status !== 'CONFIRMED') throw new Error(`the order reads ${order.status}`);
+      });
+      await must(t, 'cancelling booking 2 of the confirmed order on its own', () => t.alpha.post(bookingPath(t, uuids[1], 'cancel'), CANCEL));
+      const before = snapshot(await readOrder(t, orderId));
+      const ex = await orderOp(t, 'confirm', orderId);
+      expectError(t, ex, 'confirming again an order with a booking cancelled on its own');
+      await expectUnchanged(t, orderId, before, 'a refused repeated confirm', ex);
+    },
+  },
+  {
+    id: 'async-confirm-pending-then-confirmed',
+    rule: 'CART-ORDER-PENDING-FLOW',
+    title: 'confirming an order of the asynchronous option answers it PENDING (or decided) and it settles CONFIRMED, every booking with it',
+    run: async (t: CheckContext) => {
+      const availability = await profileValue(t, 'asyncAvailabilityId');
+      const { orderId } = await asyncOrder(t, [availability, availability, availability]);
+      const ex = await orderOp(t, 'confirm', orderId, t.alpha, {});
+      t.expectStatus(ex, 200, 'confirming an order of the asynchronous option');
+      expectCollective(t, ex.body, 'the confirm answer', ['PENDING', 'CONFIRMED'], ex);
+      expectCollective(t, await readOrder(t, orderId), 'the order read after the confirm', ['PENDING', 'CONFIRMED']);
+      const order = await settled(t, orderId, true);
+      expectCollective(t, order, 'the settled order', ['CONFIRMED']);
+    },
+  },
+  {
+    id: 'async-reject-is-collective',
+    rule: 'CART-ORDER-REJECT-COLLECTIVE',
+    title: 'an order with one booking on the rejecting availability settles REJECTED, the order and every booking',
+    run: async (t: CheckContext) => {
+      const [good, bad] = [await profileValue(t, 'asyncAvailabilityId'), await profileValue(t, 'rejectingAvailabilityId')];
+      const { orderId } = await asyncOrder(t, [good, bad, good]);
+      const ex = await orderOp(t, 'confirm', orderId, t.alpha, {});
+      if (!ok(ex)) {
+        // Rejected at once is a Reject too: then nothing may have changed.
+        expectError(t, ex, 'a confirm rejected at once');
+        expectCollective(t, await readOrder(t, orderId), 'the order after a confirm rejected at once', ['ON_HOLD']);
+        return;
+      }
+      const order = await settled(t, orderId);
+      expectCollective(t, order, 'the settled order', ['REJECTED'], ex);
+    },
+  },
+  {
+    id: 'rejected-order-gives-places-back',
+    rule: 'CART-ORDER-REJECT-REVERTS',
+    title: 'the places held by a REJECTED order come back',
+    exclusive: true,
+    run: async (t: CheckContext) => {
+      const bad = await profileValue(t, 'rejectingAvailabilityId');
+      const optionId = await profileValue(t, 'asyncOptionId');
+      const { orderId } = await asyncOrder(t, [bad]);
+      const fillers: string[] = [];
+      const hold = (uuid: string) => t.alpha.post(bookingsPath(t), { ...bookingBody(t, { uuid, availabilityId: bad }), optionId }, { skipSchema: true });
+      try {
+        let full = false;
+        for (let i = 0; i < 12 && !full; i++) {
+          const uuid = t.uuid();
+          if (ok(await hold(uuid))) fillers.push(uuid);
+          else full = true;
+        }
+        await t.prerequisite('filling the rejecting availability', async () => {
+          if (!full) throw new Error('12 more holds were all accepted');
+        });
+        await confirm(t, orderId);
+        await t.prerequisite('the order REJECTED', async () => {
+          const order = await settled(t, orderId);
+          if (order.status !== 'REJECTED') throw new Error(`the order settled ${order.status}`);
+        });
+        const uuid = t.uuid();
+        const again = await hold(uuid);
+        if (ok(again)) fillers.push(uuid);
+        t.expect(ok(again), 'the place held by the rejected order did not come back', {
+          expected: 'a new hold on the freed place succeeds',
+          actual: `${again.status}: ${again.text.slice(0, 200)}`,
+          exchange: again,
+        });
+      } finally {
+        for (const uuid of fillers) await t.alpha.post(bookingPath(t, uuid, 'cancel'), CANCEL, { skipSchema: true }).catch(() => undefined);
+      }
+    },
+  },
+  {
+    id: 'no-join-while-pending',
+    rule: 'CART-ORDER-JOIN-ONLY-ON-HOLD',
+    title: 'no booking can join an order while its confirmation is PENDING',
+    run: async (t: CheckContext) => {
+      const { orderId, before } = await pendingOrder(t);
+      const ex = await createBooking(t, { orderId }, t.alpha, { skipSchema: true });
+      expectError(t, ex, 'adding a booking to a PENDING order');
+      await expectUnchanged(t, orderId, before, 'adding a booking to a PENDING order', ex);
+    },
+  },
+  {
+    id: 'no-extend-while-pending',
+    rule: 'CART-ORDER-EXTEND-ONLY-ON-HOLD',
+    title: 'an order cannot be extended while its confirmation is PENDING',
+    run: async (t: CheckContext) => {
+      const { orderId, before } = await pendingOrder(t);
+      const ex = await orderOp(t, 'extend', orderId);
+      expectError(t, ex, 'extending a PENDING order');
+      await expectUnchanged(t, orderId, before, 'extending a PENDING order', ex);
+    },
+  },
+  {
+    id: 'cancel-while-pending-all-or-nothing',
+    rule: 'CART-ORDER-ALL-OR-NOTHING',
+    title: 'cancelling a PENDING order cancels everything or refuses and changes nothing; either way the order stays collective',
+    run: async (t: CheckContext) => {
+      const { orderId, before } = await pendingOrder(t);
+      const ex = await orderOp(t, 'cancel', orderId);
+      if (ok(ex)) expectCollective(t, await readOrder(t, orderId), 'an accepted cancellation of a PENDING order', ['CANCELLED'], ex);
+      else {
+        expectError(t, ex, 'a refused cancellation of a PENDING order');
+        await expectUnchanged(t, orderId, before, 'a refused cancellation of a PENDING order', ex);
+      }
+      expectCollective(t, await settled(t, orderId), 'the order after the decision');
+    },
+  },
+  {
+    id: 'repeated-confirm-while-pending',
+    rule: 'CART-CONFIRM-CANCEL-IDEMPOTENT',
+    title: 'repeating the confirm of a PENDING order answers success and keeps the order pending or decided, all bookings alike',
+    run: async (t: CheckContext) => {
+      const { orderId } = await pendingOrder(t);
+      const again = await t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM);
+      t.expectStatus(again, [200, 202], 'the repeated confirm of a PENDING order');
+      expectCollective(t, await readOrder(t, orderId), 'the order after a repeated confirm', ['PENDING', 'CONFIRMED'], again);
+      await settled(t, orderId);
+    },
+  },
+];

@@ -96,6 +96,26 @@ class RepeatConfirmIgnoresBookingsDomain extends CartDomain {
   }
 }
 
+/** The supplier's Reject reaches every booking but the first, which is decided CONFIRMED: a rejected order with a confirmed booking. */
+class PartialRejectDomain extends CartDomain {
+  override async confirmOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ConfirmRequest): Promise<OrderView> {
+    const view = await super.confirmOrder(ctx, tenant, supplierId, orderId, req);
+    const first = view.bookings[0];
+    if (view.status === 'PENDING' && first) {
+      await ctx.db('cart_bookings').where({ tenant, uuid: first.uuid, decision: 'REJECTED' }).update({ decision: 'CONFIRMED' });
+    }
+    return view;
+  }
+}
+
+/** A PENDING order is treated as still open: bookings can join it (and become PENDING with it). */
+class JoinPendingOrderDomain extends CartDomain {
+  protected override requireJoinable(order: OrderRow, now: Date) {
+    if (this.effectiveOrderStatus(order, now) === 'PENDING') return;
+    super.requireJoinable(order, now);
+  }
+}
+
 /** Errors of order operations are sent with status 200 (the body is still the error array). */
 function errorsAs200(): ApiModule {
   const base = cartApi();
@@ -171,6 +191,20 @@ export const cartVariants: Variant[] = [
     breaks: 'CART-ORDER-BLOCKED-OP-ERROR',
     description: 'a repeated order confirm answers 200 with the order CONFIRMED beside a booking cancelled on its own',
     apis: withCart(cartApi({ domain: new RepeatConfirmIgnoresBookingsDomain() })),
+  },
+  {
+    name: 'cart-partial-reject',
+    api: 'cart',
+    breaks: 'CART-ORDER-REJECT-COLLECTIVE',
+    description: "a pending order the supplier rejects ends REJECTED with its first booking CONFIRMED",
+    apis: withCart(cartApi({ domain: new PartialRejectDomain() })),
+  },
+  {
+    name: 'cart-join-pending-order',
+    api: 'cart',
+    breaks: 'CART-ORDER-JOIN-ONLY-ON-HOLD',
+    description: 'a booking can join an order whose confirmation is PENDING',
+    apis: withCart(cartApi({ domain: new JoinPendingOrderDomain() })),
   },
   {
     name: 'cart-order-error-200',
