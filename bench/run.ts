@@ -17,6 +17,7 @@ import { certify } from '../conformance/framework/certify.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
 import { stopSharedCluster } from '../test/helpers/pg.js';
+import { benchExplore, exploreTable } from './explore.js';
 import { compareLoads, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -341,6 +342,8 @@ async function main() {
   await stopSharedCluster();
   console.log(`\nordercert benchmarks, ${new Date().toISOString()}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}${QUICK ? ' (quick mode: sizes and durations too small to mean anything)' : ''}\n`);
   console.log(printTable(rows));
+  progress('explore');
+  console.log(`\n${exploreTable(await benchExplore(QUICK ? 20 : 200))}`);
   const invalid = rows.filter((r) => r.note?.includes('not valid'));
   if (invalid.length) process.exitCode = 1;
 }
