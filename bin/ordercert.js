@@ -5,10 +5,16 @@ import fs from 'node:fs';
 
 const root = new URL('../', import.meta.url);
 const fromSource = fs.existsSync(new URL('conformance/cli.ts', root));
-if (fromSource) (await import('tsx/esm/api')).register();
 const load = (file) => import(new URL(fromSource ? `${file}.ts` : `dist/${file}.js`, root).href);
 const argv = process.argv.slice(2);
 
+// Answered before anything else loads, so that it costs a process start and one small file read.
+if (argv[0] === '--version' || argv[0] === '-v') {
+  console.log(JSON.parse(fs.readFileSync(new URL('package.json', root), 'utf8')).version);
+  process.exit(0);
+}
+
+if (fromSource) (await import('tsx/esm/api')).register();
 if (argv[0] === 'serve') await serve(argv.slice(1));
 else if (argv[0] === 'pact-verify') process.exit(await (await load('scripts/verify-pacts')).main(argv.slice(1)));
 else process.exit(await (await load('conformance/cli')).main(argv));
