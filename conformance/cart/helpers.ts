@@ -138,9 +138,47 @@ export async function expectUnchanged(t: CheckContext, orderId: string, before: 
 
 export type OrderOp = 'confirm' | 'extend' | 'cancel';
 
-/** Performs an order operation; the answer's schema is not checked here (the caller judges it). */
-export function orderOp(t: CheckContext, op: OrderOp, orderId: string, client: ApiClient = t.alpha, options: { skipSchema?: boolean } = { skipSchema: true }) {
-  if (op === 'confirm') return client.post(orderPath(t, orderId, 'confirm'), CONFIRM, options);
+/** Pause between two reads of an order still PENDING (the wait itself is bounded by the check's budget). */
+const SETTLE_POLL_MS = 250;
+
+/**
+ * Follows a PENDING order until the supplier has decided: the clock moves the profile's settleSeconds on (or that
+ * much real time passes), then the order is read until it is no longer PENDING, within the check's budget. An order
+ * that never settles fails the check's rule when `judged`, else the check is not run. Answers the order as read.
+ */
+export async function settled(t: CheckContext, orderId: string, judged = false, client: ApiClient = t.alpha): Promise<any> {
+  let order = await readOrder(t, orderId, client);
+  if (order.status !== 'PENDING') return order;
+  const seconds = await t.prerequisite('knowing how long a pending confirmation takes (profile cart.settleSeconds)', async () => {
+    const s = Number(t.profile.settleSeconds);
+    if (!(s > 0)) throw new Error('the order is PENDING and the profile has no cart.settleSeconds');
+    return s;
+  });
+  await t.clock.advance(seconds);
+  for (;;) {
+    order = await readOrder(t, orderId, client);
+    if (order.status !== 'PENDING') return order;
+    if (t.deadline() < SETTLE_POLL_MS * 2) break;
+    await t.sleep(SETTLE_POLL_MS);
+  }
+  const message = `order ${orderId} is still PENDING after settleSeconds (${seconds}) and the check's whole budget`;
+  if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: snapshot(order) });
+  return t.prerequisite('the pending order settling', async () => {
+    throw new Error(message);
+  });
+}
+
+/**
+ * Performs an order operation; the answer's schema is not checked here (the caller judges it). A confirm answered
+ * PENDING (a supplier whose confirmations are not instant) is followed until it settles: the checks that confirm
+ * an order to judge what follows mean the supplier's decision.
+ */
+export async function orderOp(t: CheckContext, op: OrderOp, orderId: string, client: ApiClient = t.alpha, options: { skipSchema?: boolean } = { skipSchema: true }) {
+  if (op === 'confirm') {
+    const ex = await client.post(orderPath(t, orderId, 'confirm'), CONFIRM, options);
+    if (ok(ex) && (ex.body as any)?.status === 'PENDING') await settled(t, orderId, false, client);
+    return ex;
+  }
   if (op === 'extend') return client.post(orderPath(t, orderId, 'extend'), extendBody(10), options);
   return client.delete(orderPath(t, orderId), CANCEL, options);
 }

@@ -23,11 +23,9 @@ import {
   orderOp,
   orderPath,
   readOrder,
+  settled,
   snapshot,
 } from './helpers.js';
-
-/** Pause between two reads of an order that is still PENDING (the wait itself is bounded by the check's budget). */
-const POLL_MS = 250;
 
 function profileValue(t: CheckContext, key: 'asyncOptionId' | 'asyncAvailabilityId' | 'rejectingAvailabilityId'): Promise<string> {
   return t.prerequisite(`the profile's cart.${key}`, async () => {
@@ -55,44 +53,17 @@ async function asyncOrder(t: CheckContext, availabilities: string[]) {
   return { orderId, uuids };
 }
 
-/** The profile's settleSeconds: how long a PENDING confirmation takes to settle. */
-const settleSeconds = (t: CheckContext) =>
-  t.prerequisite('knowing how long a pending confirmation takes (profile cart.settleSeconds)', async () => {
-    const s = Number(t.profile.settleSeconds);
-    if (!(s > 0)) throw new Error('the profile has no cart.settleSeconds');
-    return s;
-  });
+/** Sends the order confirm and returns its answer as it is (orderOp would follow a PENDING order until it settles). */
+const postConfirm = (t: CheckContext, orderId: string) => t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM);
 
-/**
- * Follows a PENDING order until the supplier has decided: the clock moves settleSeconds on (or that much real time
- * passes), then the order is read until it is no longer PENDING, within the check's budget. An order that never
- * settles fails the check's rule when `judged`, else the check is not run.
- */
-export async function settled(t: CheckContext, orderId: string, judged = false): Promise<any> {
-  let order = await readOrder(t, orderId);
-  if (order.status !== 'PENDING') return order;
-  await t.clock.advance(await settleSeconds(t));
-  for (;;) {
-    order = await readOrder(t, orderId);
-    if (order.status !== 'PENDING') return order;
-    if (t.deadline() < POLL_MS * 2) break;
-    await t.sleep(POLL_MS);
-  }
-  const message = `order ${orderId} is still PENDING after settleSeconds (${t.profile.settleSeconds}) and the check's whole budget`;
-  if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: snapshot(order) });
-  return t.prerequisite('the pending order settling', async () => {
-    throw new Error(message);
-  });
-}
-
-/** Confirms the order: a 2xx answer is required (a prerequisite); returns the answer. */
+/** Confirms the order and follows it until it settles: a 2xx answer is required (a prerequisite). */
 const confirm = (t: CheckContext, orderId: string) => must(t, `confirming order ${orderId}`, () => orderOp(t, 'confirm', orderId, t.alpha, {}));
 
 /** Confirms an asynchronous order and requires it to be PENDING now (an order decided at once leaves nothing to judge). */
 async function pendingOrder(t: CheckContext) {
   const availability = await profileValue(t, 'asyncAvailabilityId');
   const built = await asyncOrder(t, [availability, availability]);
-  await confirm(t, built.orderId);
+  await must(t, `confirming order ${built.orderId}`, () => postConfirm(t, built.orderId));
   const order = await readOrder(t, built.orderId);
   await t.prerequisite('an order whose confirmation is pending', async () => {
     if (order.status !== 'PENDING') throw new Error(`the confirmed order of the asynchronous option reads ${order.status} at once`);
@@ -136,7 +107,7 @@ export const pendingChecks: Check[] = [
     run: async (t: CheckContext) => {
       const availability = await profileValue(t, 'asyncAvailabilityId');
       const { orderId } = await asyncOrder(t, [availability, availability, availability]);
-      const ex = await orderOp(t, 'confirm', orderId, t.alpha, {});
+      const ex = await postConfirm(t, orderId);
       t.expectStatus(ex, 200, 'confirming an order of the asynchronous option');
       expectCollective(t, ex.body, 'the confirm answer', ['PENDING', 'CONFIRMED'], ex);
       expectCollective(t, await readOrder(t, orderId), 'the order read after the confirm', ['PENDING', 'CONFIRMED']);
@@ -151,7 +122,7 @@ export const pendingChecks: Check[] = [
     run: async (t: CheckContext) => {
       const [good, bad] = [await profileValue(t, 'asyncAvailabilityId'), await profileValue(t, 'rejectingAvailabilityId')];
       const { orderId } = await asyncOrder(t, [good, bad, good]);
-      const ex = await orderOp(t, 'confirm', orderId, t.alpha, {});
+      const ex = await postConfirm(t, orderId);
       if (!ok(ex)) {
         // Rejected at once is a Reject too: then nothing may have changed.
         expectError(t, ex, 'a confirm rejected at once');
@@ -244,7 +215,7 @@ export const pendingChecks: Check[] = [
     title: 'repeating the confirm of a PENDING order answers success and keeps the order pending or decided, all bookings alike',
     run: async (t: CheckContext) => {
       const { orderId } = await pendingOrder(t);
-      const again = await t.alpha.post(orderPath(t, orderId, 'confirm'), CONFIRM);
+      const again = await postConfirm(t, orderId);
       t.expectStatus(again, [200, 202], 'the repeated confirm of a PENDING order');
       expectCollective(t, await readOrder(t, orderId), 'the order after a repeated confirm', ['PENDING', 'CONFIRMED'], again);
       await settled(t, orderId);
