@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ruleIndex } from './framework/catalogue.js';
+import { citation, ruleIndex } from './framework/catalogue.js';
 import { certify, EXIT_CODES, suiteVersion } from './framework/certify.js';
 import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
@@ -21,12 +21,16 @@ import { exploreMain } from './explore/cli.js';
 import { consoleReport } from './report/console.js';
 import { htmlReport } from './report/html.js';
 import { junitReport } from './report/junit.js';
+import { jsonReport } from './report/json.js';
+import { harReport } from './report/har.js';
+import { replayMain } from './replay.js';
 
 const USAGE = `ordercert ${suiteVersion()}: certify an ordering API server against its documented rules
 
 usage:
   ordercert certify [options]     run the conformance suite against a server (ordercert certify --help)
   ordercert rules [--api NAME]    list the rule catalogue (ordercert rules --help)
+  ordercert replay REPORT CHECK   send a failed check's requests again and show what differs (ordercert replay --help)
   ordercert explore [options]     random sequences judged by the rule catalogue (ordercert explore --help)
   ordercert --version
 
@@ -58,12 +62,13 @@ what is judged:
   --grep REGEX         only rules whose ID matches
   --exclude REGEX      leave out rules whose ID matches
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
-  --concurrency N      without a test clock, checks that wait in real time that may overlap (default
-                       ${DEFAULT_CONCURRENCY}; 1 runs every check one by one)
+  --concurrency N      without a test clock, how many checks of one API that wait in real time may
+                       overlap (default ${DEFAULT_CONCURRENCY}; 1 runs every check one by one)
 
 reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there
   --junit FILE, --json FILE, --html FILE   write one report to a file
+  --har FILE           write every request and answer of the run as a HAR 1.2 file (credentials masked)
   --no-color           plain console output
 
 exit codes: 0 certified (every MUST rule judged, none failed), 1 a rule failed, 2 bad configuration or
@@ -72,8 +77,8 @@ MUST rules were not judged: the report lists them, with how to judge them)`;
 
 const RULES_USAGE = `usage: ordercert rules [--api NAME]
 
-Lists the rule catalogue: each rule's ID, level, source, number of checks, quoted sentence and how
-ordercert reads it.
+Lists the rule catalogue: each rule's ID, level, number of checks, quoted sentence, how ordercert reads
+it, and its public source (document title, section and URL).
 
   --api NAME           cart, activation, ethernet or all (default all)`;
 
@@ -102,9 +107,10 @@ function listRules(apis: ApiName[]): string {
   const lines: string[] = [];
   for (const rule of rules.values()) {
     const checks = SUITES[rule.api].checks.filter((c) => c.rule === rule.id).length;
-    lines.push(`${rule.id}  [${rule.level}]  ${rule.source}  (${checks} check${checks === 1 ? '' : 's'})`, `    "${rule.quote}"`);
+    lines.push(`${rule.id}  [${rule.level}]  (${checks} check${checks === 1 ? '' : 's'})`, `    "${rule.quote}"`);
     if (rule.translation) lines.push(`    in English: "${rule.translation}"`);
     if (rule.reading) lines.push(`    read as: ${rule.reading}`);
+    lines.push(`    source: ${citation(rule)}`);
   }
   lines.push('', `${rules.size} rules`);
   return lines.join('\n');
@@ -152,6 +158,7 @@ const CERTIFY_OPTIONS = {
   junit: { type: 'string' },
   json: { type: 'string' },
   html: { type: 'string' },
+  har: { type: 'string' },
   'list-rules': { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -175,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'explore') return exploreMain(rest);
+  if (command === 'replay') return replayMain(rest);
   if (command !== 'certify' && command !== 'rules') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -234,7 +242,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
     const dir = opts['report-dir'];
     const outputs: Array<[string | undefined, () => string]> = [
-      [opts.json ?? (dir && path.join(dir, 'report.json')), () => JSON.stringify(run, null, 2) + '\n'],
+      [opts.json ?? (dir && path.join(dir, 'report.json')), () => jsonReport(run)],
+      [opts.har, () => harReport(run)],
       [opts.junit ?? (dir && path.join(dir, 'junit.xml')), () => junitReport(run)],
       [opts.html ?? (dir && path.join(dir, 'certificate.html')), () => htmlReport(run)],
     ];

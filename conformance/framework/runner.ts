@@ -29,15 +29,15 @@ export interface RunOptions {
   /** How to restart the server, for the persistence checks (optional, like the clock). */
   restart?: RestartHook;
   /**
-   * Without a test clock: how many checks that wait in real time may overlap (default 8), besides the one
-   * other check each API runs at a time. 1 runs every check one by one.
+   * Without a test clock: how many checks of one API that wait in real time (or are independent) may overlap
+   * (default 16), besides the one other check each API runs at a time. 1 runs every check one by one.
    */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface RuleOutcome {
   rule: Rule;
@@ -116,7 +116,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
 
 /**
  * Without a test clock, checks of different APIs run side by side, and within one API the checks that
- * wait in real time (`slow`) or are `independent` overlap each other and the rest, at most `limit` of them at once; the other
+ * wait in real time (`slow`) or are `independent` overlap each other and the rest, at most `limit` of them at once in each API; the other
  * checks of an API run one at a time, and an `exclusive` check runs alone in its API, before the others
  * start. None of this can change a verdict: each check works on orders and ids of its own, and without a
  * test clock no check moves the server's time.
@@ -138,7 +138,7 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
     }),
   );
   const running = new Map<ApiName, Set<Job>>(apis.map((api) => [api, new Set()]));
-  let overlapping = 0;
+  const overlapping = new Map<ApiName, number>(apis.map((api) => [api, 0]));
   let inFlight = 0;
   await new Promise<void>((resolve, reject) => {
     const start = (api: ApiName, job: Job) => {
@@ -147,16 +147,17 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
       const overlaps = mayOverlap(job);
       running.get(api)!.add(job);
       inFlight++;
-      if (overlaps) overlapping++;
+      if (overlaps) overlapping.set(api, overlapping.get(api)! + 1);
       run(job).then(() => {
         running.get(api)!.delete(job);
         inFlight--;
-        if (overlaps) overlapping--;
+        if (overlaps) overlapping.set(api, overlapping.get(api)! - 1);
         pump();
       }, reject);
     };
     const pump = () => {
       if (inFlight === 0 && apis.every((api) => queue.get(api)!.length === 0)) return resolve();
+      const open: ApiName[] = [];
       for (const api of apis) {
         const waiting = queue.get(api)!;
         const busy = [...running.get(api)!];
@@ -165,15 +166,15 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
           if (busy.length === 0) start(api, waiting[0]);
           continue;
         }
-        // The API's one-at-a-time lane: the first check that does not wait in real time.
+        // The API's one-at-a-time lane: the first check that may not overlap.
         const next = waiting.find((j) => !mayOverlap(j));
         if (next && !busy.some((j) => !mayOverlap(j))) start(api, next);
-        // Checks that wait in real time, or are independent, as many as the limit allows.
-        for (const job of waiting.filter(mayOverlap)) {
-          if (overlapping >= limit) break;
-          start(api, job);
-        }
+        open.push(api);
       }
+      // Then the checks that may overlap, longest waits first (those that wait in real time), up to the limit per API.
+      const candidates = open.flatMap((api) => queue.get(api)!.filter(mayOverlap).map((job) => ({ api, job })));
+      candidates.sort((a, b) => Number(!!b.job.check.slow) - Number(!!a.job.check.slow));
+      for (const { api, job } of candidates) if (overlapping.get(api)! < limit) start(api, job);
     };
     pump();
   });
