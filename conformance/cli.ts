@@ -32,6 +32,8 @@ usage:
   ordercert rules [--api NAME]    list the rule catalogue (ordercert rules --help)
   ordercert replay REPORT CHECK   send a failed check's requests again and show what differs (ordercert replay --help)
   ordercert explore [options]     random sequences judged by the rule catalogue (ordercert explore --help)
+  ordercert serve [--test-clock]  the reference server, with its optional packages installed (ordercert serve --help)
+  ordercert pact-verify [options] verify the consumer pacts against a server, with Pact 16 installed
   ordercert --version
 
 exit codes: 0 certified, 1 a rule failed, 2 bad configuration (nothing judged), 3 incomplete`;
