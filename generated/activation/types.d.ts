@@ -245,6 +245,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request body is larger than the server accepts (256 kB on the reference server); nothing changed. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request was refused; `cause` says why. */
         BadRequest: {
             headers: {
@@ -324,6 +333,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getOrder: {
@@ -347,6 +357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -394,6 +405,7 @@ export interface operations {
                     "application/json": components["schemas"]["Access"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -441,6 +453,7 @@ export interface operations {
                     "application/json": components["schemas"]["ActiveServiceRef"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
         };
     };

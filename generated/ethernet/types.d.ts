@@ -462,6 +462,15 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request body is larger than the server accepts (256 kB on the reference server); nothing changed. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["errorResponse"];
+            };
+        };
         /** @description The order in its new state. */
         OrderChanged: {
             headers: {
@@ -592,6 +601,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     getOrder: {
@@ -615,6 +625,7 @@ export interface operations {
                     "application/json": components["schemas"]["order"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
         };
@@ -649,6 +660,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     patchOrder: {
@@ -681,6 +693,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
         };
     };
     cancelOrder: {
@@ -697,6 +710,7 @@ export interface operations {
         responses: {
             200: components["responses"]["OrderChanged"];
             201: components["responses"]["OrderChanged"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -716,6 +730,7 @@ export interface operations {
         responses: {
             200: components["responses"]["OrderChanged"];
             201: components["responses"]["OrderChanged"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -735,6 +750,7 @@ export interface operations {
         responses: {
             200: components["responses"]["OrderChanged"];
             201: components["responses"]["OrderChanged"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
