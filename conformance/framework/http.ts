@@ -40,7 +40,7 @@ export function curlUser(tenant: TenantLabel, wrongSecret?: string): string {
  */
 export function toCurl(ex: Pick<Exchange, 'method' | 'url' | 'requestHeaders' | 'requestBody' | 'tenant' | 'wrongSecret'>, base?: { url: string; expression: string }): string {
   const url = base && ex.url.startsWith(base.url) ? `${base.expression}${shellQuote(ex.url.slice(base.url.length))}` : shellQuote(ex.url);
-  const parts = ['curl', '-sS', '-i', '-X', ex.method, url];
+  const parts = ['curl', '-sS', '-i', '-w', `'\\n'`, '-X', ex.method, url];
   if (ex.tenant) parts.push(curlUser(ex.tenant, ex.wrongSecret));
   for (const [k, v] of Object.entries(ex.requestHeaders)) {
     if (k.toLowerCase() === 'authorization' && (ex.tenant || v.startsWith('Basic <'))) continue;

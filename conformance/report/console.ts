@@ -1,8 +1,12 @@
+import { citation } from '../framework/catalogue.js';
 import type { CertificationRun } from '../framework/certify.js';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', untested: 'NONE' } as const;
 
-/** The console report: results grouped by API, then by rule, failures with quote, expected/actual and curl. */
+/**
+ * The console report: results grouped by API, then by rule; a failure with the rule's quote, reading and public
+ * source, the differing members, and a script that replays the check's whole exchange.
+ */
 export function consoleReport(run: CertificationRun, color = false): string {
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const tint = { pass: 32, fail: 31, warn: 33, skip: 90, untested: 90 } as const;
@@ -15,13 +19,22 @@ export function consoleReport(run: CertificationRun, color = false): string {
       for (const r of results.filter((x) => x.outcome !== 'pass')) {
         lines.push(`       ${r.outcome}: ${r.title}`);
         if (r.outcome === 'fail' || r.outcome === 'warn') {
-          lines.push(`         rule: "${rule.quote}" (${rule.source})`);
+          lines.push(`         rule: "${rule.quote}"`);
           if (rule.translation) lines.push(`         in English: "${rule.translation}"`);
+          if (rule.reading) lines.push(`         read as: ${rule.reading}`);
+          lines.push(`         source: ${citation(rule)}`);
         }
         if (r.message) lines.push(`         ${r.message}`);
+        if (r.differences?.length) {
+          lines.push('         differs (expected -> actual):');
+          for (const d of r.differences) lines.push(`           ${d}`);
+        }
         if (r.expected !== undefined) lines.push(`         expected: ${r.expected}`);
         if (r.actual !== undefined) lines.push(`         actual:   ${r.actual}`);
-        if (r.curl) lines.push(`         reproduce: ${r.curl}`);
+        if ((r.outcome === 'fail' || r.outcome === 'warn') && r.replay) {
+          lines.push(`         replay (${r.transcript?.length ?? 0} requests, in order; ordercert replay REPORT ${r.check} sends them again):`);
+          for (const line of r.replay.trimEnd().split('\n')) lines.push(`           ${line}`);
+        } else if (r.curl) lines.push(`         reproduce: ${r.curl}`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { citation } from '../framework/catalogue.js';
 import type { CertificationRun } from '../framework/certify.js';
 
 const xml = (s: unknown) =>
@@ -19,10 +20,13 @@ export function junitReport(run: CertificationRun): string {
       const rule = run.rules.find((x) => x.rule.id === r.rule)?.rule;
       const detail = [
         r.message,
-        rule ? `rule: "${rule.quote}" (${rule.source})` : undefined,
+        rule ? `rule: "${rule.quote}"` : undefined,
+        rule?.reading ? `read as: ${rule.reading}` : undefined,
+        rule ? `source: ${citation(rule)}` : undefined,
+        r.differences?.length ? `differs (expected -> actual):\n  ${r.differences.join('\n  ')}` : undefined,
         r.expected !== undefined ? `expected: ${r.expected}` : undefined,
         r.actual !== undefined ? `actual: ${r.actual}` : undefined,
-        r.curl ? `reproduce: ${r.curl}` : undefined,
+        r.replay ? `replay:\n${r.replay}` : r.curl ? `reproduce: ${r.curl}` : undefined,
       ]
         .filter(Boolean)
         .join('\n');
