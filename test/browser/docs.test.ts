@@ -49,6 +49,7 @@ describe('API docs in the browser', function () {
   after(async () => {
     await context?.close();
     await server?.stop();
+    fs.rmSync(path.join(tmp, 'profile'), { recursive: true, force: true }); // the screenshot stays
   });
 
   /** The operations Swagger UI shows for the selected spec, as "METHOD /path". */
