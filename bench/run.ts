@@ -5,6 +5,7 @@
  *   --backend sqlite|postgres|both   (default both)
  *   --quick                          tiny sizes and 1 s loads: only proves the scripts work (npm test)
  *   --duration N                     seconds per load (default 8)
+ *   --conformance-only               only the two conformance rows (test clock; real time with --slow)
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,7 +23,13 @@ import { compareLoads, load, printTable, rssMb, sampleRss, startChild, startPris
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values: args } = parseArgs({
-  options: { backend: { type: 'string', default: 'both' }, quick: { type: 'boolean', default: false }, duration: { type: 'string' } },
+  options: {
+    backend: { type: 'string', default: 'both' },
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    // Only the conformance rows (with the test clock, and in real time), e.g. to record them alone.
+    'conformance-only': { type: 'boolean', default: false },
+  },
 });
 const QUICK = args.quick!;
 const DURATION = Number(args.duration ?? (QUICK ? 1 : 8));
@@ -316,7 +323,7 @@ async function main() {
   const backends: Backend[] = args.backend === 'both' ? ['sqlite', 'postgres'] : [args.backend as Backend];
   const rows: Row[] = [];
   const progress = (s: string) => process.stderr.write(`bench: ${s}\n`);
-  for (const backend of backends) {
+  for (const backend of args['conformance-only'] ? [] : backends) {
     progress(`${backend}: cart`);
     const server = await startTestServer({ backend });
     const unvalidated = await startTestServer({ backend, env: { ORDERCERT_VALIDATE_REQUESTS: '0' } });
