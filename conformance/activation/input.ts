@@ -11,7 +11,7 @@ import {
   profileOf,
   readFeed,
   ROOT,
-  waitDone,
+  settle,
 } from './helpers.js';
 
 export const inputChecks: Check[] = [
@@ -46,7 +46,7 @@ export const inputChecks: Check[] = [
       }
       const ex = await t.alpha.post(ORDERS, { ...ok, spReference: 'r'.repeat(255) });
       t.expectStatus(ex, 201, 'a valid ACTIVATE after the refused ones (a refused request created an order if this is 200)');
-      await waitDone(t, t.alpha, ex.body.path);
+      await settle(t, t.alpha, ex.body.path);
     },
   },
   {
@@ -60,7 +60,7 @@ export const inputChecks: Check[] = [
       expectCause(t, ex, 'ACTIVATE without forcedTakeover');
       const ok = await t.alpha.post(ORDERS, activateBody(accessId, service));
       t.expectStatus(ok, 201, 'ACTIVATE with forcedTakeover false');
-      await waitDone(t, t.alpha, ok.body.path);
+      await settle(t, t.alpha, ok.body.path);
     },
   },
   {

@@ -11,6 +11,7 @@ import {
   profileOf,
   ROOT,
   samePath,
+  settle,
   waitDone,
 } from './helpers.js';
 
@@ -22,7 +23,7 @@ export const orderChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { order } = await placeReceived(t, t.alpha, activateBody(accessId, profileOf(t).service));
-      const done = await waitDone(t, t.alpha, order.path!);
+      const done = await waitDone(t, t.alpha, order.path!, true);
       t.expect(['DONE_SUCCESS', 'DONE_FAILED'].includes(done.state), 'the polled order must end DONE_SUCCESS or DONE_FAILED', { actual: done.state });
     },
   },
@@ -46,7 +47,7 @@ export const orderChecks: Check[] = [
         'the created order echoes the request, RECEIVED with an empty message',
         ex,
       );
-      await waitDone(t, t.alpha, b.path);
+      await settle(t, t.alpha, b.path);
     },
   },
   {
@@ -65,7 +66,7 @@ export const orderChecks: Check[] = [
         ex,
       );
       t.expect(['RECEIVED', 'DONE_SUCCESS', 'DONE_FAILED'].includes(ex.body.state), 'the order has a state', { actual: ex.body.state, exchange: ex });
-      await waitDone(t, t.alpha, order.path!);
+      await settle(t, t.alpha, order.path!);
     },
   },
   {
@@ -77,7 +78,7 @@ export const orderChecks: Check[] = [
       const done = await finish(t, t.alpha, activateBody(accessId, profileOf(t).service));
       if (t.clock.controllable) await t.clock.advance(3600);
       for (let i = 0; i < 5; i++) {
-        await new Promise((r) => setTimeout(r, 60));
+        await t.sleep(60);
         const ex = await t.alpha.get(done.path);
         t.expectStatus(ex, 200, `GET ${done.path}`);
         t.expectEqual({ state: ex.body.state, message: ex.body.message }, { state: done.state, message: done.message }, 'a finished order changed again', ex);
@@ -129,7 +130,7 @@ export const orderChecks: Check[] = [
         const first = await t.alpha.get(order.path!);
         t.expect(first.body.state !== 'RECEIVED', 'answered as finished while the first order is still in progress', { expected: order.path, actual: ex.body, exchange: ex });
       }
-      await waitDone(t, t.alpha, order.path!);
+      await settle(t, t.alpha, order.path!);
     },
   },
   {

@@ -62,7 +62,10 @@ export const allOrNothingChecks: Check[] = [
           actual: { order: order.status, bookings: statuses, confirm: confirm.status, cancel: cancel.status },
         });
         if (ok(confirm) && !ok(cancel)) t.expectEqual(order.status, 'CONFIRMED', `round ${round + 1}: confirm won but the order is not CONFIRMED`);
-        if (ok(cancel) && !ok(confirm)) t.expectEqual(order.status, 'CANCELLED', `round ${round + 1}: cancel won but the order is not CANCELLED`);
+        // A cancelled hold may read EXPIRED ("should expire the hold", CART-ORDER-CANCEL-DELETE).
+        if (ok(cancel) && !ok(confirm)) {
+          t.expect(['CANCELLED', 'EXPIRED'].includes(order.status), `round ${round + 1}: cancel won but the order is not CANCELLED (or EXPIRED)`, { expected: 'CANCELLED or EXPIRED', actual: order.status });
+        }
       }
     },
   },

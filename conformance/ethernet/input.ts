@@ -5,6 +5,7 @@ import {
   MERGE_PATCH,
   TRANSITION_OK,
   buyerA,
+  coherentItems,
   createOrder,
   eplItem,
   expectCreateRefused,
@@ -79,15 +80,14 @@ export const inputChecks: Check[] = [
     rule: 'ETH-ORDER-ITEMS-LIMIT',
     title: 'an order of 20 items is accepted; 21 items or none answer 400 and create nothing',
     async run(t: CheckContext) {
-      const items = (n: number, body: Order) =>
-        Array.from({ length: n }, (_, i) => ({ ...structuredClone(uniItem(body)), orderItemReference: String(i + 1) }));
+      // Ten EVCs, each with the new UNI it needs: an order a seller takes but for its size.
       const twenty = orderBody(t);
-      twenty.orderItems = items(20, twenty);
+      twenty.orderItems = coherentItems(twenty, 10);
       const ok = await t.alpha.post('/orders', twenty);
-      t.expectStatus(ok, 201, 'POST /orders with 20 items');
+      t.expectStatus(ok, 201, 'POST /orders with 20 items (ten EVCs, each with its UNI)');
       const many = orderBody(t);
-      many.orderItems = items(21, many);
-      await expectCreateRefused(t, many, [400], 'an order of 21 items');
+      many.orderItems = coherentItems(many, 10, 1);
+      await expectCreateRefused(t, many, [400], 'an order of 21 items (ten EVCs with their UNIs, and one more UNI)');
       const none = orderBody(t);
       none.orderItems = [];
       await expectCreateRefused(t, none, [400], 'an order without items');
@@ -98,9 +98,11 @@ export const inputChecks: Check[] = [
     rule: 'ETH-ITEM-REF-UNIQUE',
     title: 'two items with one orderItemReference answer 400 and nothing is created',
     async run(t: CheckContext) {
+      // A second new UNI, a sound INSTALL item but for reusing the first UNI's reference.
       const body = orderBody(t);
-      const uni = uniItem(body);
-      body.orderItems.push({ ...structuredClone(uni), quantity: 2, action: 'CHANGE' });
+      const [, uni, second] = coherentItems(body, 1, 1);
+      second.orderItemReference = uni.orderItemReference;
+      body.orderItems.push(second);
       await expectCreateRefused(t, body, [400], `an order with two items "${uni.orderItemReference}"`);
     },
   },
@@ -136,6 +138,22 @@ export const inputChecks: Check[] = [
       const single = orderBody(t);
       Object.assign(eplItem(single).orderItemDetail, { enniSvlanId: 300, enniSvlanIdLast: 300 });
       t.expectStatus(await t.alpha.post('/orders', single), 201, 'POST /orders with enniSvlanId 300 and enniSvlanIdLast 300');
+    },
+  },
+  {
+    id: 'pon-of-17-characters-is-refused',
+    rule: 'ETH-PON-LENGTH',
+    title: 'a buyerPurchaseOrderNumber of 17 characters answers 400 and creates nothing; one of 16 is accepted',
+    async run(t: CheckContext) {
+      // Unique in its first 16 characters, so that an order stored under a cut-short number can be looked for.
+      const pon17 = `${t.uid('P').toUpperCase()}XXXXXXXXXXXXXXXX`.slice(0, 17);
+      const long = { ...orderBody(t), buyerPurchaseOrderNumber: pon17 };
+      // Judged on its status first: a server that takes the order fails this rule, not the schema rule.
+      const res = await t.alpha.post('/orders', long, { skipSchema: true });
+      expectRefused(t, res, [400], 'POST /orders with a buyerPurchaseOrderNumber of 17 characters');
+      await expectNotCreated(t, pon17.slice(0, 16), 'an order with a buyerPurchaseOrderNumber of 17 characters (looked for under its first 16)');
+      const exact = { ...orderBody(t), buyerPurchaseOrderNumber: pon17.slice(1) };
+      t.expectStatus(await t.alpha.post('/orders', exact), 201, 'POST /orders with a buyerPurchaseOrderNumber of 16 characters');
     },
   },
   {

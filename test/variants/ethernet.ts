@@ -2,6 +2,8 @@
  * Broken copies of the ethernet reference server, each breaking exactly one documented rule; the conformance
  * suite must fail that rule against each of them.
  */
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
 import type { Knex } from 'knex';
 import { cartApi } from '../../src/cart/api.js';
 import { activationApi } from '../../src/activation/api.js';
@@ -9,6 +11,7 @@ import { ethernetApi, type EthernetApiOptions } from '../../src/ethernet/api.js'
 import { EthernetDomain, TRANSITIONS, type DomainOptions } from '../../src/ethernet/domain.js';
 import { svlanRange, uniqueItemRefs, orderedRefsExist } from '../../src/ethernet/semantic.js';
 import { ORDERS, type OrderRecord } from '../../src/ethernet/store.js';
+import { loadSpec, type ApiModule } from '../../src/shared/api.js';
 import type { Variant } from './variant.js';
 
 const withEthernet = (options: EthernetApiOptions) => () => [cartApi(), activationApi(), ethernetApi(options)];
@@ -34,6 +37,52 @@ class ReadsAnyBuyersOrder extends EthernetDomain {
     const row = await trx(ORDERS).where({ id: by.id }).first();
     return row ? super.load(trx, row.buyer_id, by, lock) : super.load(trx, buyer, by, lock);
   }
+}
+
+/** The domain's own schema check of an order ignores the purchase order number's limit of 16 characters. */
+class LongPonAccepted extends EthernetDomain {
+  protected override checkSchema(body: unknown): void {
+    const b = body as Record<string, any>;
+    super.checkSchema(typeof b?.buyerPurchaseOrderNumber === 'string' ? { ...b, buyerPurchaseOrderNumber: b.buyerPurchaseOrderNumber.slice(0, 16) } : body);
+  }
+}
+
+/** The API with its requests validated against `spec` (edited) in front of its routes, as the server does with the real one. */
+function validatedAgainst(api: ApiModule, edit: (spec: Record<string, any>) => void): ApiModule {
+  const spec = loadSpec(api.name);
+  spec.servers = [{ url: api.mountPath }];
+  edit(spec);
+  const validator = OpenApiValidator.middleware({
+    apiSpec: spec as any,
+    validateRequests: { allowUnknownQueryParameters: false, discriminator: true },
+    validateResponses: false,
+    validateSecurity: false,
+    ignoreUndocumented: false,
+  });
+  return {
+    ...api,
+    routes: (ctx) => {
+      const router = express.Router();
+      router.use(validator);
+      router.use(api.routes(ctx));
+      return router;
+    },
+  };
+}
+
+/**
+ * Orders whose buyerPurchaseOrderNumber is longer than 16 characters are taken. The server's request validation
+ * (against the unedited spec) is switched off and done per API in front of the routes instead, against a spec
+ * without that one limit for ethernet; everything else is validated as always.
+ */
+function longPonServer(): ApiModule[] {
+  process.env.ORDERCERT_VALIDATE_REQUESTS = '0'; // read by the server's configuration, after the APIs are built
+  const noPonLimit = (spec: Record<string, any>) => delete spec.components.schemas.orderFields.properties.buyerPurchaseOrderNumber.maxLength;
+  return [
+    validatedAgainst(cartApi(), () => undefined),
+    validatedAgainst(activationApi(), () => undefined),
+    validatedAgainst(ethernetApi({ domain: (o) => new LongPonAccepted(o) }), noPonLimit),
+  ];
 }
 
 /** Drops a member every order must carry from every order in an answer (single or list). */
@@ -118,5 +167,12 @@ export const ethernetVariants: Variant[] = [
     breaks: 'ETH-RESPONSE-SCHEMA',
     description: 'orders are answered without requestedCompletionDate, a required member',
     apis: withEthernet({ mapResponse: dropRequestedCompletionDate }),
+  },
+  {
+    name: 'ethernet-long-pon-accepted',
+    api: 'ethernet',
+    breaks: 'ETH-PON-LENGTH',
+    description: 'an order whose buyerPurchaseOrderNumber has 17 characters (the spec allows 16) is created',
+    apis: longPonServer,
   },
 ];
