@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { freePort } from '../helpers/pg.js';
+import { startReferenceProvider } from '../pact/provider.js';
+import { startStateServer } from '../pact/state-server.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -24,6 +26,18 @@ const tenants = ['--tenant-a', 'alpha:alpha-secret', '--tenant-b', 'beta:beta-se
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 400_000 });
   return { code: result.status, out: result.stdout ?? '', err: result.stderr ?? '' };
+}
+
+/** Like run(), without blocking this process (which may be serving the command's target). */
+function runAsync(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 /** Total size of a folder's files, in bytes (symbolic links not followed). */
@@ -77,6 +91,7 @@ describe('the packed package, installed with --omit=dev', function () {
       server.kill('SIGTERM');
       await new Promise((resolve) => server!.once('exit', resolve));
     }
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('installs without a native build and without the server, Pact, TypeScript or mocha', () => {
@@ -141,7 +156,7 @@ describe('the packed package, installed with --omit=dev', function () {
     assert.equal(docs.status, 200);
     const certify = run(bin, [
       'certify', '--api', 'all', '--base-url', serverUrl, ...tenants,
-      '--profile', path.join(installed, 'conformance', 'profiles', 'reference.yaml'), '--clock-url', `${serverUrl}/__clock`, '--no-color',
+      '--profile', path.join(installed, 'conformance', 'profiles', 'reference.yaml'), '--clock-url', `${serverUrl}/__clock`, '--no-color', '--timeout', '60000',
     ], app);
     assert.equal(certify.code, 0, certify.out.split('\n').slice(-60).join('\n') + certify.err.split('\n').filter((l) => !/^\[\d+\/\d+\] pass /.test(l)).join('\n'));
     assert.match(certify.out, /\bCERTIFIED\b/);
@@ -187,5 +202,24 @@ console.log(JSON.stringify({ orders: ids.length, status, objectType, services: s
     assert.equal(result.status, 404);
     assert.equal(result.objectType, 'errorResponse');
     assert.ok(Number.isInteger(result.orders) && Number.isInteger(result.services));
+  });
+
+  it('verifies the shipped pacts with `ordercert pact-verify` once Pact is there', async () => {
+    fs.symlinkSync(path.join(ROOT, 'node_modules', '@pact-foundation'), path.join(app, 'node_modules', '@pact-foundation'), 'dir');
+    // A vendor's server by URL, with its own provider-state endpoint (docs/PACT.md) and a password the pacts were
+    // not recorded with: verification passes only if pact-verify sends the vendor's credentials.
+    const provider = await startReferenceProvider(undefined, { ORDERCERT_TENANTS: 'alpha:vendor-own-secret' });
+    const states = await startStateServer(provider);
+    try {
+      const verify = await runAsync(bin, [
+        'pact-verify', '--api', 'cart', '--base-url', provider.baseUrl('cart'), '--state-url', states.url, '--user', 'alpha', '--password', 'vendor-own-secret',
+      ], app, { PACT_DO_NOT_TRACK: 'true' });
+      assert.equal(verify.code, 0, verify.out + verify.err);
+      assert.match(verify.out, /every interaction of the pact verified/);
+      assert.ok(states.seen.length > 0, 'provider states were set up through the state URL');
+    } finally {
+      await states.close();
+      await provider.close();
+    }
   });
 });
