@@ -36,10 +36,10 @@ interface Tally {
 }
 
 function runGroup(group: Group): Promise<Tally> {
-  const args = [MOCHA, ...group.files, ...(group.ignore ?? []).flatMap((g) => ['--ignore', g])];
+  const args = [MOCHA, '--no-color', ...group.files, ...(group.ignore ?? []).flatMap((g) => ['--ignore', g])];
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(process.execPath, args, { cwd: ROOT });
     const tally: Tally = { group: group.name, code: null, passing: 0, failing: 0, pending: 0, seconds: 0 };
     const prefix = `[${group.name}] `;
     const relay = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
