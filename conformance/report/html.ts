@@ -84,7 +84,7 @@ code.h{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
 .v{font-size:2rem;font-weight:bold;color:${verdictColor};margin:.2rem 0}
 .p{margin-top:.5rem;border-left:3px solid ${COLOR.fail};padding-left:.5rem}.p.warn{border-color:${COLOR.warn}}.p.skip{border-color:${COLOR.skip}}
 .read{margin-top:.3rem}.src{margin-top:.3rem;font-size:.85rem;color:#444}.o{font-weight:bold}.lvl{font-size:.75rem;color:#666}
-.list li{margin:.15rem 0}.diff{margin:.2rem 0}.ex{margin:.4rem 0;font-size:.85rem}summary{cursor:pointer;color:#0550ae}
+.list li{margin:.15rem 0}.list code{display:inline-block}.diff{margin:.2rem 0}.ex{margin:.4rem 0;font-size:.85rem}summary{cursor:pointer;color:#0550ae}
 .top{border:2px solid ${verdictColor};border-radius:6px;padding:.6rem 1rem;margin-bottom:1rem}
 </style></head><body>
 <div class="top">

@@ -83,12 +83,16 @@ const INIT = `(function () {
 
 function rulesPage(name: string, names: string[], titles: Record<string, string>): string {
   const file = path.join(ROOT, 'specs', name, 'rules.yaml');
-  const rules: any[] = fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8'))?.rules ?? []) : [];
+  const doc = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) : undefined;
+  const rules: any[] = doc?.rules ?? [];
+  // A rule's `source` names an entry of the catalogue's `sources` table: the public document's title and URL.
+  const cite = (r: any, s = doc?.sources?.[r.source]) =>
+    s ? `<a href="${escape(s.url)}">${escape(s.title)}</a>${r.section ? `, section “${escape(r.section)}”` : ''}` : escape(r.source);
   const rows = rules
     .map(
       (r) => `<tr id="${escape(r.id)}"><td><code>${escape(r.id)}</code></td><td class="lvl-${escape(r.level)}">${escape(r.level)}</td>
 <td>“${escape(r.quote)}”${r.translation ? `<br><em>in English: “${escape(r.translation)}”</em>` : ''}</td>
-<td>${r.reading ? inlineCode(r.reading) : ''}</td><td>${escape(r.source)}</td></tr>`,
+<td>${r.reading ? inlineCode(r.reading) : ''}</td><td>${cite(r)}</td></tr>`,
     )
     .join('');
   return page(

@@ -13,6 +13,7 @@ import path from 'node:path';
 import harValidator from 'har-validator';
 import { REFERENCE_PROFILE } from '../helpers/conformance.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { screenshotCertificate, VIEWPORT } from '../../scripts/certificate-screenshot.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const RULE = 'CART-ORDER-ALL-OR-NOTHING';
@@ -140,5 +141,23 @@ describe('a failure a vendor can reproduce and trace', function () {
     const lastBody = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!);
     const confirmedIn = (order: any) => order.bookings.filter((b: any) => b.status === 'CONFIRMED').length;
     assert.ok(confirmedIn(lastBody(onBroken.out)) > confirmedIn(lastBody(onReference.out)));
+  });
+
+  it('certificate: verdict and linked failure list above the fold in headless Chromium, IDs unbroken, transcript collapsed, self-contained', async () => {
+    const html = fs.readFileSync(path.join(dir, 'certificate.html'), 'utf8');
+    assert.match(html, new RegExp(`<a href="#check-${CHECK.replace('/', '-')}">`));
+    assert.match(html, /<details><summary>Transcript: \d+ requests<\/summary>/);
+    assert.match(html, /<details><summary>Replay script \(sh\)<\/summary>/);
+    assert.match(html, /Read as:/);
+    assert.match(html, /href="https:\/\/docs\.redeam\.io\/2\.0\/operator-api\/capability-cart"/);
+    assert.doesNotMatch(html, /<(script|link|img)\b/);
+    const png = process.env.ORDERCERT_SCREENSHOT ?? path.join(dir, 'certificate.png');
+    const layout = await screenshotCertificate(path.join(dir, 'certificate.html'), png);
+    assert.ok(fs.statSync(png).size > 10_000);
+    assert.equal(layout.verdict, 'NOT CERTIFIED');
+    assert.ok(layout.verdictBottom < VIEWPORT.height, `verdict ends at ${layout.verdictBottom}px`);
+    assert.ok(layout.failuresListed >= 1 && layout.failureListBottom! < VIEWPORT.height, JSON.stringify(layout));
+    assert.deepEqual(layout.brokenIds, []);
+    assert.deepEqual(layout.requests, []);
   });
 });
