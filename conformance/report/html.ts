@@ -69,7 +69,7 @@ export function htmlReport(run: CertificationRun): string {
   const sections = run.apis.map((api) => {
     const rows = run.rules.filter((r) => r.rule.api === api).map(ruleRow).join('\n');
     const hash = run.specHashes[api];
-    return `<h2>${esc(api)}</h2><p>Target: <code>${esc(run.target[api])}</code><br>Spec SHA-256: <code class="h">${esc(hash?.openapi)}</code><br>Rules SHA-256: <code class="h">${esc(hash?.rules)}</code></p>
+    return `<h2>${esc(api)}</h2><p class="hashes">Target: <code>${esc(run.target[api])}</code><br>Spec SHA-256: <code>${esc(hash?.openapi)}</code><br>Rules SHA-256: <code>${esc(hash?.rules)}</code></p>
 <table><tr><th>Rule</th><th>Level</th><th>Source sentence, reading and source</th><th>Outcome</th><th>Checks</th></tr>${rows}</table>`;
   });
   const count = (o: string) => run.rules.filter((r) => r.outcome === o).length;
@@ -80,7 +80,7 @@ h1{margin:.2rem 0;font-size:1.4rem}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
 code,pre{background:#f4f4f4;padding:.1rem .3rem}pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8rem;max-height:30rem;overflow:auto}
 code.id{white-space:nowrap;word-break:keep-all;overflow-wrap:normal;hyphens:none;font-weight:600}
-code.h{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
+p.hashes code{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
 .v{font-size:2rem;font-weight:bold;color:${verdictColor};margin:.2rem 0}
 .p{margin-top:.5rem;border-left:3px solid ${COLOR.fail};padding-left:.5rem}.p.warn{border-color:${COLOR.warn}}.p.skip{border-color:${COLOR.skip}}
 .read{margin-top:.3rem}.src{margin-top:.3rem;font-size:.85rem;color:#444}.o{font-weight:bold}.lvl{font-size:.75rem;color:#666}

@@ -50,7 +50,7 @@ describe('ordercert CLI', function () {
       assert.equal(run.code, 1, run.out + run.err);
       assert.match(run.out, /FAIL CART-ORDER-ALL-OR-NOTHING/);
       assert.match(run.out, /rule: "/);
-      assert.match(run.out, /reproduce: curl /);
+      assert.match(run.out, /replay \(\d+ requests[^\n]*\n\s+#!\/bin\/sh/);
       assert.match(run.out, /NOT CERTIFIED/);
     } finally {
       await broken.stop();
