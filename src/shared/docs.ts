@@ -33,9 +33,9 @@ const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#222}
 nav.oc{background:#1b1b1b;color:#eee;padding:.5rem 1rem;font-size:14px}nav.oc a{color:#9cf;margin-right:.8rem}
-main.oc{max-width:72rem;margin:1.5rem auto;padding:0 1rem}code{background:#f4f4f4;padding:.05rem .25rem}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
-td:first-child code{white-space:nowrap}.lvl-MUST{color:#a00;font-weight:bold}.lvl-SHOULD{color:#a60;font-weight:bold}.lvl-MAY{color:#666}`;
+main.oc{max-width:72rem;margin:1.5rem auto;padding:0 1rem}main.oc code{background:#f4f4f4;padding:.05rem .25rem}
+main.oc table{border-collapse:collapse;width:100%}main.oc td,main.oc th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
+main.oc td:first-child code{white-space:nowrap}.lvl-MUST{color:#a00;font-weight:bold}.lvl-SHOULD{color:#a60;font-weight:bold}.lvl-MAY{color:#666}`;
 
 function nav(names: string[], titles: Record<string, string>): string {
   const rules = names.map((n) => `<a href="${n}">${escape(titles[n])}</a>`).join('');
