@@ -22,6 +22,8 @@ pointer; values the server makes up on every run, timestamps and generated ids, 
   --base-url URL       the server's root (the API at URL/cart, URL/activation, URL/ethernet);
                        default: the server the run judged
   --cart-url URL, --activation-url URL, --ethernet-url URL   one API's own base URL
+  --clock-url URL      the test clock endpoint, for a check that moved the server's clock
+                       (default: the one the run used, when replaying against the same server)
   --tenant-a USER:SECRET   tenant A (or ORDERCERT_TENANT_A), needed when the check sent requests as A
   --tenant-b USER:SECRET   tenant B (or ORDERCERT_TENANT_B)
   --timeout MS         longest wait for one answer (default 30000)
@@ -38,6 +40,7 @@ const OPTIONS = {
   'cart-url': { type: 'string' },
   'activation-url': { type: 'string' },
   'ethernet-url': { type: 'string' },
+  'clock-url': { type: 'string' },
   'tenant-a': { type: 'string' },
   'tenant-b': { type: 'string' },
   timeout: { type: 'string' },
@@ -122,11 +125,16 @@ export async function replayTranscript(
   tenants: Partial<Record<TenantLabel, Credentials>>,
   timeoutMs = 30_000,
   ids: Map<string, string> = new Map(),
+  clockUrl?: string,
 ): Promise<ReplayStep[]> {
   const steps: ReplayStep[] = [];
   for (const ex of transcript) {
     const recordedUrl = replaceAll(ex.url, ids);
-    const url = recordedUrl.startsWith(recordedBase) ? baseUrl.replace(/\/$/, '') + recordedUrl.slice(recordedBase.length) : recordedUrl;
+    const url = ex.clock
+      ? (clockUrl ?? ex.url)
+      : recordedUrl.startsWith(recordedBase)
+        ? baseUrl.replace(/\/$/, '') + recordedUrl.slice(recordedBase.length)
+        : recordedUrl;
     const headers = Object.fromEntries(Object.entries(ex.requestHeaders).filter(([k]) => k.toLowerCase() !== 'authorization'));
     if (ex.tenant) {
       const creds = tenants[ex.tenant];
@@ -208,9 +216,13 @@ export async function replayMain(argv: string[]): Promise<number> {
 
     console.log(`replaying ${result.check} (${result.rule}), recorded ${result.outcome}: ${result.message ?? ''}`);
     console.log(`against ${baseUrl} (recorded against ${recordedBase}), ${result.transcript!.length} requests`);
+    const movesClock = result.transcript!.some((e) => e.clock);
+    if (movesClock && !opts['clock-url'] && baseUrl !== recordedBase) {
+      throw new ReplayError(`${result.check} moved the server's clock: give --clock-url (the test clock of ${baseUrl})`);
+    }
     const ids = opts['same-ids'] ? new Map<string, string>() : freshIds(result.transcript!);
     if (ids.size) console.log(`with fresh ids in place of the ${ids.size} the check chose (${[...ids.keys()].slice(0, 3).join(', ')}${ids.size > 3 ? ', ...' : ''}); --same-ids sends the recorded ones`);
-    const steps = await replayTranscript(result.transcript!, recordedBase, baseUrl, tenants, timeout, ids);
+    const steps = await replayTranscript(result.transcript!, recordedBase, baseUrl, tenants, timeout, ids, opts['clock-url']);
     let differing = 0;
     steps.forEach((step, i) => {
       const same = step.differences.length === 0;

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun } from './violation.js';
+import { clockExchange } from './http.js';
+import type { Exchange } from './types.js';
 
 export interface ClockOptions {
   /** The check's signal: a wait or a clock request stops when it aborts. */
@@ -8,6 +10,8 @@ export interface ClockOptions {
   onRealWait?: (ms: number) => void;
   /** Longest wait for the clock endpoint's answer (the run's `--timeout`). */
   timeoutMs?: number;
+  /** Sees every request to the clock endpoint, so that a check's transcript holds its clock moves too. */
+  onExchange?: (exchange: Exchange) => void;
 }
 
 export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
@@ -38,10 +42,14 @@ export class ClockControl {
     return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
   }
 
-  private async call(init?: RequestInit): Promise<Response> {
+  private async call(init?: RequestInit): Promise<{ res: Response; text: string }> {
     if (this.options.signal?.aborted) throw new CheckAborted();
+    const startedAt = new Date();
     try {
-      return await fetch(this.url!, { ...init, signal: this.signal() });
+      const res = await fetch(this.url!, { ...init, signal: this.signal() });
+      const text = await res.text();
+      this.options.onExchange?.(clockExchange(this.url!, init, res, text, startedAt));
+      return { res, text };
     } catch (err: any) {
       if (this.options.signal?.aborted) throw new CheckAborted();
       throw new NotRun(`the test clock at ${this.url} did not answer: ${err?.cause?.code ?? err?.message ?? err}`, 'check --clock-url');
@@ -50,8 +58,13 @@ export class ClockControl {
 
   async now(): Promise<Date> {
     if (!this.url) return new Date();
-    const res = await this.call();
-    const body: any = await res.json().catch(() => ({}));
+    const { res, text } = await this.call();
+    let body: any = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // no "now": said below
+    }
     const now = new Date(body?.now);
     if (!res.ok || Number.isNaN(now.getTime())) throw new NotRun(`the test clock at ${this.url} answered ${res.status} without a "now"`, 'check --clock-url');
     return now;
@@ -60,7 +73,7 @@ export class ClockControl {
   /** Moves the server's clock forward by `seconds` (or waits that long where allowed). */
   async advance(seconds: number): Promise<void> {
     if (this.url) {
-      const res = await this.call({
+      const { res } = await this.call({
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ advanceSeconds: seconds }),

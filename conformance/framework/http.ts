@@ -39,7 +39,8 @@ export function curlUser(tenant: TenantLabel, wrongSecret?: string): string {
  * (a shell word such as "$BASE") stands for `base` when given.
  */
 export function toCurl(ex: Pick<Exchange, 'method' | 'url' | 'requestHeaders' | 'requestBody' | 'tenant' | 'wrongSecret'>, base?: { url: string; expression: string }): string {
-  const url = base && ex.url.startsWith(base.url) ? `${base.expression}${shellQuote(ex.url.slice(base.url.length))}` : shellQuote(ex.url);
+  const rest = base && ex.url.startsWith(base.url) ? ex.url.slice(base.url.length) : undefined;
+  const url = base && rest !== undefined ? `${base.expression}${rest ? shellQuote(rest) : ''}` : shellQuote(ex.url);
   const parts = ['curl', '-sS', '-i', '-w', `'\\n'`, '-X', ex.method, url];
   if (ex.tenant) parts.push(curlUser(ex.tenant, ex.wrongSecret));
   for (const [k, v] of Object.entries(ex.requestHeaders)) {
@@ -212,3 +213,35 @@ export class ApiClient {
     }
   }
 }
+
+/** A request to the test clock endpoint as a transcript entry (no credentials; `clock` marks it). */
+export function clockExchange(url: string, init: RequestInit | undefined, res: Response, text: string, startedAt: Date): Exchange {
+  const requestHeaders = Object.fromEntries(new Headers(init?.headers).entries());
+  const method = init?.method ?? 'GET';
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : text;
+  } catch {
+    // not JSON: kept as text
+  }
+  const requestBody = typeof init?.body === 'string' ? safeJson(init.body) : undefined;
+  const sent = { method, url, requestHeaders, requestBody, clock: true as const };
+  return {
+    ...sent,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    status: res.status,
+    headers: Object.fromEntries(res.headers.entries()),
+    body,
+    text,
+    curl: toCurl(sent, { url, expression: '"$ORDERCERT_CLOCK_URL"' }),
+  };
+}
+
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+};

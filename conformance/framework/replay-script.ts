@@ -6,6 +6,9 @@ import { tenantVariable, toCurl } from './http.js';
 import type { ApiName, CheckResult, Exchange, TenantLabel } from './types.js';
 
 /** The variable that holds an API's base URL in a replay script (the same as `ordercert certify --cart-url`). */
+/** The variable that holds the test clock endpoint in a replay script. */
+export const CLOCK_VARIABLE = 'ORDERCERT_CLOCK_URL';
+
 export const baseVariable = (api: ApiName) => `ORDERCERT_${api.toUpperCase()}_URL`;
 
 const pathOf = (url: string) => {
@@ -15,6 +18,10 @@ const pathOf = (url: string) => {
 
 /** One comment line that says what a request was and how it was answered. */
 export function describeExchange(ex: Exchange, index: number): string {
+  if (ex.clock) {
+    const move = ex.requestBody && typeof ex.requestBody === 'object' ? ` ${JSON.stringify(ex.requestBody)}` : '';
+    return `${index + 1}. ${ex.method} test clock${move}: answered ${ex.status} in ${ex.durationMs} ms`;
+  }
   const who = ex.tenant ? `tenant ${ex.tenant}${ex.wrongSecret !== undefined ? ' (wrong secret)' : ''}` : 'no credentials';
   return `${index + 1}. ${ex.method} ${pathOf(ex.url)} as ${who}: answered ${ex.status} in ${ex.durationMs} ms`;
 }
@@ -36,10 +43,13 @@ export function replayScript(result: Pick<CheckResult, 'check' | 'api' | 'rule' 
     `# Set ${variable} to replay against another server.`,
     'set -u',
   ];
+  const clockUrl = transcript.find((e) => e.clock)?.url;
+  if (clockUrl) lines.splice(lines.length - 1, 0, `# The check moved the server's clock: set ${CLOCK_VARIABLE} to your test clock endpoint (--clock-url).`);
   if (baseUrl) lines.push(`: "\${${variable}:=${baseUrl}}"`);
+  if (clockUrl) lines.push(`: "\${${CLOCK_VARIABLE}:=${clockUrl}}"`);
   const base = baseUrl ? { url: baseUrl, expression: `"$${variable}"` } : undefined;
   transcript.forEach((ex, i) => {
-    lines.push('', `# ${describeExchange(ex, i)}`, toCurl(ex, base));
+    lines.push('', `# ${describeExchange(ex, i)}`, toCurl(ex, ex.clock ? { url: ex.url, expression: `"$${CLOCK_VARIABLE}"` } : base));
   });
   return lines.join('\n') + '\n';
 }

@@ -212,7 +212,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
         alpha: client(options.tenants[0], 'A'),
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
-        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms) }),
+        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
         restart: () => {

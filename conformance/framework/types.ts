@@ -50,6 +50,8 @@ export interface Exchange {
   tenant?: TenantLabel;
   /** A deliberately wrong secret sent with the tenant's user name (kept: it is not a real secret). */
   wrongSecret?: string;
+  /** A request to the test clock endpoint (`--clock-url`), not to the API. */
+  clock?: boolean;
   /** When the request was sent (ISO 8601) and how long until the whole answer was read. */
   startedAt: string;
   durationMs: number;

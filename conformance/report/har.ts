@@ -47,7 +47,7 @@ function entry(ex: Exchange, pageref: string, check: string) {
     },
     cache: {},
     timings: { send: 0, wait: ex.durationMs, receive: 0 },
-    comment: `${check}: ${ex.tenant ? `tenant ${ex.tenant}${ex.wrongSecret !== undefined ? ' with a wrong secret' : ''}` : 'no credentials'}`,
+    comment: `${check}: ${ex.clock ? 'test clock' : ex.tenant ? `tenant ${ex.tenant}${ex.wrongSecret !== undefined ? ' with a wrong secret' : ''}` : 'no credentials'}`,
   };
 }
 

@@ -24,7 +24,7 @@ function ruleText(rule: Rule): string {
 }
 
 function exchangeHtml(ex: Exchange, i: number): string {
-  const who = ex.tenant ? `tenant ${ex.tenant}${ex.wrongSecret !== undefined ? ' (wrong secret)' : ''}` : 'no credentials';
+  const who = ex.clock ? 'the test clock' : ex.tenant ? `tenant ${ex.tenant}${ex.wrongSecret !== undefined ? ' (wrong secret)' : ''}` : 'no credentials';
   const requestHeaders = Object.entries(ex.requestHeaders).map(([k, v]) => `${k}: ${v}`).join('\n');
   const responseHeaders = Object.entries(ex.headers).map(([k, v]) => `${k}: ${v}`).join('\n');
   return `<div class="ex"><b>${i + 1}. ${esc(ex.method)} ${esc(ex.url)}</b> as ${esc(who)} · ${esc(ex.startedAt)} · ${ex.durationMs} ms → <b>${ex.status}</b>
