@@ -35,6 +35,11 @@ export function diff(expected: unknown, actual: unknown, options: DiffOptions = 
   const walk = (e: unknown, a: unknown, path: Array<string | number>) => {
     const pointer = pointerOf(path);
     if (options.ignore?.(pointer, e, a)) return;
+    if (e instanceof Date || a instanceof Date) {
+      // Compared as JSON would show them.
+      if (JSON.stringify(e) !== JSON.stringify(a)) out.push({ pointer, expected: e, actual: a, kind: 'changed' });
+      return;
+    }
     if (Array.isArray(e) && Array.isArray(a)) {
       for (let i = 0; i < Math.max(e.length, a.length); i++) {
         if (i >= a.length) out.push({ pointer: pointerOf([...path, i]), expected: e[i], kind: 'missing' });
