@@ -109,6 +109,7 @@ export async function runExplore(argv: string[], onProgress?: (api: ApiName, tri
       profile: profile[api] ?? {},
       rules,
       strict: !!o.strict,
+      timeoutMs,
       runs,
       timeSeconds,
       seed,

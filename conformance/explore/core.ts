@@ -31,6 +31,8 @@ export interface Env {
   profile: Record<string, any>;
   rules: Map<string, Rule>;
   strict: boolean;
+  /** The run's --timeout: the longest wait for an answer, or for an order to finish once its time has come. */
+  timeoutMs: number;
   /** The server's clock minus ours (ms), measured at the start and moved by every advance. */
   offsetMs: number;
   /** How far our estimate of the server's time may be off (ms). */

@@ -31,6 +31,7 @@ export interface ExploreOptions {
   profile: Record<string, any>;
   rules: Map<string, Rule>;
   strict: boolean;
+  timeoutMs: number;
   runs: number;
   /** Stop starting new sequences after this many seconds. */
   timeSeconds?: number;
@@ -96,6 +97,7 @@ export async function explore<S>(model: ExploreModel<S>, options: ExploreOptions
       profile: options.profile,
       rules: options.rules,
       strict: options.strict,
+      timeoutMs: options.timeoutMs,
       offsetMs,
       slackMs: options.clock.controllable ? 1500 : 5000,
       prefix: runPrefix(),

@@ -52,7 +52,12 @@ export interface ActivationState {
 let rotation = 0;
 const pathOf = (p: string) => new URL(p, 'http://x').pathname;
 const label = (t: Tenant, what: string) => `${TENANT_NAMES[t]}: ${what}`;
-const toEv = (e: any): Ev => ({ event: String(e?.event), path: pathOf(String(e?.order?.path ?? '')), json: JSON.stringify(e) });
+/** An event as the feed rules see it: its id and the order's documented members (a server may add others, even changing ones). */
+const toEv = (e: any): Ev => {
+  const o = e?.order ?? {};
+  const documented = { event: e?.event, order: { path: o.path, accessId: o.accessId, service: o.service, operation: o.operation, state: o.state, message: o.message } };
+  return { event: String(e?.event), path: pathOf(String(o.path ?? '')), json: JSON.stringify(documented) };
+};
 const pending = (s: ActivationState, access: string) => s.orders.filter((o) => o.access === access && o.state === 'RECEIVED');
 
 function placeAction(s: ActivationState, tenant: Tenant, access: string, service: string, operation: Op): Action<ActivationState> {
@@ -66,17 +71,19 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
       const tick = ++s.tick;
       const inFlight = pending(s, access);
       const active = s.active[access];
-      const mine = inFlight.find((o) => o.tenant === tenant && o.service === service);
+      // Orders of this service not yet seen finished: any of them may be the one still in progress.
+      const mine = inFlight.filter((o) => o.tenant === tenant && o.service === service);
       const add = () => {
         if (ex.status !== 201) return;
         s.orders.push({ path: pathOf(String(ex.body?.path)), n: s.orders.length + 1, tenant, access, service, operation, state: 'RECEIVED', placedAt: tick, before: inFlight.length ? 'unknown' : active });
         s.active[access] = 'unknown';
       };
+      if (ex.status === 201 && !ex.headers.location) j.fail('ACT-ORDER-CREATED', 'a 201 answer has no Location header', { expected: 'Location: /api/2.3.1/orders/<uuid>', actual: JSON.stringify(ex.headers), exchange: ex });
       if (ex.status === 201 && (ex.body?.state !== 'RECEIVED' || !ex.body?.path || ex.body?.message !== '')) {
         j.fail('ACT-ORDER-CREATED', 'a 201 answer is not a RECEIVED order with a path and an empty message', { expected: '{ path, state: RECEIVED, message: "" }', actual: brief(ex), exchange: ex });
       }
-      if (mine && ex.status === 200 && ex.body?.state === 'RECEIVED' && pathOf(String(ex.body?.path)) !== mine.path) {
-        j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one is in progress answered another RECEIVED order', { expected: mine.path, actual: ex.body?.path, exchange: ex });
+      if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !mine.some((o) => o.path === pathOf(String(ex.body?.path)))) {
+        j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
       }
       // With an order still in flight at the access, or its state unknown, any documented answer goes.
       if (inFlight.length || active === 'unknown') {
@@ -124,6 +131,9 @@ function readFeedAction(tenant: Tenant, since: 'none' | number, sinceEvent: stri
       const known = s.feeds[tenant];
       if (ex.status !== 200 || !Array.isArray(ex.body)) return j.fail('ACT-FEED-EVERY-FINISHED-ORDER', `the feed answered ${ex.status}`, { expected: 'status 200 with an array', actual: brief(ex), exchange: ex });
       const got = (ex.body as any[]).map(toEv);
+      if (sinceEvent !== undefined && got.some((e) => e.event === sinceEvent)) {
+        return j.fail('ACT-FEED-SINCE-EXCLUSIVE', `the feed since ${sinceEvent} includes that event`, { expected: `only events after ${sinceEvent}`, actual: got.map((e) => e.event).join(', '), exchange: ex });
+      }
       const after = sinceIndex + 1;
       const expectedStart = known.slice(after);
       const prefixOk = expectedStart.every((e, k) => got[k]?.json === e.json);
@@ -197,7 +207,8 @@ function finishAction(accesses: string[]): Action<ActivationState> {
       if (env.clock.controllable) await advance(env, step, seconds);
       const placed = new Map<string, Tenant>();
       for (const t of env.transcript) if (t.exchange?.status === 201 && t.exchange.method === 'POST') placed.set(pathOf(String(t.exchange.body?.path)), t.tenant ?? 0);
-      const deadline = Date.now() + (env.clock.controllable ? 8_000 : seconds * 1000 + 10_000);
+      // Once its time has come an order gets --timeout to be seen finished (more real time without a test clock).
+      const deadline = Date.now() + env.timeoutMs + (env.clock.controllable ? 0 : seconds * 1000);
       for (const [path, tenant] of placed) {
         for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
           const obs = await observe(env, step, tenant, (c) => c.get(path, { skipSchema: true }));
@@ -268,6 +279,31 @@ const readStep = fc.record({ i: fc.nat(), foreign: fc.constantFrom(false, false,
     },
   }),
 );
+/** A since no event ever had: an error, never 200 [] (which would let a reader miss events silently). */
+const unknownSinceStep = fc.constantFrom<Tenant>(0, 1).map(
+  (tenant): StepSpec<ActivationState> => ({
+    name: 'read the feed since an unknown event',
+    make: () => [
+      {
+        label: label(tenant, 'read the feed since an event id nobody was given'),
+        tenant,
+        send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since: `${env.prefix}-no-such-event` }, skipSchema: true })),
+        judge(_s, obs, j) {
+          if (obs!.ex.status !== 400 && obs!.ex.status !== 404) j.fail('ACT-FEED-UNKNOWN-SINCE-REJECTED', `an unknown since answered ${obs!.ex.status}`, { expected: 'status 400 (or 404) with a cause', actual: brief(obs!.ex), exchange: obs!.ex });
+        },
+      },
+    ],
+  }),
+);
+
+/** Time passes (a few minutes): nothing finished may change because of it. */
+const timeStep = fc.integer({ min: 61, max: 600 }).map(
+  (seconds): StepSpec<ActivationState> => ({
+    name: 'time passes',
+    make: (_s, env) => (env.clock.controllable ? [{ label: `clock: advance ${seconds} s`, send: (env) => advance(env, currentStep(env), seconds).then(() => undefined), judge() {} }] : undefined),
+  }),
+);
+
 const finishStep = fc.constant<StepSpec<ActivationState>>({ name: 'finish', make: (s) => [finishAction(s.accesses)] });
 /** Two readers at once, or an order placed while a feed is read. */
 const concurrentStep = fc.record({ kind: fc.constantFrom('readers', 'place+read', 'two places', 'two places', 'two places'), a: fc.nat(1), sv: fc.nat(1), op: fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE') }).map(
@@ -284,7 +320,7 @@ const concurrentStep = fc.record({ kind: fc.constantFrom('readers', 'place+read'
 
 async function readAccess(env: Env, access: string): Promise<Exclude<Active, 'unknown'>> {
   for (const t of [0, 1] as Tenant[]) {
-    const ex = await env.clients[t].get(`${ROOT}/accesses/${encodeURIComponent(access)}`);
+    const ex = await env.clients[t].get(`${ROOT}/accesses/${encodeURIComponent(access)}`, { skipSchema: true });
     if (ex.status !== 200) throw new Error(`GET accesses/${access} as ${TENANT_NAMES[t]} answered ${ex.status}`);
     const mine = (ex.body?.active ?? []).find((a: any) => [env.profile.service, env.profile.sameTypeService].includes(a?.service));
     if (mine) return { tenant: t, service: mine.service };
@@ -296,7 +332,7 @@ async function finishAll(env: Env, s: ActivationState): Promise<void> {
   const open = s.orders.filter((o) => o.state === 'RECEIVED');
   if (!open.length) return;
   if (env.clock.controllable) await advance(env, -1, Number(env.profile.finishSeconds ?? 5));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + env.timeoutMs + (env.clock.controllable ? 0 : Number(env.profile.finishSeconds ?? 5) * 1000);
   for (const o of open) {
     while (Date.now() < deadline) {
       const ex = await env.clients[o.tenant].get(o.path, { skipSchema: true });
@@ -309,7 +345,7 @@ async function finishAll(env: Env, s: ActivationState): Promise<void> {
 export const activationModel: ExploreModel<ActivationState> = {
   api: 'activation',
   maxSteps: 12,
-  steps: () => [placeStep, feedStep, feedStep, feedStep, readStep, finishStep, finishStep, concurrentStep, concurrentStep, concurrentStep],
+  steps: () => [placeStep, feedStep, feedStep, feedStep, readStep, finishStep, finishStep, concurrentStep, concurrentStep, concurrentStep, timeStep, unknownSinceStep],
   async init(env) {
     const pool: string[] = env.profile.accesses;
     const accesses = [pool[rotation++ % pool.length], pool[rotation++ % pool.length]];
@@ -317,7 +353,7 @@ export const activationModel: ExploreModel<ActivationState> = {
     for (const a of accesses) active[a] = await readAccess(env, a);
     const feeds: [Ev[], Ev[]] = [[], []];
     for (const t of [0, 1] as Tenant[]) {
-      const ex = await env.clients[t].get(`${ROOT}/orderevents/`);
+      const ex = await env.clients[t].get(`${ROOT}/orderevents/`, { skipSchema: true });
       if (ex.status !== 200 || !Array.isArray(ex.body)) throw new Error(`reading the feed as ${TENANT_NAMES[t]} answered ${ex.status}`);
       feeds[t] = ex.body.map(toEv);
     }

@@ -49,6 +49,7 @@ export interface CartState {
 const CART = { 'X-Capabilities': 'redeam/cart' };
 const CONTACT = { fullName: 'Explore Tester', emailAddress: 'explore@example.com', phoneNumber: '+46700000000', locales: ['en'], country: 'SE' };
 const CANCEL = { reason: 'CUSTOMER', reasonDetails: 'ordercert explore' };
+const CHANNEL_ID = '7d3f0c1e-5a8b-4c2d-9e6f-1b2a3c4d5e6f';
 const label = (t: Tenant, what: string) => `${TENANT_NAMES[t]}: ${what}`;
 const sup = (env: Env) => `/suppliers/${encodeURIComponent(String(env.profile.supplierId))}`;
 const orderPath = (env: Env, id: string, op = '') => `${sup(env)}/orders/${encodeURIComponent(id)}${op ? `/${op}` : ''}`;
@@ -128,7 +129,9 @@ function createAction(s: CartState, env: Env, tenant: Tenant, target: 'new' | 'j
   const body = {
     uuid,
     resellerReference: uid(env, 'r'),
+    // Some platforms require the sales channel (Redeam's pending-booking table); our spec leaves it optional.
     channelName: 'ordercert-explore',
+    channelId: CHANNEL_ID,
     productId: env.profile.productId,
     optionId: env.profile.optionId,
     availabilityId: small ? env.profile.smallAvailabilityId : env.profile.availabilityId,
@@ -270,8 +273,10 @@ function orderOpAction(s: CartState, tenant: Tenant, target: COrder, op: OrderOp
         for (const { b } of books) {
           const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
           const hold = time(got?.utcHoldExpiration) ?? expires;
-          if (got?.status !== 'ON_HOLD' || hold === null || hold < o.expires) {
-            j.fail('CART-ORDER-OPS-COLLECTIVE', `after an accepted extension booking #${b.n} reads ${got?.status} until ${got?.utcHoldExpiration}`, { expected: `ON_HOLD until at least the order's old expiry ${new Date(o.expires).toISOString()}`, actual: `${got?.status} until ${got?.utcHoldExpiration}`, exchange: ex });
+          // Each booking's hold moves with the order's: later than before, or at the order's new expiry.
+          const moved = hold !== null && expires !== null && (expires <= o.expires || hold > (b.hold ?? 0) || Math.abs(hold - expires) < 1000);
+          if (got?.status !== 'ON_HOLD' || hold === null || hold < o.expires || !moved) {
+            j.fail('CART-ORDER-OPS-COLLECTIVE', `after an accepted extension booking #${b.n} reads ${got?.status} until ${got?.utcHoldExpiration}`, { expected: `ON_HOLD until at least the order's old expiry ${new Date(o.expires).toISOString()}, the hold moved with the order's (to ${body?.utcExpiresAt})`, actual: `${got?.status} until ${got?.utcHoldExpiration}`, exchange: ex });
           }
           Object.assign(b, { status: 'ON_HOLD', hold, rule: 'CART-ORDER-OPS-COLLECTIVE' });
         }
@@ -342,7 +347,7 @@ const readOrderStep = fc.record({ i: fc.nat(), foreign: fc.constantFrom(false, f
   }),
 );
 
-const bookingStep = fc.record({ i: fc.nat(), op: fc.constantFrom('read', 'read', 'confirm', 'cancel') }).map(
+const bookingStep = fc.record({ i: fc.nat(), op: fc.constantFrom('read', 'confirm', 'cancel', 'cancel') }).map(
   ({ i, op }): StepSpec<CartState> => ({
     name: `${op} booking`,
     make(s) {
@@ -402,7 +407,7 @@ const clockStep = fc.constantFrom('short', 'past').map(
 export const cartModel: ExploreModel<CartState> = {
   api: 'cart',
   maxSteps: 14,
-  steps: ({ clock }) => [createStep, createStep, createStep, opStep, opStep, foreignOpStep, readOrderStep, readOrderStep, bookingStep, concurrentStep, ...(clock ? [clockStep, clockStep] : [])],
+  steps: ({ clock }) => [createStep, createStep, createStep, opStep, opStep, foreignOpStep, readOrderStep, readOrderStep, bookingStep, bookingStep, concurrentStep, ...(clock ? [clockStep, clockStep] : [])],
   async init() {
     return { orders: [], bookings: [], capacity: { accepted: 0, freedSince: false } };
   },
