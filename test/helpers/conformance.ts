@@ -44,7 +44,7 @@ export async function runSuiteAgainst(server: TestServer, apis: ApiName[], optio
 export const describeProblems = (results: CheckResult[]) =>
   results
     .filter((r) => r.outcome !== 'pass')
-    .map((r) => `${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${r.message ?? ''}${r.expected ? `\n    expected: ${r.expected}\n    actual:   ${r.actual}` : ''}`)
+    .map((r) => `${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${r.message ?? ''}${r.expected ? `\n    expected: ${r.expected}\n    actual:   ${r.actual}` : ''}${r.differences?.length ? `\n    differs: ${r.differences.join('; ')}` : ''}`)
     .join('\n');
 
 /**
