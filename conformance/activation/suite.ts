@@ -8,6 +8,8 @@ import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { accessChecks } from './accesses.js';
 import { feedChecks } from './feed.js';
+import { persistenceChecks } from './persistence.js';
+import { feedOrderChecks } from './feed-order.js';
 
 export default defineSuite({
   api: 'activation',
@@ -17,5 +19,8 @@ export default defineSuite({
     ...[...orderChecks, ...inputChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),
     // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
     ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
+    ...feedOrderChecks,
+    // They restart the server: the runner runs them last, alone.
+    ...persistenceChecks,
   ],
 });

@@ -9,6 +9,9 @@ import { retryChecks } from './retries.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { pendingChecks } from './pending.js';
+import { adversarialChecks } from './adversarial.js';
+import { tenancyWriteChecks } from './tenancy-writes.js';
+import { afterExpiryChecks } from './after-expiry.js';
 
 export default defineSuite({
   api: 'cart',
@@ -22,5 +25,8 @@ export default defineSuite({
     ...inputChecks,
     ...tenancyChecks,
     ...pendingChecks,
+    ...adversarialChecks,
+    ...tenancyWriteChecks,
+    ...afterExpiryChecks,
   ],
 });

@@ -8,6 +8,10 @@ import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { updateChecks } from './updates.js';
 import { transitionChecks } from './transitions.js';
+import { limitChecks } from './limits.js';
+import { tenancyWriteChecks } from './tenancy-writes.js';
+import { forbiddenChangeChecks } from './forbidden-changes.js';
+import { seedStatusChecks } from './seed-statuses.js';
 
 export default defineSuite({
   api: 'ethernet',
@@ -18,5 +22,9 @@ export default defineSuite({
     ...tenancyChecks,
     ...updateChecks,
     ...transitionChecks,
+    ...limitChecks,
+    ...tenancyWriteChecks,
+    ...forbiddenChangeChecks,
+    ...seedStatusChecks,
   ],
 });

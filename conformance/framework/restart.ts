@@ -18,6 +18,14 @@ export const RESTART_REMEDY = 'give --restart-url or --restart-command (a way fo
 export async function restartServer(hook: RestartHook | undefined, baseUrls: string[], options: { signal: AbortSignal; timeoutMs: number; onWait: (ms: number) => void }): Promise<void> {
   if (!hook?.url && !hook?.command) throw new NotRun('needs the server to restart', RESTART_REMEDY);
   const started = Date.now();
+  // Counted as it goes, not only at the end: the check's budget timer may fire while the server is still coming back.
+  let counted = 0;
+  const count = () => {
+    const elapsed = Date.now() - started;
+    options.onWait(elapsed - counted);
+    counted = elapsed;
+  };
+  const ticker = setInterval(count, 250);
   try {
     if (hook.url) {
       const res = await fetch(hook.url, { method: 'POST', signal: options.signal }).catch((err) => {
@@ -48,6 +56,7 @@ export async function restartServer(hook: RestartHook | undefined, baseUrls: str
       }
     }
   } finally {
-    options.onWait(Date.now() - started);
+    clearInterval(ticker);
+    count();
   }
 }

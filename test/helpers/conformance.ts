@@ -33,6 +33,7 @@ export async function runSuiteAgainst(server: TestServer, apis: ApiName[], optio
     tenants: DEMO_CREDENTIALS,
     profile: referenceProfile(),
     clockUrl: server.clockUrl,
+    restart: server.restartUrl ? { url: server.restartUrl } : undefined,
     strict: options.strict ?? true,
     grep: options.grep,
     timeoutMs: 20_000,
@@ -57,7 +58,7 @@ export function describeReferenceConformance(api: ApiName): void {
       this.timeout(180_000);
       let server: TestServer;
       before(async () => {
-        server = await startTestServer({ backend });
+        server = await startTestServer({ backend, restartHook: true });
       });
       after(async () => {
         await server?.stop();

@@ -3,8 +3,9 @@ import { cartVariants } from './cart.js';
 import { activationVariants } from './activation.js';
 import { ethernetVariants } from './ethernet.js';
 import { sequenceVariants } from './sequence.js';
+import { powerVariants } from './power.js';
 
-export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants];
+export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...powerVariants];
 
 export function findVariant(name: string): Variant {
   // Sequence-only variants are not in the kill table (certify does not catch them) but can be started by name.

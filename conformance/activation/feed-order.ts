@@ -1,0 +1,102 @@
+/**
+ * Feed set-ups where the plausible wrong feeds differ from the right one: several orders in flight at once that
+ * finish in one step of the server's clock (the same second), a failed one among them, read again after the clock
+ * moves on; and a reader following the since chain while they finish.
+ */
+import type { Check, CheckContext } from '../framework/check.js';
+import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profileOf, readFeed, waitDone, type EventBody } from './helpers.js';
+
+/** Places an ACTIVATE at each of `count` fresh accesses (and at the failing access, when the profile has one) without waiting. */
+async function inFlight(t: CheckContext, count: number) {
+  const { service, failingAccess } = profileOf(t);
+  const accesses: string[] = [];
+  for (let i = 0; i < count; i++) accesses.push(await freshAccess(t));
+  const paths: string[] = [];
+  for (const accessId of accesses) paths.push((await placeReceived(t, t.alpha, activateBody(accessId, service))).order.path!);
+  if (failingAccess) paths.push((await placeReceived(t, t.alpha, activateBody(failingAccess, service))).order.path!);
+  return paths;
+}
+
+const one = (t: CheckContext, events: EventBody[], paths: string[], what: string) => {
+  const counts = paths.map((p) => eventsFor(events, p).length);
+  t.expect(
+    counts.every((n) => n === 1),
+    `${what}: not exactly one event per finished order`,
+    { expected: paths.map((p) => `${p}: 1`), actual: paths.map((p, i) => `${p}: ${counts[i]}`) },
+  );
+};
+
+export const feedOrderChecks: Check[] = [
+  {
+    id: 'orders-finishing-together-each-once-and-after-each-other',
+    rule: 'ACT-FEED-SINCE-RETURNS-ALL-LATER',
+    title: 'orders finishing in one clock step (one second) each appear once, and since any of them answers exactly the ones listed after it, also after the clock moves on',
+    exclusive: true,
+    async run(t: CheckContext) {
+      const { finishSeconds } = profileOf(t);
+      const start = await mark(t);
+      const paths = await inFlight(t, 3);
+      // One step of the clock for all of them: they finish within the same second of server time.
+      await t.clock.advance(finishSeconds);
+      const finals = [];
+      for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p)));
+      const { events } = await readFeed(t, t.alpha, start);
+      one(t, events, paths, 'the feed after the orders finished');
+      const mine = events.filter((e) => paths.some((p) => eventsFor([e], p).length));
+      for (let i = 0; i < mine.length; i++) {
+        const { events: later, exchange } = await readFeed(t, t.alpha, mine[i].event);
+        const expected = ids(mine.slice(i + 1));
+        const got = ids(later).filter((id) => ids(mine).includes(id));
+        t.expectEqual(got, expected, `since=${mine[i].event} (finished in the same step as the others) does not answer exactly the events listed after it`, exchange);
+      }
+      await t.clock.advance(finishSeconds * 2 + 60);
+      for (let i = 0; i < paths.length; i++) {
+        const again = await t.alpha.get(paths[i]);
+        t.expect(again.status === 200 && again.body?.state === finals[i].state, `${paths[i]} read ${finals[i].state}, and ${again.body?.state} after the clock moved on`, {
+          expected: finals[i].state,
+          actual: `${again.status} ${again.body?.state}`,
+          exchange: again,
+        });
+      }
+      const { events: later } = await readFeed(t, t.alpha, start);
+      one(t, later, paths, 'the feed read again after the clock moved on');
+    },
+  },
+  {
+    id: 'reader-following-since-while-orders-finish',
+    rule: 'ACT-FEED-SINCE-CHAIN',
+    title: 'a reader following the since chain while several orders finish sees each of them exactly once',
+    exclusive: true,
+    async run(t: CheckContext) {
+      const { finishSeconds } = profileOf(t);
+      let cursor = await mark(t);
+      const seen: EventBody[] = [];
+      let reading = true;
+      const poll = async () => {
+        const { events } = await readFeed(t, t.alpha, cursor);
+        seen.push(...events);
+        if (events.length) cursor = events[events.length - 1].event;
+      };
+      const reader = (async () => {
+        while (reading) {
+          await poll();
+          await t.sleep(20);
+        }
+      })();
+      try {
+        const paths = await inFlight(t, 3);
+        await t.clock.advance(finishSeconds);
+        for (const p of paths) await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p));
+        reading = false;
+        await reader;
+        await poll();
+        one(t, seen, paths, 'the events the reader collected along the since chain');
+        const all = ids(seen);
+        t.expect(new Set(all).size === all.length, 'the since chain answered an event twice', { actual: all.filter((id, i) => all.indexOf(id) !== i) });
+      } finally {
+        reading = false;
+        await reader.catch(() => undefined);
+      }
+    },
+  },
+];

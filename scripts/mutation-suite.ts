@@ -1,0 +1,32 @@
+/**
+ * The test command of a mutation run: starts the server from the sources in this folder (Stryker's sandbox, with
+ * the mutant chosen by its environment), runs one API's conformance suite against it in the vendor's default mode,
+ * and exits 1 if any check fails or warns (the reference passes every check cleanly), 0 otherwise.
+ * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet>
+ */
+import { runSuiteAgainst } from '../test/helpers/conformance.js';
+import { startTestServer } from '../test/helpers/server.js';
+import type { ApiName } from '../conformance/framework/types.js';
+
+const api = process.argv[2] as ApiName;
+if (!['cart', 'activation', 'ethernet'].includes(api)) {
+  console.error('usage: mutation-suite.ts <cart|activation|ethernet>');
+  process.exit(2);
+}
+
+let code = 1;
+const server = await startTestServer({ restartHook: true }).catch((err) => {
+  // A mutant that stops the server from starting is killed.
+  console.error(`server did not start: ${err?.message?.split('\n')[0]}`);
+  process.exit(1);
+});
+try {
+  const { results } = await runSuiteAgainst(server, [api], { strict: false });
+  const bad = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
+  for (const r of bad) console.log(`${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${(r.message ?? '').slice(0, 200)}`);
+  console.log(`${results.length} checks, ${bad.length} failed or warned`);
+  code = bad.length ? 1 : 0;
+} finally {
+  await server.stop();
+}
+process.exit(code);

@@ -1,0 +1,48 @@
+/**
+ * `npm run mutation [-- <api>... [--mutate <patterns>]]`: Stryker over each API's domain module and routes, with
+ * that API's conformance suite against the mutated server as the test (stryker.conf.mjs). Prints the mutation
+ * score per API and every surviving mutant (to triage in docs/MUTATION.md). Slow: every mutant is a server start
+ * and a whole suite run. Not part of CI.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const mutateAt = args.indexOf('--mutate');
+const mutate = mutateAt >= 0 ? args.splice(mutateAt, 2)[1] : undefined;
+const apis = args.length ? args : ['cart', 'activation', 'ethernet'];
+
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+
+const rows: string[] = [];
+for (const api of apis) {
+  const started = Date.now();
+  const run = spawnSync(path.join(ROOT, 'node_modules/.bin/stryker'), ['run', 'stryker.conf.mjs'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_API: api, ...(mutate ? { MUTATION_MUTATE: mutate } : {}) },
+  });
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const reportFile = path.join(ROOT, 'reports/mutation', `${api}.json`);
+  if (run.status !== 0 || !fs.existsSync(reportFile)) {
+    rows.push(`${api}: stryker exited with ${run.status}, no report`);
+    continue;
+  }
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { files: Record<string, { mutants: Mutant[] }> };
+  const all = Object.entries(report.files).flatMap(([file, f]) => f.mutants.map((m) => ({ file, ...m })));
+  const count = (...s: string[]) => all.filter((m) => s.includes(m.status)).length;
+  const killed = count('Killed', 'Timeout');
+  const survived = all.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+  const judged = killed + survived.length;
+  rows.push(`${api}: ${all.length} mutants, ${killed} killed, ${survived.length} survived, ${count('CompileError', 'RuntimeError')} errors; score ${judged ? ((100 * killed) / judged).toFixed(1) : '-'} %; ${minutes} min`);
+  for (const m of survived) rows.push(`  survived ${m.file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} -> ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 100)}`);
+}
+console.log(['', 'mutation score per API', ...rows].join('\n'));

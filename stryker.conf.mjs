@@ -1,0 +1,23 @@
+// Mutation testing of the conformance suite: each mutant of the reference server's domain module and routes of one
+// API must make that API's suite fail (scripts/mutation-suite.ts). Driven by scripts/mutation.ts, which sets
+// MUTATION_API and, to limit a run, MUTATION_MUTATE (Stryker's mutate patterns, comma-separated; line ranges allowed).
+const api = process.env.MUTATION_API ?? 'cart';
+const mutate = process.env.MUTATION_MUTATE ? process.env.MUTATION_MUTATE.split(',') : [`src/${api}/domain.ts`, `src/${api}/routes.ts`];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'command',
+  commandRunner: { command: `node --import tsx scripts/mutation-suite.ts ${api}` },
+  mutate,
+  // The command runner cannot tell which checks reach a mutant: every mutant runs the whole suite of its API.
+  coverageAnalysis: 'off',
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  timeoutMS: 120_000,
+  timeoutFactor: 1.5,
+  reporters: ['clear-text', 'json', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/${api}.json` },
+  tempDirName: `.stryker-tmp/${api}`,
+  ignorePatterns: ['dist', 'reports', '.stryker-tmp', 'bench/results', 'test/browser'],
+  disableTypeChecks: `src/${api}/**/*.ts`,
+  cleanTempDir: true,
+};

@@ -1,0 +1,216 @@
+/**
+ * Broken servers for the suite's blind spots (issue 12): each makes a mistake a vendor plausibly makes and that
+ * only an adversarial set-up, a write in the tenancy matrix, a limit at its edge, a state revisited, a restart or
+ * a warning under the seed's status can show. Each breaks one rule; the kill table runs them in the default mode.
+ */
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { activationApi } from '../../src/activation/api.js';
+import { ActivationDomain, type EventView } from '../../src/activation/domain.js';
+import type { ApiContext, ApiModule } from '../../src/shared/api.js';
+import { cartApi } from '../../src/cart/api.js';
+import { CartDomain, type BookingRequest, type BookingView, type ConfirmRequest, type DomainContext, type ExtendRequest, type OrderRow, type OrderView, type Status } from '../../src/cart/domain.js';
+import { ethernetApi } from '../../src/ethernet/api.js';
+import { EthernetDomain, type Action, type DomainOptions } from '../../src/ethernet/domain.js';
+import { ORDERS } from '../../src/ethernet/store.js';
+import { ApiError } from '../../src/shared/errors.js';
+import type { Variant } from './variant.js';
+
+// ---- cart -------------------------------------------------------------------------------------------------
+
+/** Extends from now instead of from the old expiry: a short extension shortens the hold. */
+class ExtendFromNow extends CartDomain {
+  private now = new Date();
+  override async extendOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ExtendRequest): Promise<OrderView> {
+    this.now = ctx.clock.now();
+    return super.extendOrder(ctx, tenant, supplierId, orderId, req);
+  }
+  protected override extendedExpiry(_order: OrderRow, req: ExtendRequest): string {
+    return new Date(this.now.getTime() + req.holdExpirationMinutes * 60_000).toISOString();
+  }
+}
+
+/** Recognises a retried create by its product, option, availability, units and order only. */
+class RetryByUnits extends CartDomain {
+  protected override fingerprint(supplierId: string, req: BookingRequest, orderId: string | null): string {
+    return JSON.stringify({ supplierId, productId: req.productId, optionId: req.optionId, availabilityId: req.availabilityId, units: req.unitItems.map((u) => u.unitId), orderId });
+  }
+}
+
+/** Confirms a booking found by uuid, whoever holds it. */
+class ConfirmAnyResellersBooking extends CartDomain {
+  override async confirmBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ConfirmRequest): Promise<BookingView> {
+    const row = await ctx.db('cart_bookings').where({ uuid, supplier_id: supplierId }).first();
+    return super.confirmBooking(ctx, row?.tenant ?? tenant, supplierId, uuid, req);
+  }
+}
+
+/** A booking confirm judges the hold as of its creation: bookings of an expired order can still be confirmed. */
+class ConfirmExpiredBooking extends CartDomain {
+  override async confirmBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ConfirmRequest): Promise<BookingView> {
+    const row = await ctx.db('cart_bookings').where({ tenant, uuid, supplier_id: supplierId }).first();
+    const then = row ? new Date(row.utc_created_at) : ctx.clock.now();
+    return super.confirmBooking({ ...ctx, clock: { now: () => then } }, tenant, supplierId, uuid, req);
+  }
+}
+
+/** Any order past its expiry reads EXPIRED, even a cancelled one. */
+class CancelledExpiresLater extends CartDomain {
+  override effectiveOrderStatus(row: OrderRow, now: Date): Status {
+    if (row.status === 'CANCELLED' && Date.parse(row.utc_expires_at) <= now.getTime()) return 'EXPIRED';
+    return super.effectiveOrderStatus(row, now);
+  }
+}
+
+const withCart = (domain: CartDomain) => () => [cartApi({ domain }), activationApi(), ethernetApi()];
+
+// ---- ethernet ---------------------------------------------------------------------------------------------
+
+/** A server that does not validate requests against its spec and checks only some limits itself. */
+const unvalidated = (forget: (body: Record<string, any>) => Record<string, any>) => {
+  class ForgetsALimit extends EthernetDomain {
+    protected override checkSchema(body: unknown): void {
+      super.checkSchema(body && typeof body === 'object' ? forget(structuredClone(body as Record<string, any>)) : body);
+    }
+  }
+  return () => {
+    process.env.ORDERCERT_VALIDATE_REQUESTS = '0';
+    return [cartApi(), activationApi(), ethernetApi({ domain: (o) => new ForgetsALimit(o) })];
+  };
+};
+
+/** Release finds the order by id alone. */
+class ReleaseAnyBuyersOrder extends EthernetDomain {
+  override async transition(buyer: string, id: string, action: Action): Promise<Record<string, any>> {
+    if (action !== 'release') return super.transition(buyer, id, action);
+    const row = await this.options.db(ORDERS).where({ id }).first();
+    return super.transition(row?.buyer_id ?? buyer, id, action);
+  }
+}
+
+/** Lists the caller's orders but counts every buyer's. */
+class CountsEveryBuyer extends EthernetDomain {
+  override async list(buyer: string, offset: number, limit: number) {
+    const page = await super.list(buyer, offset, limit);
+    const [{ n }] = await this.options.db(ORDERS).count({ n: '*' });
+    return { ...page, available: Number(n) };
+  }
+}
+
+/** A patch may move an order to HELD (as if it were a hold). */
+class PatchMayHold extends EthernetDomain {
+  override async patch(buyer: string, id: string, patch: Record<string, any>): Promise<Record<string, any>> {
+    if (patch?.orderStatus !== 'HELD') return super.patch(buyer, id, patch);
+    const { orderStatus: _held, ...rest } = patch;
+    await this.transition(buyer, id, 'hold');
+    return Object.keys(rest).length ? super.patch(buyer, id, rest) : this.get(buyer, id);
+  }
+}
+
+/** A supplemental order (PUT) starts the order over: a HELD order is IN_PROGRESS again. */
+class PutReleases extends EthernetDomain {
+  override async replace(buyer: string, id: string, body: Record<string, any>): Promise<Record<string, any>> {
+    const replaced = await super.replace(buyer, id, body);
+    if (replaced.orderStatus !== 'HELD') return replaced;
+    await this.options.db(ORDERS).where({ id }).update({ status: 'IN_PROGRESS' });
+    return this.get(buyer, id);
+  }
+}
+
+const withEthernet = (make: (o: DomainOptions) => EthernetDomain) => () => [cartApi(), activationApi(), ethernetApi({ domain: make })];
+
+/** The reference's ethernet API, with cancel, hold and release answering 200 instead of the source's 201. */
+function transitionsAnswer200(): ApiModule {
+  const api = ethernetApi();
+  return {
+    ...api,
+    routes(ctx: ApiContext) {
+      const router = express.Router();
+      router.use((req: Request, res: Response, next: NextFunction) => {
+        if (req.method === 'POST' && /\/(cancel|hold|release)$/.test(req.path)) {
+          const status = res.status.bind(res);
+          res.status = (code: number) => status(code === 201 ? 200 : code);
+        }
+        next();
+      });
+      router.use(api.routes(ctx));
+      return router;
+    },
+  };
+}
+
+// ---- activation -------------------------------------------------------------------------------------------
+
+/** Event ids count from the process's start: after a restart the numbering begins again. */
+class IdsFromBoot extends ActivationDomain {
+  private boot?: Promise<number>;
+  private base() {
+    this.boot ??= this.db('act_event_counter').where({ id: 1 }).first('last').then((r: any) => Number(r?.last ?? 0));
+    return this.boot;
+  }
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    const base = await this.base();
+    if (since === undefined) return this.relabel(super.feed(tenant), base);
+    const position = Number(/^ev-(-?\d+)$/.exec(since)?.[1] ?? NaN) + base;
+    const row = Number.isFinite(position) ? await this.db('act_events').where({ tenant, position }).first('event_id') : undefined;
+    if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+    return this.relabel(super.feed(tenant, row.event_id), base);
+  }
+  private async *relabel(events: Promise<AsyncIterable<EventView>>, base: number): AsyncGenerator<EventView> {
+    for await (const e of await events) {
+      const row = await this.db('act_events').where({ event_id: e.event }).first('position');
+      yield { ...e, event: `ev-${Number(row.position) - base}` };
+    }
+  }
+}
+
+/** Hands out event ids from a table kept in memory: a since from before a restart is unknown after it. */
+class SinceInMemory extends ActivationDomain {
+  private readonly outward = new Map<string, string>();
+  private readonly inward = new Map<string, string>();
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since !== undefined && !this.inward.has(since)) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+    return this.relabel(await super.feed(tenant, since === undefined ? undefined : this.inward.get(since)));
+  }
+  private async *relabel(events: AsyncIterable<EventView>): AsyncGenerator<EventView> {
+    for await (const e of events) {
+      let id = this.outward.get(e.event);
+      if (!id) {
+        id = `m-${this.outward.size + 1}-${Math.random().toString(36).slice(2, 8)}`;
+        this.outward.set(e.event, id);
+        this.inward.set(id, e.event);
+      }
+      yield { ...e, event: id };
+    }
+  }
+}
+
+const withActivation = (Domain: typeof ActivationDomain) => () => [
+  cartApi(),
+  activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
+  ethernetApi(),
+];
+
+const v = (name: string, api: Variant['api'], breaks: string, description: string, apis: Variant['apis']): Variant => ({ name, api, breaks, description, apis });
+
+export const powerVariants: Variant[] = [
+  // adversarial set-ups
+  v('cart-extend-from-now', 'cart', 'CART-ORDER-EXTEND-NOT-EARLIER', 'an extension counts from now, so a short one shortens the hold', withCart(new ExtendFromNow())),
+  v('cart-retry-by-units-only', 'cart', 'CART-CREATE-RETRY', 'a reused uuid is a retry when product, availability and units match, whatever the reference or hold', withCart(new RetryByUnits())),
+  // tenancy for writes, exact counts
+  v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
+  v('ethernet-release-any-buyers-order', 'ethernet', 'ETH-TENANT-ISOLATION', "release finds the order by id alone, whoever's it is", withEthernet((o) => new ReleaseAnyBuyersOrder(o))),
+  v('ethernet-available-counts-every-buyer', 'ethernet', 'ETH-LIST-BY-BUYER', "the list's available counts every buyer's orders", withEthernet((o) => new CountsEveryBuyer(o))),
+  // forbidden changes and limits at their edge (over-limit answers also break the response schema: the limit rule is named)
+  v('ethernet-patch-may-hold', 'ethernet', 'ETH-PATCH-MERGE', 'a patch with orderStatus HELD holds the order', withEthernet((o) => new PatchMayHold(o))),
+  v('ethernet-notes-over-limit', 'ethernet', 'ETH-FIELD-LIMITS', 'no request validation; the domain forgets the 300-character limit of notes', unvalidated((b) => ({ ...b, notes: typeof b.notes === 'string' ? b.notes.slice(0, 300) : b.notes }))),
+  v('ethernet-21-items-accepted', 'ethernet', 'ETH-ORDER-ITEMS-LIMIT', 'no request validation; the domain forgets the limit of 20 items', unvalidated((b) => ({ ...b, orderItems: Array.isArray(b.orderItems) ? b.orderItems.slice(0, 20) : b.orderItems }))),
+  // states revisited
+  v('cart-confirm-expired-booking', 'cart', 'CART-ORDER-EXPIRES', 'a booking confirm judges the hold as of the booking’s creation', withCart(new ConfirmExpiredBooking())),
+  v('cart-cancelled-reads-expired-later', 'cart', 'CART-ORDER-READ', 'a cancelled order reads EXPIRED once its old expiry has passed', withCart(new CancelledExpiresLater())),
+  v('ethernet-put-releases-held', 'ethernet', 'ETH-PUT-REPLACES', 'a PUT of a HELD order leaves it IN_PROGRESS', withEthernet((o) => new PutReleases(o))),
+  // persistence (needs the restart hook)
+  v('act-event-ids-from-boot', 'activation', 'ACT-FEED-EVENT-UNIQUE', 'event ids count from the process start, so a restart hands out ids again', withActivation(IdsFromBoot)),
+  v('act-since-in-memory', 'activation', 'ACT-FEED-SINCE-CHAIN', 'event ids live in memory: a since from before a restart is unknown after it', withActivation(SinceInMemory)),
+  // a status the seed documents but the suite tolerates: a warning naming the seed's status
+  v('ethernet-transitions-answer-200', 'ethernet', 'ETH-TRANSITION-201', 'cancel, hold and release answer 200, not the source’s 201', () => [cartApi(), activationApi(), transitionsAnswer200()]),
+];
