@@ -99,6 +99,12 @@ describe('the packed package, installed with --omit=dev', function () {
     const modules = path.join(app, 'node_modules');
     const addons = fs.readdirSync(modules, { recursive: true }).filter((f) => String(f).endsWith('.node'));
     assert.deepEqual(addons, [], 'no native addon installed');
+    const installScripts = fs
+      .readdirSync(modules, { recursive: true })
+      .map(String)
+      .filter((f) => /^(@[^/]+\/)?[^/@]+\/package\.json$/.test(f))
+      .filter((f) => ['preinstall', 'install', 'postinstall'].some((k) => JSON.parse(fs.readFileSync(path.join(modules, f), 'utf8')).scripts?.[k]));
+    assert.deepEqual(installScripts, [], 'no package runs a script at install');
     assert.deepEqual(DEV_ONLY.filter((name) => fs.existsSync(path.join(modules, name))), []);
     const nodeE0 = medianMs(process.execPath, ['-e', '0'], app);
     const version = medianMs(bin, ['--version'], app);
