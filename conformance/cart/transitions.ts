@@ -121,6 +121,8 @@ export const transitionChecks: Check[] = [
     id: 'cancel-gives-capacity-back',
     rule: 'CART-ORDER-CANCEL-ENDS-HOLD',
     title: 'cancelling an ON_HOLD order gives its held places back',
+    // Fills the profile's small availability: another check holding a place there at the same time would blur it.
+    exclusive: true,
     run: async (t: CheckContext) => {
       const small = await t.prerequisite('a small availability in the profile (smallAvailabilityId)', async () => {
         if (!t.profile.smallAvailabilityId) throw new Error('the profile has no cart.smallAvailabilityId');
