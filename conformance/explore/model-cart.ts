@@ -195,29 +195,46 @@ function createAction(s: CartState, env: Env, tenant: Tenant, target: 'new' | 'j
 
 type OrderOp = 'confirm' | 'extend' | 'cancel';
 
-function orderOpAction(s: CartState, tenant: Tenant, target: COrder, op: OrderOp): Action<CartState> {
+/**
+ * An order operation. Alone (not concurrent) it is followed by a read of the order, which must show exactly its
+ * effect (or, refused, nothing changed); beside another operation the read could see both, so there is none.
+ */
+function orderOpAction(s: CartState, tenant: Tenant, target: COrder, op: OrderOp, readAfter = false): Action<CartState> {
   const id = target.id;
   const own = orderOf(s, tenant, id);
   return {
-    label: label(tenant, `${op} ${own ? `order #${own.n}` : `${TENANT_NAMES[target.tenant]}'s order #${target.n} (not ${TENANT_NAMES[tenant]}'s)`}`),
+    label: label(tenant, `${op} ${own ? `order #${own.n}` : `${TENANT_NAMES[target.tenant]}'s order #${target.n} (not ${TENANT_NAMES[tenant]}'s)`}${readAfter && own ? ', then read it' : ''}`),
     tenant,
-    send: (env) =>
-      observe(env, currentStep(env), tenant, (c) =>
+    async send(env) {
+      const obs = await observe(env, currentStep(env), tenant, (c) =>
         op === 'confirm'
           ? c.post(orderPath(env, id, 'confirm'), { contact: CONTACT })
           : op === 'extend'
             ? c.post(orderPath(env, id, 'extend'), { reason: 'CUSTOMER_REQUESTED', reasonDetails: 'ordercert explore', holdExpirationMinutes: 10 })
             : c.delete(orderPath(env, id), CANCEL),
-      ),
+      );
+      if (!readAfter || !own) return obs;
+      return { ...obs, follow: await observe(env, currentStep(env), tenant, (c) => c.get(orderPath(env, id))) };
+    },
     judge(s, obs, j) {
-      const { ex } = obs!;
+      applyOrderOp(s, obs!, j);
+      const read = obs!.follow;
+      const o = orderOf(s, tenant, id);
+      if (!read || !o) return;
+      if (read.ex.status !== 200) return j.fail('CART-ORDER-READ', `GET order answered ${read.ex.status}`, { expected: 'status 200 with the order', actual: brief(read.ex), exchange: read.ex });
+      judgeOrder(j, s, o, read.ex.body, read, `the order read right after the ${op}`);
+    },
+  };
+
+  function applyOrderOp(s: CartState, obs: Obs, j: Judge) {
+      const { ex } = obs;
       const o = orderOf(s, tenant, id);
       if (!o) {
         if (ex.status !== 404) j.fail('CART-TENANCY', `${op} of another reseller's order answered ${ex.status}`, { expected: 'status 404, nothing changed', actual: brief(ex), exchange: ex });
         return;
       }
-      const order = orderSeen(o, obs!);
-      const books = bookingsOf(s, o).map((b) => ({ b, seen: bookingSeen(b, obs!) }));
+      const order = orderSeen(o, obs);
+      const books = bookingsOf(s, o).map((b) => ({ b, seen: bookingSeen(b, obs) }));
       const unsure = order === 'EITHER' || books.some((x) => x.seen === 'EITHER');
       // Why the operation must fail (undefined: it may succeed), as the rule that says so.
       let mustFail: string | undefined;
@@ -284,8 +301,7 @@ function orderOpAction(s: CartState, tenant: Tenant, target: COrder, op: OrderOp
         o.expires = expires ?? o.expires;
         o.rule = 'CART-ORDER-EXTEND-NOT-EARLIER';
       }
-    },
-  };
+  }
 }
 
 const tenantArb = fc.constantFrom<Tenant>(0, 0, 1);
@@ -299,7 +315,7 @@ const createStep = fc
 /** Acts as the order's owner most of the time, as the other tenant now and then. */
 const pickOrder = (s: CartState, i: number) => (s.orders.length ? s.orders[i % s.orders.length] : undefined);
 const opStep = fc.record({ i: fc.nat(), op: fc.constantFrom<OrderOp>('confirm', 'extend', 'cancel') }).map(
-  ({ i, op }): StepSpec<CartState> => ({ name: `${op} order`, make: (s) => (pickOrder(s, i) ? [orderOpAction(s, pickOrder(s, i)!.tenant, pickOrder(s, i)!, op)] : undefined) }),
+  ({ i, op }): StepSpec<CartState> => ({ name: `${op} order`, make: (s) => (pickOrder(s, i) ? [orderOpAction(s, pickOrder(s, i)!.tenant, pickOrder(s, i)!, op, true)] : undefined) }),
 );
 const foreignOpStep = fc.record({ i: fc.nat(), op: fc.constantFrom<OrderOp>('confirm', 'extend', 'cancel') }).map(
   ({ i, op }): StepSpec<CartState> => ({
