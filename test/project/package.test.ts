@@ -73,7 +73,8 @@ describe('the packed package, installed with --omit=dev', function () {
   before(() => {
     const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], ROOT);
     assert.equal(packed.code, 0, packed.out + packed.err);
-    const [{ filename, files }] = JSON.parse(packed.out.slice(packed.out.indexOf('[')));
+    // stdout holds the prepack build's lines, then the JSON report, which starts on a line of its own.
+    const [{ filename, files }] = JSON.parse(packed.out.slice(packed.out.search(/^\[\s*$/m)));
     const paths: string[] = files.map((f: { path: string }) => f.path);
     assert.ok(paths.includes('dist/conformance/cli.js') && paths.includes('dist/generated/cart/validators.js'), 'the build is packed');
     assert.deepEqual(paths.filter((p) => /^(test|bench|\.ci|src|conformance\/(?!profiles\/)|scripts)\//.test(p) || p.endsWith('.ts') && !p.endsWith('.d.ts')), [], 'no sources or tests packed');
