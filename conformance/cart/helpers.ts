@@ -167,24 +167,31 @@ const SETTLE_POLL_MS = 250;
  * much real time passes), then the order is read until it is no longer PENDING, within the check's budget. An order
  * that never settles fails the check's rule when `judged`, else the check is not run. Answers the order as read.
  */
-export async function settled(t: CheckContext, orderId: string, judged = false, client: ApiClient = t.alpha): Promise<any> {
-  let order = await readOrder(t, orderId, client);
-  if (order.status !== 'PENDING') return order;
+export const settled = (t: CheckContext, orderId: string, judged = false, client: ApiClient = t.alpha): Promise<any> =>
+  followUntilDecided(t, `order ${orderId}`, () => readOrder(t, orderId, client), judged);
+
+/** The same for a single booking confirmed on its own. */
+export const settledBooking = (t: CheckContext, uuid: string, judged = false, client: ApiClient = t.alpha): Promise<any> =>
+  followUntilDecided(t, `booking ${uuid}`, () => readBooking(t, uuid, client), judged);
+
+async function followUntilDecided(t: CheckContext, what: string, read: () => Promise<any>, judged: boolean): Promise<any> {
+  let current = await read();
+  if (current?.status !== 'PENDING') return current;
   const seconds = await t.prerequisite('knowing how long a pending confirmation takes (profile cart.settleSeconds)', async () => {
     const s = Number(t.profile.settleSeconds);
-    if (!(s > 0)) throw new Error('the order is PENDING and the profile has no cart.settleSeconds');
+    if (!(s > 0)) throw new Error(`${what} is PENDING and the profile has no cart.settleSeconds`);
     return s;
   });
   await t.clock.advance(seconds);
   for (;;) {
-    order = await readOrder(t, orderId, client);
-    if (order.status !== 'PENDING') return order;
+    current = await read();
+    if (current?.status !== 'PENDING') return current;
     if (t.deadline() < SETTLE_POLL_MS * 2) break;
     await t.sleep(SETTLE_POLL_MS);
   }
-  const message = `order ${orderId} is still PENDING after settleSeconds (${seconds}) and the check's whole budget`;
-  if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: snapshot(order) });
-  return t.prerequisite('the pending order settling', async () => {
+  const message = `${what} is still PENDING after settleSeconds (${seconds}) and the check's whole budget`;
+  if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: current?.status });
+  return t.prerequisite('the pending confirmation settling', async () => {
     throw new Error(message);
   });
 }
