@@ -22,6 +22,19 @@ export interface SuiteRunOptions {
   strict?: boolean;
   /** Where the suite sends each API's requests instead of the server's own base URLs (e.g. a proxy in front). */
   baseUrls?: Partial<TestServer['apis']>;
+  /** Profile keys laid over the reference profile, per API (a vendor's own test data). */
+  profile?: Partial<Record<ApiName, Record<string, unknown>>>;
+}
+
+/** The profile with each API's section overridden key by key; a key set to undefined is removed. */
+function withOverrides(profile: Record<string, any>, overrides: SuiteRunOptions['profile'] = {}) {
+  const out: Record<string, any> = { ...profile };
+  for (const [api, keys] of Object.entries(overrides)) {
+    const section: Record<string, unknown> = { ...out[api], ...keys };
+    for (const [k, v] of Object.entries(section)) if (v === undefined) delete section[k];
+    out[api] = section;
+  }
+  return out;
 }
 
 export async function runSuiteAgainst(server: TestServer, apis: ApiName[], options: SuiteRunOptions = {}) {
@@ -31,7 +44,7 @@ export async function runSuiteAgainst(server: TestServer, apis: ApiName[], optio
     rules,
     baseUrls: { ...server.apis, ...options.baseUrls },
     tenants: DEMO_CREDENTIALS,
-    profile: referenceProfile(),
+    profile: withOverrides(referenceProfile(), options.profile),
     clockUrl: server.clockUrl,
     restart: server.restartUrl ? { url: server.restartUrl } : undefined,
     strict: options.strict ?? true,
