@@ -5,7 +5,7 @@
  */
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { activationApi } from '../../src/activation/api.js';
-import { ActivationDomain, type EventView } from '../../src/activation/domain.js';
+import { ActivationDomain, type EventView, type OrderRow as ActivationOrderRow, type OrderView as ActivationOrderView } from '../../src/activation/domain.js';
 import type { ApiContext, ApiModule } from '../../src/shared/api.js';
 import { cartApi } from '../../src/cart/api.js';
 import { CartDomain, type BookingRequest, type BookingView, type ConfirmRequest, type DomainContext, type ExtendRequest, type OrderRow, type OrderView, type Status } from '../../src/cart/domain.js';
@@ -184,6 +184,33 @@ class SinceInMemory extends ActivationDomain {
   }
 }
 
+/** `since` compares the time of the events, to the second: events that finished in the same second as it are left out. */
+class SinceBySecond extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since === undefined) return super.feed(tenant);
+    const row = await this.db('act_events').where({ tenant, event_id: since }).first('created_at');
+    if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+    const second = String(row.created_at).slice(0, 19);
+    const rows = await this.db('act_events').where('tenant', tenant).orderBy('position');
+    const later = rows.filter((r: any) => String(r.created_at).slice(0, 19) > second);
+    return (async function* (view: (r: any) => EventView) {
+      for (const r of later) yield view(r);
+    })((r) => this.eventView(r));
+  }
+}
+
+/** Reading a failed order a minute after it failed retries it in vain, and every retry is a new event. */
+class FailedRetriedOnRead extends ActivationDomain {
+  override async getOrder(tenant: string, id: string): Promise<ActivationOrderView> {
+    const view = await super.getOrder(tenant, id);
+    const row: ActivationOrderRow | undefined = await this.db('act_orders').where({ id, tenant }).first();
+    if (row?.state === 'DONE_FAILED' && row.finished_at && Date.parse(row.finished_at) + 60_000 <= this.clock.now().getTime()) {
+      await this.db.transaction((trx) => this.appendEvent(trx, row));
+    }
+    return view;
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -208,6 +235,8 @@ export const powerVariants: Variant[] = [
   v('cart-confirm-expired-booking', 'cart', 'CART-ORDER-EXPIRES', 'a booking confirm judges the hold as of the booking’s creation', withCart(new ConfirmExpiredBooking())),
   v('cart-cancelled-reads-expired-later', 'cart', 'CART-ORDER-READ', 'a cancelled order reads EXPIRED once its old expiry has passed', withCart(new CancelledExpiresLater())),
   v('ethernet-put-releases-held', 'ethernet', 'ETH-PUT-REPLACES', 'a PUT of a HELD order leaves it IN_PROGRESS', withEthernet((o) => new PutReleases(o))),
+  v('act-since-by-second', 'activation', 'ACT-FEED-SINCE-RETURNS-ALL-LATER', 'since compares event times to the second: events of the same second are left out', withActivation(SinceBySecond)),
+  v('act-failed-order-retried-on-read', 'activation', 'ACT-FEED-EVERY-FINISHED-ORDER', 'reading a failed order a minute later appends another event for it', withActivation(FailedRetriedOnRead)),
   // persistence (needs the restart hook)
   v('act-event-ids-from-boot', 'activation', 'ACT-FEED-EVENT-UNIQUE', 'event ids count from the process start, so a restart hands out ids again', withActivation(IdsFromBoot)),
   v('act-since-in-memory', 'activation', 'ACT-FEED-SINCE-CHAIN', 'event ids live in memory: a since from before a restart is unknown after it', withActivation(SinceInMemory)),
