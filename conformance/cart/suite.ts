@@ -12,6 +12,7 @@ import { pendingChecks } from './pending.js';
 import { adversarialChecks } from './adversarial.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
 import { afterExpiryChecks } from './after-expiry.js';
+import { joiningHoldChecks } from './joining-holds.js';
 
 export default defineSuite({
   api: 'cart',
@@ -28,5 +29,6 @@ export default defineSuite({
     ...adversarialChecks,
     ...tenancyWriteChecks,
     ...afterExpiryChecks,
+    ...joiningHoldChecks,
   ],
 });

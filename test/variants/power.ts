@@ -61,6 +61,32 @@ class CancelledExpiresLater extends CartDomain {
   }
 }
 
+/** A booking joining an order keeps the hold it asked for, past the order's expiry. */
+class JoinKeepsOwnHold extends CartDomain {
+  override async createBooking(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    const result = await super.createBooking(ctx, tenant, supplierId, req, cartEnabled);
+    if (!result.created || !cartEnabled || !req.orderId) return result;
+    const hold = new Date(ctx.clock.now().getTime() + Math.min(req.holdExpirationMinutes, 120) * 60_000).toISOString();
+    await ctx.db('cart_bookings').where({ tenant, uuid: req.uuid }).update({ utc_hold_expiration: hold });
+    return { ...result, booking: { ...result.booking, utcHoldExpiration: hold } };
+  }
+}
+
+/** The order's expiry follows the longest hold among its bookings. */
+class OrderExpiryFollowsLongestHold extends CartDomain {
+  override async createBooking(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    const result = await super.createBooking(ctx, tenant, supplierId, req, cartEnabled);
+    if (!result.created || !cartEnabled || !req.orderId) return result;
+    const asked = new Date(ctx.clock.now().getTime() + Math.min(req.holdExpirationMinutes, 120) * 60_000).toISOString();
+    const order = await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: req.orderId }).first();
+    if (order && order.utc_expires_at < asked) {
+      await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: req.orderId }).update({ utc_expires_at: asked });
+      await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: req.orderId }).update({ utc_hold_expiration: asked });
+    }
+    return result;
+  }
+}
+
 const withCart = (domain: CartDomain) => () => [cartApi({ domain }), activationApi(), ethernetApi()];
 
 // ---- ethernet ---------------------------------------------------------------------------------------------
@@ -223,6 +249,8 @@ export const powerVariants: Variant[] = [
   // adversarial set-ups
   v('cart-extend-from-now', 'cart', 'CART-ORDER-EXTEND-NOT-EARLIER', 'an extension counts from now, so a short one shortens the hold', withCart(new ExtendFromNow())),
   v('cart-retry-by-units-only', 'cart', 'CART-CREATE-RETRY', 'a reused uuid is a retry when product, availability and units match, whatever the reference or hold', withCart(new RetryByUnits())),
+  v('cart-join-keeps-own-hold', 'cart', 'CART-ORDER-EXPIRES', "a booking joining with a longer hold keeps it past the order's expiry", withCart(new JoinKeepsOwnHold())),
+  v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
   v('ethernet-release-any-buyers-order', 'ethernet', 'ETH-TENANT-ISOLATION', "release finds the order by id alone, whoever's it is", withEthernet((o) => new ReleaseAnyBuyersOrder(o))),
