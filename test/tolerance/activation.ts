@@ -1,0 +1,77 @@
+/** Service Activation servers that choose differently from the reference where ON-API lets them. */
+import type { Knex } from 'knex';
+import { activationApi, type ActivationOptions } from '../../src/activation/api.js';
+import type { AccessCatalogue } from '../../src/activation/catalogue.js';
+import { ActivationDomain, type EventView } from '../../src/activation/domain.js';
+import { cartApi } from '../../src/cart/api.js';
+import { ethernetApi } from '../../src/ethernet/api.js';
+import type { ApiContext, ApiModule } from '../../src/shared/api.js';
+import { withEdge } from './edge.js';
+import type { ToleranceVariant } from './variant.js';
+
+const withActivation = (activation: ApiModule) => () => [cartApi(), activation, ethernetApi()];
+
+type DomainClass = new (db: Knex, clock: ApiContext['clock'], options: ConstructorParameters<typeof ActivationDomain>[2]) => ActivationDomain;
+
+/** Activation options whose domain is `Domain` (configured as the reference one is). */
+export const domainOf = (Domain: DomainClass): ActivationOptions => ({
+  domain: (ctx: ApiContext, catalogue: AccessCatalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }),
+});
+
+/**
+ * Event ids are opaque strings with characters that must be escaped in a query string ('/', '+', '='): the
+ * stored id, base64-encoded behind a prefix. A since that is not one of them is unknown, as any other would be.
+ */
+class OpaqueEventIds extends ActivationDomain {
+  private static readonly PREFIX = 'ev/';
+  protected override eventView(r: any): EventView {
+    const view = super.eventView(r);
+    return { ...view, event: OpaqueEventIds.PREFIX + Buffer.from(`${view.event}?`).toString('base64') };
+  }
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since === undefined || !since.startsWith(OpaqueEventIds.PREFIX)) return super.feed(tenant, since);
+    const decoded = Buffer.from(since.slice(OpaqueEventIds.PREFIX.length), 'base64').toString();
+    return super.feed(tenant, decoded.endsWith('?') ? decoded.slice(0, -1) : since);
+  }
+}
+
+/** An unknown since is answered 404 (with a cause) instead of 400. */
+const unknownSince404 = withEdge(activationApi(), (req, res, next) => {
+  if (req.method === 'GET' && /\/orderevents\/?$/.test(req.path) && req.query.since !== undefined) {
+    const status = res.status.bind(res);
+    res.status = (code: number) => status(code === 400 ? 404 : code);
+  }
+  next();
+});
+
+export const activationTolerance: ToleranceVariant[] = [
+  {
+    name: 'act-opaque-event-ids',
+    apis: ['activation'],
+    choice: "event ids are opaque strings with '/', '+' and '=' in them (base64 behind a prefix)",
+    allowedBy: 'ACT-FEED-EVENT-ID-OPAQUE (clients treat event as an opaque non-empty string)',
+    strict: true,
+    server: withActivation(activationApi(domainOf(OpaqueEventIds))),
+  },
+  {
+    name: 'act-unknown-since-404',
+    apis: ['activation'],
+    choice: 'an unknown since is answered 404 with a cause instead of 400',
+    allowedBy: 'ACT-FEED-UNKNOWN-SINCE-REJECTED (an error, never 200 []; 404 is accepted)',
+    strict: true,
+    server: withActivation(unknownSince404),
+  },
+  {
+    name: 'act-worker-wakes-every-12s',
+    apis: ['activation'],
+    choice: 'the provisioning worker reads the test clock but wakes only every 12 s of real time (profile finishSeconds 14, --timeout 60 s)',
+    allowedBy: 'INTERPRETING.md: no check measures speed; a wait comes from the profile or --timeout',
+    strict: true,
+    // The rules whose answers were refused for this (the order rules); the feed rules wait the same way, and a
+    // whole run would take minutes of real time.
+    grep: /^ACT-ORDER-(CREATED|BAD-INPUT|IN-PROGRESS|RECEIVED-POLLABLE|GET)$/,
+    profile: { activation: { finishSeconds: 14 } },
+    timeoutMs: 60_000,
+    server: withActivation(activationApi({ workerIntervalMs: 12_000 })),
+  },
+];

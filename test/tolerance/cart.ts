@@ -1,0 +1,120 @@
+/**
+ * Cart servers that choose differently from the reference where the Redeam documents let them. The suite must
+ * certify every one (test/selftest/tolerance-table.test.ts).
+ */
+import { activationApi } from '../../src/activation/api.js';
+import { cartApi } from '../../src/cart/api.js';
+import { CartDomain, CODES, type BookingRequest, type CancelRequest, type DomainContext, type OrderView } from '../../src/cart/domain.js';
+import { ethernetApi } from '../../src/ethernet/api.js';
+import type { ApiModule } from '../../src/shared/api.js';
+import { ApiError } from '../../src/shared/errors.js';
+import { withEdge } from './edge.js';
+import type { ToleranceVariant } from './variant.js';
+
+const withCart = (cart: ApiModule) => () => [cart, activationApi(), ethernetApi()];
+
+const HOLD_CAP_MINUTES = 3;
+
+/**
+ * Holds and extensions are granted for at most three minutes, whatever was asked: the request is capped on arrival,
+ * and a retry is still recognised by what was asked.
+ */
+const capHolds = withEdge(cartApi({ domain: new (class extends CartDomain {
+  protected override fingerprint(supplierId: string, req: BookingRequest, orderId: string | null): string {
+    const asked = (req as BookingRequest & { askedHoldMinutes?: number }).askedHoldMinutes;
+    return super.fingerprint(supplierId, { ...req, holdExpirationMinutes: asked ?? req.holdExpirationMinutes }, orderId);
+  }
+})() }), (req, _res, next) => {
+  if (req.method === 'POST' && /\/(bookings|extend)$/.test(req.path) && typeof req.body?.holdExpirationMinutes === 'number') {
+    req.body.askedHoldMinutes = req.body.holdExpirationMinutes;
+    req.body.holdExpirationMinutes = Math.min(req.body.holdExpirationMinutes, HOLD_CAP_MINUTES);
+  }
+  next();
+});
+
+/** No hold is ever extended: every extension (of an order or booking the caller has) is refused with an error and changes nothing. */
+class NoExtensions extends CartDomain {
+  override async extendOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string): Promise<OrderView> {
+    await this.getOrder(ctx, tenant, supplierId, orderId); // another reseller's or an unknown order is still 404
+    throw new ApiError(409, CODES.cannotExtend, 'This supplier does not extend holds');
+  }
+  override async extendBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string): Promise<never> {
+    await this.getBooking(ctx, tenant, supplierId, uuid);
+    throw new ApiError(409, CODES.cannotExtend, 'This supplier does not extend holds');
+  }
+}
+
+/** A confirmed order is final here: cancelling it is refused (bookings can still be cancelled one by one where allowed). */
+class ConfirmedIsFinal extends CartDomain {
+  override async cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
+    const { order } = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
+    if (this.effectiveOrderStatus(order, ctx.clock.now()) === 'CONFIRMED') {
+      throw new ApiError(409, CODES.orderNotOnHold, `Order ${orderId} is CONFIRMED; a confirmed order cannot be cancelled`);
+    }
+    return super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+  }
+}
+
+/** Cancelling an ON_HOLD order expires its hold: the order and its bookings read EXPIRED ("should expire the hold"). */
+class CancelExpires extends CartDomain {
+  override async cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
+    const cancelled = await super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+    const wasOnHold = cancelled.bookings.every((b) => b.status === 'CANCELLED') && cancelled.bookings.every((b) => !b.utcConfirmedAt);
+    if (!wasOnHold) return cancelled;
+    await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update({ status: 'EXPIRED' });
+    await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update({ status: 'EXPIRED' });
+    return this.getOrder(ctx, tenant, supplierId, orderId);
+  }
+}
+
+/** Redeam's pending-booking table makes channelName and channelId required: a create without them is refused. */
+const requireChannel = withEdge(cartApi(), (req, _res, next) => {
+  if (req.method === 'POST' && /\/bookings$/.test(req.path)) {
+    const missing = ['channelName', 'channelId'].filter((k) => typeof req.body?.[k] !== 'string' || req.body[k] === '');
+    if (missing.length) return next(new ApiError(400, CODES.invalid, `Missing required field(s): ${missing.join(', ')}`));
+  }
+  next();
+});
+
+export const cartTolerance: ToleranceVariant[] = [
+  {
+    name: 'cart-holds-capped-3-minutes',
+    apis: ['cart'],
+    choice: 'holds and extensions are granted for at most 3 minutes, whatever was asked',
+    allowedBy: 'CART-ORDER-EXPIRY-TIME, CART-ORDER-EXTEND-NOT-EARLIER ("the platform may hold or extend for less time than asked")',
+    strict: true,
+    server: withCart(capHolds),
+  },
+  {
+    name: 'cart-extensions-refused',
+    apis: ['cart'],
+    choice: 'every extension is refused (409, error array) and changes nothing',
+    allowedBy: 'CART-ORDER-EXTEND-NOT-EARLIER, CART-ORDER-EXTEND-REJECT-ERROR ("If the extension is rejected, an error must be returned")',
+    strict: true,
+    server: withCart(cartApi({ domain: new NoExtensions() })),
+  },
+  {
+    name: 'cart-confirmed-order-not-cancellable',
+    apis: ['cart'],
+    choice: 'cancelling a CONFIRMED order is refused (409) and changes nothing',
+    allowedBy: 'CART-ORDER-CANCEL-CONFIRMED ("the OBS may accept or reject the cancellation request")',
+    strict: true,
+    server: withCart(cartApi({ domain: new ConfirmedIsFinal() })),
+  },
+  {
+    name: 'cart-cancel-expires-hold',
+    apis: ['cart'],
+    choice: 'cancelling an ON_HOLD order leaves the order and every booking EXPIRED',
+    allowedBy: 'CART-ORDER-CANCEL-DELETE ("should expire the hold"; CANCELLED, or EXPIRED)',
+    strict: true,
+    server: withCart(cartApi({ domain: new CancelExpires() })),
+  },
+  {
+    name: 'cart-channel-required',
+    apis: ['cart'],
+    choice: 'a booking create without channelName and channelId is refused with 400 (Redeam pending-booking table)',
+    allowedBy: 'reference/cart.md booking request fields: channelName and channelId required',
+    strict: true,
+    server: withCart(requireChannel),
+  },
+];
