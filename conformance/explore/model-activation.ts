@@ -6,6 +6,7 @@
  * exactly the finished orders, each once, in the order they finished.
  */
 import fc from 'fast-check';
+import type { Exchange } from '../framework/types.js';
 import { advance, brief, currentStep, observe, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
 
@@ -47,6 +48,11 @@ export interface ActivationState {
   synced: Record<string, number>;
   /** How many events each tenant's feed had when the sequence started. */
   base: [number, number];
+  /**
+   * Answers given while an order of the same service may have been in progress, without naming it: wrong if
+   * one of those orders is later still seen RECEIVED (it was in progress then, so ACT-ORDER-IN-PROGRESS applied).
+   */
+  suspects: Array<{ paths: string[]; what: string; exchange: Exchange }>;
 }
 
 let rotation = 0;
@@ -62,12 +68,25 @@ const pending = (s: ActivationState, access: string) => s.orders.filter((o) => o
 
 function placeAction(s: ActivationState, tenant: Tenant, access: string, service: string, operation: Op): Action<ActivationState> {
   const body = operation === 'ACTIVATE' ? { accessId: access, service, operation, forcedTakeover: false } : { accessId: access, service, operation };
+  // An order of the same service that may still be in progress is read right after: if it still is, the answer had to name it.
+  const watched = s.orders.filter((o) => o.tenant === tenant && o.access === access && o.service === service && o.state === 'RECEIVED').at(-1);
   return {
-    label: label(tenant, `${operation} ${service} at ${access}`),
+    label: label(tenant, `${operation} ${service} at ${access}${watched ? `, then read order #${watched.n}` : ''}`),
     tenant,
-    send: (env) => observe(env, currentStep(env), tenant, (c) => c.post(`${ROOT}/orders/`, body)),
+    async send(env) {
+      const obs = await observe(env, currentStep(env), tenant, (c) => c.post(`${ROOT}/orders/`, body));
+      if (!watched) return obs;
+      return { ...obs, follow: await observe(env, currentStep(env), tenant, (c) => c.get(watched.path)) };
+    },
     judge(s, obs, j) {
-      const { ex } = obs!;
+      judgePlace(s, obs!, j);
+      const o = watched && s.orders.find((x) => x.path === watched.path);
+      if (o && obs!.follow) judgeRead(j, s, o, obs!.follow);
+    },
+  };
+
+  function judgePlace(s: ActivationState, obs: Obs, j: Judge) {
+      const { ex } = obs;
       const tick = ++s.tick;
       const inFlight = pending(s, access);
       const active = s.active[access];
@@ -82,7 +101,9 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
       if (ex.status === 201 && (ex.body?.state !== 'RECEIVED' || !ex.body?.path || ex.body?.message !== '')) {
         j.fail('ACT-ORDER-CREATED', 'a 201 answer is not a RECEIVED order with a path and an empty message', { expected: '{ path, state: RECEIVED, message: "" }', actual: brief(ex), exchange: ex });
       }
-      if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !mine.some((o) => o.path === pathOf(String(ex.body?.path)))) {
+      const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
+      if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
+      if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
         j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
       }
       // With an order still in flight at the access, or its state unknown, any documented answer goes.
@@ -102,8 +123,7 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
         j.fail(expected.rule, `${operation} of ${service} at ${access}, where ${active ? `${TENANT_NAMES[active.tenant]} has ${active.service} active` : 'neither test service is active'}, answered ${ex.status}`, { expected: expected.what, actual: brief(ex), exchange: ex });
       }
       add();
-    },
-  };
+  }
 }
 
 /** Judges an order read: the same order, and a final state that never changes. */
@@ -115,6 +135,10 @@ function judgeRead(j: Judge, s: ActivationState, o: AOrder, obs: Obs) {
     j.fail('ACT-ORDER-GET', 'GET answers another order', { expected: { accessId: o.access, service: o.service, operation: o.operation }, actual: brief(ex), exchange: ex });
   }
   if (o.state !== 'RECEIVED' && b?.state !== o.state) return j.fail('ACT-ORDER-FINAL', `order #${o.n} was ${o.state} and now reads ${b?.state}`, { expected: o.state, actual: b?.state, exchange: ex });
+  const missed = b?.state === 'RECEIVED' ? s.suspects.find((x) => x.paths.includes(o.path)) : undefined;
+  if (missed) {
+    j.fail('ACT-ORDER-IN-PROGRESS', `order #${o.n} is still RECEIVED, so it was in progress when the ${missed.what}`, { expected: `200 with the order in progress (${o.path})`, actual: brief(missed.exchange), exchange: missed.exchange });
+  }
   if (o.state === 'RECEIVED' && (b?.state === 'DONE_SUCCESS' || b?.state === 'DONE_FAILED')) {
     o.state = b.state;
     o.doneSeenAt = ++s.tick;
@@ -252,6 +276,16 @@ const tenantArb = fc.constantFrom<Tenant>(0, 0, 0, 1);
 const placeStep = fc.record({ tenant: tenantArb, a: fc.nat(1), sv: fc.nat(1), op: fc.constantFrom<Op>('ACTIVATE', 'ACTIVATE', 'DEACTIVATE') }).map(
   ({ tenant, a, sv, op }): StepSpec<ActivationState> => ({ name: `${op}`, make: (s) => [placeAction(s, tenant, s.accesses[a], s.services[sv], op)] }),
 );
+/** The latest order's service at its access again, same or other operation (a client retrying, or changing its mind). */
+const againStep = fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE').map(
+  (op): StepSpec<ActivationState> => ({
+    name: `${op} again`,
+    make: (s) => {
+      const last = s.orders.at(-1);
+      return last ? [placeAction(s, last.tenant, last.access, last.service, op)] : undefined;
+    },
+  }),
+);
 const feedStep = fc.record({ tenant: tenantArb, back: fc.constantFrom<'none' | number>('none', 0, 1, 1, 2) }).map(
   ({ tenant, back }): StepSpec<ActivationState> => ({ name: 'read feed', make: (s) => [feedAction(s, tenant, back)] }),
 );
@@ -260,7 +294,8 @@ const readStep = fc.record({ i: fc.nat(), foreign: fc.constantFrom(false, false,
     name: 'read order',
     make(s) {
       if (!s.orders.length) return undefined;
-      const target = s.orders[i % s.orders.length];
+      // Mostly one of the two latest orders: their state is the one still changing.
+      const target = s.orders[i % 3 === 0 ? i % s.orders.length : Math.max(0, s.orders.length - 1 - (i % 2))];
       const tenant = (foreign ? 1 - target.tenant : target.tenant) as Tenant;
       return [
         {
@@ -345,7 +380,7 @@ async function finishAll(env: Env, s: ActivationState): Promise<void> {
 export const activationModel: ExploreModel<ActivationState> = {
   api: 'activation',
   maxSteps: 12,
-  steps: () => [placeStep, feedStep, feedStep, feedStep, readStep, finishStep, finishStep, concurrentStep, concurrentStep, concurrentStep, timeStep, unknownSinceStep],
+  steps: () => [placeStep, againStep, feedStep, feedStep, feedStep, readStep, readStep, finishStep, finishStep, concurrentStep, concurrentStep, concurrentStep, timeStep, unknownSinceStep],
   async init(env) {
     const pool: string[] = env.profile.accesses;
     const accesses = [pool[rotation++ % pool.length], pool[rotation++ % pool.length]];
@@ -357,7 +392,7 @@ export const activationModel: ExploreModel<ActivationState> = {
       if (ex.status !== 200 || !Array.isArray(ex.body)) throw new Error(`reading the feed as ${TENANT_NAMES[t]} answered ${ex.status}`);
       feeds[t] = ex.body.map(toEv);
     }
-    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds, tick: 0, synced: {}, base: [feeds[0].length, feeds[1].length] };
+    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds, tick: 0, synced: {}, base: [feeds[0].length, feeds[1].length], suspects: [] };
   },
   cleanup: finishAll,
 };

@@ -6,7 +6,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { activationApi } from '../../src/activation/api.js';
-import { ActivationDomain, type EventView } from '../../src/activation/domain.js';
+import crypto from 'node:crypto';
+import { ActivationDomain, type OrderInput, type OrderRow as ActivationOrderRow, type OrderView as ActivationOrderView } from '../../src/activation/domain.js';
 import { cartApi } from '../../src/cart/api.js';
 import { CartDomain, type BookingRow, type ConfirmRequest, type CancelRequest, type DomainContext, type ExtendRequest, type OrderRow, type OrderView } from '../../src/cart/domain.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
@@ -17,11 +18,10 @@ import { ApiError } from '../../src/shared/errors.js';
 import type { Variant } from './variant.js';
 
 /**
- * Order reads are cached per order and the cache is dropped by the order operations (extend, confirm,
- * cancel) only: a booking that joins the order, or is confirmed or cancelled on its own, after the order
- * was read is missing from (or stale in) later reads. Statuses are still computed from the clock on read.
+ * Order reads are cached per order, and every operation on the order or one of its bookings drops the entry,
+ * except a booking joining the order: a booking that joins after the order was read is missing from later reads.
  */
-class OrderReadCacheDomain extends CartDomain {
+class JoinMissesCacheDomain extends CartDomain {
   private cache = new Map<string, { order: OrderRow; bookings: BookingRow[] }>();
   private key = (tenant: string, supplierId: string, orderId: string) => `${tenant}\n${supplierId}\n${orderId}`;
 
@@ -33,6 +33,10 @@ class OrderReadCacheDomain extends CartDomain {
       this.cache.set(key, hit);
     }
     return this.toOrder(hit.order, hit.bookings, ctx.clock.now());
+  }
+  private async forget(ctx: DomainContext, tenant: string, supplierId: string, uuid: string) {
+    const row = await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, uuid }).first('order_id');
+    if (row?.order_id) this.cache.delete(this.key(tenant, supplierId, row.order_id));
   }
   override async extendOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ExtendRequest) {
     this.cache.delete(this.key(tenant, supplierId, orderId));
@@ -46,23 +50,70 @@ class OrderReadCacheDomain extends CartDomain {
     this.cache.delete(this.key(tenant, supplierId, orderId));
     return super.cancelOrder(ctx, tenant, supplierId, orderId, req);
   }
+  override async confirmBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ConfirmRequest) {
+    const view = await super.confirmBooking(ctx, tenant, supplierId, uuid, req);
+    await this.forget(ctx, tenant, supplierId, uuid);
+    return view;
+  }
+  override async cancelBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: CancelRequest) {
+    const view = await super.cancelBooking(ctx, tenant, supplierId, uuid, req);
+    await this.forget(ctx, tenant, supplierId, uuid);
+    return view;
+  }
+  override async extendBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ExtendRequest) {
+    const view = await super.extendBooking(ctx, tenant, supplierId, uuid, req);
+    await this.forget(ctx, tenant, supplierId, uuid);
+    return view;
+  }
 }
 
 /**
- * The feed's `since` cursor compares event times truncated to whole seconds: events that finished in the
- * same second as the `since` event are skipped (a common timestamp-cursor fault). Reads without since are right.
+ * The order in progress is looked up by access, service and operation, not by access and service: a DEACTIVATE
+ * placed while an ACTIVATE of the same service is still RECEIVED is answered as if nothing were in progress
+ * (here 200 DONE_SUCCESS, nothing to do), instead of 200 with the order in progress.
  */
-class SinceBySecondDomain extends ActivationDomain {
-  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
-    if (since === undefined) return super.feed(tenant);
-    const row = await this.db('act_events').where({ tenant, event_id: since }).first('created_at');
-    if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
-    const second = Math.floor(Date.parse(String(row.created_at)) / 1000);
-    const rows = await this.db('act_events').where('tenant', tenant).orderBy('position');
-    const later = rows.filter((r: any) => Math.floor(Date.parse(String(r.created_at)) / 1000) > second).map((r: any) => this.eventView(r));
-    return (async function* () {
-      yield* later;
-    })();
+class InProgressPerOperationDomain extends ActivationDomain {
+  /** The reference createOrder, with the in-progress lookup narrowed to the same operation. */
+  override async createOrder(tenant: string, input: OrderInput): Promise<{ status: 200 | 201; order: ActivationOrderView }> {
+    this.validate(input);
+    const serviceType = this.options.catalogue.serviceType(input.service)!;
+    const bad = (cause: string) => new ApiError(400, 'BAD_REQUEST', cause);
+    return this.db.transaction(async (trx) => {
+      await this.lockAccess(trx, input.accessId);
+      const inProgress: ActivationOrderRow | undefined = await trx('act_orders')
+        .where({ tenant, access_id: input.accessId, service: input.service, state: 'RECEIVED', operation: input.operation })
+        .orderBy('created_at')
+        .first();
+      if (inProgress) return { status: 200 as const, order: this.toView(inProgress) };
+      const active = await trx('act_active').where({ access_id: input.accessId, service_type: serviceType }).first();
+      const noop = { status: 200 as const, order: { accessId: input.accessId, service: input.service, operation: input.operation, state: 'DONE_SUCCESS' as const, message: '' } };
+      if (input.operation === 'ACTIVATE') {
+        if (active && active.tenant !== tenant) throw bad('ServiceType is already claimed by other Service Provider.');
+        if (active && active.service === input.service) return noop;
+        if (active) throw bad(`Another Service of ServiceType '${serviceType}' is already active.`);
+      } else if (!active || active.tenant !== tenant || active.service !== input.service) {
+        return noop;
+      }
+      const now = this.clock.now();
+      const row: ActivationOrderRow = {
+        id: crypto.randomUUID(),
+        tenant,
+        access_id: input.accessId,
+        service: input.service,
+        service_type: serviceType,
+        operation: input.operation,
+        state: 'RECEIVED',
+        message: '',
+        forced_takeover: input.operation === 'ACTIVATE' ? !!input.forcedTakeover : null,
+        equipment: input.operation === 'ACTIVATE' ? JSON.stringify(input.equipment ?? []) : null,
+        sp_reference: input.spReference ?? null,
+        created_at: now.toISOString(),
+        due_at: new Date(now.getTime() + this.options.delaySeconds * 1000).toISOString(),
+        finished_at: null,
+      };
+      await trx('act_orders').insert(row);
+      return { status: 201 as const, order: this.toView(row) };
+    });
   }
 }
 
@@ -86,21 +137,21 @@ class PatchOnFirstVersionDomain extends EthernetDomain {
 
 export const sequenceVariants: Variant[] = [
   {
-    name: 'seq-cart-order-read-cache',
+    name: 'seq-cart-join-after-read-missing',
     api: 'cart',
     breaks: 'CART-ORDER-READ',
-    description: 'order reads are cached; a booking joining (or confirmed or cancelled on its own) after a read is missing from later reads',
-    apis: () => [cartApi({ domain: new OrderReadCacheDomain() }), activationApi(), ethernetApi()],
+    description: 'order reads are cached and a joining booking does not drop the entry: a booking that joins after a read is missing from later reads',
+    apis: () => [cartApi({ domain: new JoinMissesCacheDomain() }), activationApi(), ethernetApi()],
   },
   {
-    name: 'seq-act-since-by-second',
+    name: 'seq-act-in-progress-per-operation',
     api: 'activation',
-    breaks: 'ACT-FEED-SINCE-RETURNS-ALL-LATER',
-    description: '?since=E skips the events that finished in the same second as E',
+    breaks: 'ACT-ORDER-IN-PROGRESS',
+    description: 'a DEACTIVATE while an ACTIVATE of the same service is in progress is answered as if nothing were in progress',
     apis: () => [
       cartApi(),
       activationApi({
-        domain: (ctx: ApiContext, catalogue) => new SinceBySecondDomain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }),
+        domain: (ctx: ApiContext, catalogue) => new InProgressPerOperationDomain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }),
       }),
       ethernetApi(),
     ],
