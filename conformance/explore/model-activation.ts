@@ -86,43 +86,43 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
   };
 
   function judgePlace(s: ActivationState, obs: Obs, j: Judge) {
-      const { ex } = obs;
-      const tick = ++s.tick;
-      const inFlight = pending(s, access);
-      const active = s.active[access];
-      // Orders of this service not yet seen finished: any of them may be the one still in progress.
-      const mine = inFlight.filter((o) => o.tenant === tenant && o.service === service);
-      const add = () => {
-        if (ex.status !== 201) return;
-        s.orders.push({ path: pathOf(String(ex.body?.path)), n: s.orders.length + 1, tenant, access, service, operation, state: 'RECEIVED', placedAt: tick, before: inFlight.length ? 'unknown' : active });
-        s.active[access] = 'unknown';
-      };
-      if (ex.status === 201 && !ex.headers.location) j.fail('ACT-ORDER-CREATED', 'a 201 answer has no Location header', { expected: 'Location: /api/2.3.1/orders/<uuid>', actual: JSON.stringify(ex.headers), exchange: ex });
-      if (ex.status === 201 && (ex.body?.state !== 'RECEIVED' || !ex.body?.path || ex.body?.message !== '')) {
-        j.fail('ACT-ORDER-CREATED', 'a 201 answer is not a RECEIVED order with a path and an empty message', { expected: '{ path, state: RECEIVED, message: "" }', actual: brief(ex), exchange: ex });
-      }
-      const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
-      if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
-      if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
-        j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
-      }
-      // With an order still in flight at the access, or its state unknown, any documented answer goes.
-      if (inFlight.length || active === 'unknown') {
-        if (![200, 201, 400].includes(ex.status)) j.fail('ACT-ORDER-CREATED', `placing an order answered ${ex.status}`, { expected: 'status 201, 200 or 400', actual: brief(ex), exchange: ex });
-        return add();
-      }
-      let expected: { status: number; rule: string; what: string };
-      const noop = { status: 200, rule: 'ACT-ORDER-NOTHING-TO-DO', what: '200 DONE_SUCCESS without a path' };
-      if (operation === 'DEACTIVATE') expected = active && active.tenant === tenant && active.service === service ? { status: 201, rule: 'ACT-ORDER-CREATED', what: '201 RECEIVED' } : noop;
-      else if (!active) expected = { status: 201, rule: 'ACT-ORDER-CREATED', what: '201 RECEIVED' };
-      else if (active.tenant !== tenant) expected = { status: 400, rule: 'ACT-ORDER-TYPE-CLAIMED', what: '400: the service type is claimed by another provider' };
-      else if (active.service === service) expected = noop;
-      else expected = { status: 400, rule: 'ACT-ORDER-SAME-TYPE-ACTIVE', what: '400: another service of the type is active' };
-      const noopShape = expected === noop && (ex.body?.state !== 'DONE_SUCCESS' || ex.body?.path);
-      if (ex.status !== expected.status || noopShape) {
-        j.fail(expected.rule, `${operation} of ${service} at ${access}, where ${active ? `${TENANT_NAMES[active.tenant]} has ${active.service} active` : 'neither test service is active'}, answered ${ex.status}`, { expected: expected.what, actual: brief(ex), exchange: ex });
-      }
-      add();
+    const { ex } = obs;
+    const tick = ++s.tick;
+    const inFlight = pending(s, access);
+    const active = s.active[access];
+    // Orders of this service not yet seen finished: any of them may be the one still in progress.
+    const mine = inFlight.filter((o) => o.tenant === tenant && o.service === service);
+    const add = () => {
+      if (ex.status !== 201) return;
+      s.orders.push({ path: pathOf(String(ex.body?.path)), n: s.orders.length + 1, tenant, access, service, operation, state: 'RECEIVED', placedAt: tick, before: inFlight.length ? 'unknown' : active });
+      s.active[access] = 'unknown';
+    };
+    if (ex.status === 201 && !ex.headers.location) j.fail('ACT-ORDER-CREATED', 'a 201 answer has no Location header', { expected: 'Location: /api/2.3.1/orders/<uuid>', actual: JSON.stringify(ex.headers), exchange: ex });
+    if (ex.status === 201 && (ex.body?.state !== 'RECEIVED' || !ex.body?.path || ex.body?.message !== '')) {
+      j.fail('ACT-ORDER-CREATED', 'a 201 answer is not a RECEIVED order with a path and an empty message', { expected: '{ path, state: RECEIVED, message: "" }', actual: brief(ex), exchange: ex });
+    }
+    const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
+    if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
+    if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
+      j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
+    }
+    // With an order still in flight at the access, or its state unknown, any documented answer goes.
+    if (inFlight.length || active === 'unknown') {
+      if (![200, 201, 400].includes(ex.status)) j.fail('ACT-ORDER-CREATED', `placing an order answered ${ex.status}`, { expected: 'status 201, 200 or 400', actual: brief(ex), exchange: ex });
+      return add();
+    }
+    let expected: { status: number; rule: string; what: string };
+    const noop = { status: 200, rule: 'ACT-ORDER-NOTHING-TO-DO', what: '200 DONE_SUCCESS without a path' };
+    if (operation === 'DEACTIVATE') expected = active && active.tenant === tenant && active.service === service ? { status: 201, rule: 'ACT-ORDER-CREATED', what: '201 RECEIVED' } : noop;
+    else if (!active) expected = { status: 201, rule: 'ACT-ORDER-CREATED', what: '201 RECEIVED' };
+    else if (active.tenant !== tenant) expected = { status: 400, rule: 'ACT-ORDER-TYPE-CLAIMED', what: '400: the service type is claimed by another provider' };
+    else if (active.service === service) expected = noop;
+    else expected = { status: 400, rule: 'ACT-ORDER-SAME-TYPE-ACTIVE', what: '400: another service of the type is active' };
+    const noopShape = expected === noop && (ex.body?.state !== 'DONE_SUCCESS' || ex.body?.path);
+    if (ex.status !== expected.status || noopShape) {
+      j.fail(expected.rule, `${operation} of ${service} at ${access}, where ${active ? `${TENANT_NAMES[active.tenant]} has ${active.service} active` : 'neither test service is active'}, answered ${ex.status}`, { expected: expected.what, actual: brief(ex), exchange: ex });
+    }
+    add();
   }
 }
 

@@ -227,80 +227,80 @@ function orderOpAction(s: CartState, tenant: Tenant, target: COrder, op: OrderOp
   };
 
   function applyOrderOp(s: CartState, obs: Obs, j: Judge) {
-      const { ex } = obs;
-      const o = orderOf(s, tenant, id);
-      if (!o) {
-        if (ex.status !== 404) j.fail('CART-TENANCY', `${op} of another reseller's order answered ${ex.status}`, { expected: 'status 404, nothing changed', actual: brief(ex), exchange: ex });
-        return;
-      }
-      const order = orderSeen(o, obs);
-      const books = bookingsOf(s, o).map((b) => ({ b, seen: bookingSeen(b, obs) }));
-      const unsure = order === 'EITHER' || books.some((x) => x.seen === 'EITHER');
-      // Why the operation must fail (undefined: it may succeed), as the rule that says so.
-      let mustFail: string | undefined;
-      if (op === 'confirm') {
-        if (order === 'CANCELLED') mustFail = 'CART-ORDER-CONFIRM-NOT-ON-HOLD';
-        else if (order === 'EXPIRED') mustFail = 'CART-ORDER-EXPIRES';
-        else if (order === 'CONFIRMED') mustFail = books.every((x) => x.seen === 'CONFIRMED') ? undefined : 'CART-ORDER-ALL-OR-NOTHING';
-        else if (books.some((x) => x.seen === 'EXPIRED')) mustFail = 'CART-ORDER-CONFIRM-EXPIRED-BOOKING';
-        else if (books.some((x) => x.seen === 'CONFIRMED' || x.seen === 'CANCELLED')) mustFail = 'CART-ORDER-ALL-OR-NOTHING';
-      } else if (op === 'extend') {
-        if (order === 'CONFIRMED' || order === 'CANCELLED') mustFail = 'CART-ORDER-EXTEND-ONLY-ON-HOLD';
-        else if (order === 'EXPIRED') mustFail = 'CART-ORDER-EXTEND-REJECT-ERROR';
-        else if (books.some((x) => x.seen !== 'ON_HOLD' && x.seen !== 'EITHER')) mustFail = 'CART-ORDER-EXTEND-ONLY-ON-HOLD';
-      } else if (order === 'ON_HOLD' && books.some((x) => x.seen !== 'ON_HOLD' && x.seen !== 'EITHER')) mustFail = 'CART-ORDER-ALL-OR-NOTHING';
-      const mustSucceed = op === 'cancel' && order === 'ON_HOLD' && !unsure && books.every((x) => x.seen === 'ON_HOLD');
+    const { ex } = obs;
+    const o = orderOf(s, tenant, id);
+    if (!o) {
+      if (ex.status !== 404) j.fail('CART-TENANCY', `${op} of another reseller's order answered ${ex.status}`, { expected: 'status 404, nothing changed', actual: brief(ex), exchange: ex });
+      return;
+    }
+    const order = orderSeen(o, obs);
+    const books = bookingsOf(s, o).map((b) => ({ b, seen: bookingSeen(b, obs) }));
+    const unsure = order === 'EITHER' || books.some((x) => x.seen === 'EITHER');
+    // Why the operation must fail (undefined: it may succeed), as the rule that says so.
+    let mustFail: string | undefined;
+    if (op === 'confirm') {
+      if (order === 'CANCELLED') mustFail = 'CART-ORDER-CONFIRM-NOT-ON-HOLD';
+      else if (order === 'EXPIRED') mustFail = 'CART-ORDER-EXPIRES';
+      else if (order === 'CONFIRMED') mustFail = books.every((x) => x.seen === 'CONFIRMED') ? undefined : 'CART-ORDER-ALL-OR-NOTHING';
+      else if (books.some((x) => x.seen === 'EXPIRED')) mustFail = 'CART-ORDER-CONFIRM-EXPIRED-BOOKING';
+      else if (books.some((x) => x.seen === 'CONFIRMED' || x.seen === 'CANCELLED')) mustFail = 'CART-ORDER-ALL-OR-NOTHING';
+    } else if (op === 'extend') {
+      if (order === 'CONFIRMED' || order === 'CANCELLED') mustFail = 'CART-ORDER-EXTEND-ONLY-ON-HOLD';
+      else if (order === 'EXPIRED') mustFail = 'CART-ORDER-EXTEND-REJECT-ERROR';
+      else if (books.some((x) => x.seen !== 'ON_HOLD' && x.seen !== 'EITHER')) mustFail = 'CART-ORDER-EXTEND-ONLY-ON-HOLD';
+    } else if (order === 'ON_HOLD' && books.some((x) => x.seen !== 'ON_HOLD' && x.seen !== 'EITHER')) mustFail = 'CART-ORDER-ALL-OR-NOTHING';
+    const mustSucceed = op === 'cancel' && order === 'ON_HOLD' && !unsure && books.every((x) => x.seen === 'ON_HOLD');
 
-      if (!ok(ex)) {
-        if (mustSucceed) return j.fail('CART-ORDER-CANCEL-DELETE', `cancelling an ON_HOLD order answered ${ex.status}`, { expected: 'status 200, the order and every booking cancelled', actual: brief(ex), exchange: ex });
-        if (!(is4xx(ex) && isErrorArray(ex.body))) {
-          j.fail(mustFail ? 'CART-ORDER-BLOCKED-OP-ERROR' : op === 'extend' ? 'CART-ORDER-EXTEND-REJECT-ERROR' : 'CART-ORDER-BLOCKED-OP-ERROR', `a refused order ${op} answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });
-        }
-        // Refused: everything must read as before.
-        o.rule = 'CART-ORDER-ALL-OR-NOTHING';
-        for (const { b } of books) b.rule = 'CART-ORDER-ALL-OR-NOTHING';
-        return;
+    if (!ok(ex)) {
+      if (mustSucceed) return j.fail('CART-ORDER-CANCEL-DELETE', `cancelling an ON_HOLD order answered ${ex.status}`, { expected: 'status 200, the order and every booking cancelled', actual: brief(ex), exchange: ex });
+      if (!(is4xx(ex) && isErrorArray(ex.body))) {
+        j.fail(mustFail ? 'CART-ORDER-BLOCKED-OP-ERROR' : op === 'extend' ? 'CART-ORDER-EXTEND-REJECT-ERROR' : 'CART-ORDER-BLOCKED-OP-ERROR', `a refused order ${op} answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });
       }
-      if (mustFail && !unsure) return j.fail(mustFail, `order ${op} succeeded on an order that was ${order} with bookings ${books.map((x) => x.seen).join(', ')}`, { expected: 'the operation fails with an error and changes nothing', actual: brief(ex), exchange: ex });
-      const body = ex.body;
-      const statuses = (body?.bookings ?? []).map((b: any) => b?.status);
-      if (op === 'confirm') {
-        if (body?.status !== 'CONFIRMED' || !statuses.every((st: string) => st === 'CONFIRMED')) {
-          j.fail('CART-ORDER-OPS-COLLECTIVE', 'an accepted order confirm left the order or a booking not CONFIRMED', { expected: 'order and every booking CONFIRMED', actual: { order: body?.status, bookings: statuses }, exchange: ex });
-        }
-        o.status = 'CONFIRMED';
-        o.rule = 'CART-ORDER-CONFIRM-ALL';
-        for (const { b } of books) Object.assign(b, { status: 'CONFIRMED', rule: 'CART-ORDER-OPS-COLLECTIVE' });
-      } else if (op === 'cancel') {
-        if (!['CANCELLED', 'EXPIRED'].includes(body?.status) || statuses.some((st: string) => st === 'ON_HOLD' || st === 'CONFIRMED')) {
-          j.fail('CART-ORDER-OPS-COLLECTIVE', 'an accepted order cancel left the order or a booking held or confirmed', { expected: 'no booking ON_HOLD or CONFIRMED', actual: { order: body?.status, bookings: statuses }, exchange: ex });
-        }
-        const wasHeld = order === 'ON_HOLD';
-        o.status = 'CANCELLED';
-        o.rule = 'CART-ORDER-CANCEL-DELETE';
-        for (const { b, seen } of books) {
-          if (wasHeld && seen === 'ON_HOLD' && b.small) (b.freed = true), (s.capacity.freedSince = true);
-          Object.assign(b, { status: 'CANCELLED', rule: 'CART-ORDER-OPS-COLLECTIVE' });
-        }
-      } else {
-        const expires = time(body?.utcExpiresAt);
-        if (expires === null || expires < o.expires) {
-          j.fail('CART-ORDER-EXTEND-NOT-EARLIER', `an accepted extension moved utcExpiresAt to ${body?.utcExpiresAt}`, { expected: `not earlier than ${new Date(o.expires).toISOString()}`, actual: body?.utcExpiresAt, exchange: ex });
-        }
-        for (const { b } of books) {
-          const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
-          const hold = time(got?.utcHoldExpiration) ?? expires;
-          // Each booking's hold moves with the order's: later than before, or at the order's new expiry.
-          const moved = hold !== null && expires !== null && (expires <= o.expires || hold > (b.hold ?? 0) || Math.abs(hold - expires) < 1000);
-          if (got?.status !== 'ON_HOLD' || hold === null || hold < o.expires || !moved) {
-            j.fail('CART-ORDER-OPS-COLLECTIVE', `after an accepted extension booking #${b.n} reads ${got?.status} until ${got?.utcHoldExpiration}`, { expected: `ON_HOLD until at least the order's old expiry ${new Date(o.expires).toISOString()}, the hold moved with the order's (to ${body?.utcExpiresAt})`, actual: `${got?.status} until ${got?.utcHoldExpiration}`, exchange: ex });
-          }
-          Object.assign(b, { status: 'ON_HOLD', hold, rule: 'CART-ORDER-OPS-COLLECTIVE' });
-        }
-        o.status = 'ON_HOLD';
-        o.expires = expires ?? o.expires;
-        o.rule = 'CART-ORDER-EXTEND-NOT-EARLIER';
+      // Refused: everything must read as before.
+      o.rule = 'CART-ORDER-ALL-OR-NOTHING';
+      for (const { b } of books) b.rule = 'CART-ORDER-ALL-OR-NOTHING';
+      return;
+    }
+    if (mustFail && !unsure) return j.fail(mustFail, `order ${op} succeeded on an order that was ${order} with bookings ${books.map((x) => x.seen).join(', ')}`, { expected: 'the operation fails with an error and changes nothing', actual: brief(ex), exchange: ex });
+    const body = ex.body;
+    const statuses = (body?.bookings ?? []).map((b: any) => b?.status);
+    if (op === 'confirm') {
+      if (body?.status !== 'CONFIRMED' || !statuses.every((st: string) => st === 'CONFIRMED')) {
+        j.fail('CART-ORDER-OPS-COLLECTIVE', 'an accepted order confirm left the order or a booking not CONFIRMED', { expected: 'order and every booking CONFIRMED', actual: { order: body?.status, bookings: statuses }, exchange: ex });
       }
+      o.status = 'CONFIRMED';
+      o.rule = 'CART-ORDER-CONFIRM-ALL';
+      for (const { b } of books) Object.assign(b, { status: 'CONFIRMED', rule: 'CART-ORDER-OPS-COLLECTIVE' });
+    } else if (op === 'cancel') {
+      if (!['CANCELLED', 'EXPIRED'].includes(body?.status) || statuses.some((st: string) => st === 'ON_HOLD' || st === 'CONFIRMED')) {
+        j.fail('CART-ORDER-OPS-COLLECTIVE', 'an accepted order cancel left the order or a booking held or confirmed', { expected: 'no booking ON_HOLD or CONFIRMED', actual: { order: body?.status, bookings: statuses }, exchange: ex });
+      }
+      const wasHeld = order === 'ON_HOLD';
+      o.status = 'CANCELLED';
+      o.rule = 'CART-ORDER-CANCEL-DELETE';
+      for (const { b, seen } of books) {
+        if (wasHeld && seen === 'ON_HOLD' && b.small) (b.freed = true), (s.capacity.freedSince = true);
+        Object.assign(b, { status: 'CANCELLED', rule: 'CART-ORDER-OPS-COLLECTIVE' });
+      }
+    } else {
+      const expires = time(body?.utcExpiresAt);
+      if (expires === null || expires < o.expires) {
+        j.fail('CART-ORDER-EXTEND-NOT-EARLIER', `an accepted extension moved utcExpiresAt to ${body?.utcExpiresAt}`, { expected: `not earlier than ${new Date(o.expires).toISOString()}`, actual: body?.utcExpiresAt, exchange: ex });
+      }
+      for (const { b } of books) {
+        const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
+        const hold = time(got?.utcHoldExpiration) ?? expires;
+        // Each booking's hold moves with the order's: later than before, or at the order's new expiry.
+        const moved = hold !== null && expires !== null && (expires <= o.expires || hold > (b.hold ?? 0) || Math.abs(hold - expires) < 1000);
+        if (got?.status !== 'ON_HOLD' || hold === null || hold < o.expires || !moved) {
+          j.fail('CART-ORDER-OPS-COLLECTIVE', `after an accepted extension booking #${b.n} reads ${got?.status} until ${got?.utcHoldExpiration}`, { expected: `ON_HOLD until at least the order's old expiry ${new Date(o.expires).toISOString()}, the hold moved with the order's (to ${body?.utcExpiresAt})`, actual: `${got?.status} until ${got?.utcHoldExpiration}`, exchange: ex });
+        }
+        Object.assign(b, { status: 'ON_HOLD', hold, rule: 'CART-ORDER-OPS-COLLECTIVE' });
+      }
+      o.status = 'ON_HOLD';
+      o.expires = expires ?? o.expires;
+      o.rule = 'CART-ORDER-EXTEND-NOT-EARLIER';
+    }
   }
 }
 

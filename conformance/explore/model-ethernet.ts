@@ -239,7 +239,12 @@ const transitionAction = (tenant: Tenant, o: EOrder, verb: Verb): Action<Etherne
       const from = m.status;
       const to = verb === 'cancel' ? 'CANCELLED' : verb === 'hold' ? 'HELD' : 'IN_PROGRESS';
       const rule = verb === 'cancel' ? 'ETH-CANCEL' : verb === 'hold' ? 'ETH-HOLD' : 'ETH-RELEASE-ONLY-HELD';
-      const allowed = FINAL.includes(from) ? false : verb === 'cancel' ? true : verb === 'hold' ? from === 'IN_PROGRESS' || (from !== 'HELD' && undefined) : from === 'HELD';
+      // true: must succeed; false: must be refused; undefined: the documents do not say (hold of ACKNOWLEDGED or PENDING).
+      let allowed: boolean | undefined;
+      if (FINAL.includes(from)) allowed = false;
+      else if (verb === 'cancel') allowed = true;
+      else if (verb === 'release') allowed = from === 'HELD';
+      else allowed = from === 'IN_PROGRESS' ? true : from === 'HELD' ? false : undefined;
       if (allowed === false) {
         refused(j, FINAL.includes(from) ? 'ETH-FINAL-STATES' : rule, obs!, [409], `${verb} of a ${from} order`);
         m.statusRule = FINAL.includes(from) ? 'ETH-FINAL-STATES' : rule;
