@@ -104,7 +104,8 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
     const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
     if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
     if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
-      j.fail('ACT-ORDER-IN-PROGRESS', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
+      // With nothing of this service in progress a received order is a new one: 201, not 200.
+      j.fail(mine.length ? 'ACT-ORDER-IN-PROGRESS' : 'ACT-ORDER-CREATED', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
     }
     // With an order still in flight at the access, or its state unknown, any documented answer goes.
     if (inFlight.length || active === 'unknown') {
