@@ -87,6 +87,16 @@ class OrderExpiryFollowsLongestHold extends CartDomain {
   }
 }
 
+/** An extension writes the new expiry without naming the order: every order and booking gets it. */
+class ExtendWritesEveryOrder extends CartDomain {
+  override async extendOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ExtendRequest): Promise<OrderView> {
+    const view = await super.extendOrder(ctx, tenant, supplierId, orderId, req);
+    await ctx.db('cart_orders').where('status', 'ON_HOLD').update({ utc_expires_at: view.utcExpiresAt });
+    await ctx.db('cart_bookings').where('status', 'ON_HOLD').update({ utc_hold_expiration: view.utcExpiresAt });
+    return view;
+  }
+}
+
 const withCart = (domain: CartDomain) => () => [cartApi({ domain }), activationApi(), ethernetApi()];
 
 // ---- ethernet ---------------------------------------------------------------------------------------------
@@ -253,6 +263,7 @@ export const powerVariants: Variant[] = [
   v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
+  v('cart-extend-writes-every-order', 'cart', 'CART-TENANCY', "an extension's new expiry is written to every order on hold, any reseller's", withCart(new ExtendWritesEveryOrder())),
   v('ethernet-release-any-buyers-order', 'ethernet', 'ETH-TENANT-ISOLATION', "release finds the order by id alone, whoever's it is", withEthernet((o) => new ReleaseAnyBuyersOrder(o))),
   v('ethernet-available-counts-every-buyer', 'ethernet', 'ETH-LIST-BY-BUYER', "the list's available counts every buyer's orders", withEthernet((o) => new CountsEveryBuyer(o))),
   // forbidden changes and limits at their edge (over-limit answers also break the response schema: the limit rule is named)
