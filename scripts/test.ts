@@ -19,11 +19,15 @@ interface Group {
   ignore?: string[];
 }
 
-/** The two tables run whole suites against dozens of servers: each gets a process of its own. */
+/**
+ * The two tables run whole suites against dozens of servers, and the rest is long too: four processes,
+ * split so that each takes about as long as the kill table.
+ */
 const GROUPS: Group[] = [
   { name: 'kill-table', files: ['test/selftest/kill-table.test.ts'] },
-  { name: 'tolerance', files: ['test/selftest/*.test.ts'], ignore: ['test/selftest/kill-table.test.ts'] },
-  { name: 'rest', files: ['test/**/*.test.ts'], ignore: ['test/selftest/**'] },
+  { name: 'tolerance', files: ['test/selftest/*.test.ts', 'test/explore/**/*.test.ts', 'test/bench/**/*.test.ts'], ignore: ['test/selftest/kill-table.test.ts'] },
+  { name: 'apis', files: ['test/{activation,browser,cart,ethernet}/**/*.test.ts'] },
+  { name: 'project', files: ['test/**/*.test.ts'], ignore: ['test/{selftest,explore,bench,activation,browser,cart,ethernet}/**'] },
 ];
 
 interface Tally {

@@ -33,8 +33,8 @@ async function feed(server: TestServer, who: keyof typeof AUTH, since?: string):
 }
 
 describe('activation: order event feed with two server processes on one PostgreSQL database', function () {
-  // About 20 s on an idle two-core machine; the bound leaves room for a loaded one.
-  this.timeout(240_000);
+  // 20 to 60 s on an idle two-core machine; npm test runs it beside three other groups, so the bound is wide.
+  this.timeout(600_000);
   const servers: TestServer[] = [];
 
   before(async () => {
