@@ -41,12 +41,14 @@ async function judge(variant: Variant): Promise<Row> {
     }
   };
   const { byRule, crashed } = await run(false);
-  const outcome = byRule.find((r) => r.rule.id === variant.breaks)?.outcome;
+  const named = [variant.breaks, ...(variant.alsoBreaks ?? [])];
+  const outcomes = byRule.filter((r) => named.includes(r.rule.id)).map((r) => r.outcome);
+  const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : undefined;
   const failedRules = byRule.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => `${r.rule.id}${r.outcome === 'warn' ? ' (warn)' : ''}`);
   let caught: Caught = outcome === 'fail' ? 'fail' : outcome === 'warn' ? 'warn' : 'NO';
   if (caught === 'NO') {
     const strict = await run(true);
-    if (strict.byRule.find((r) => r.rule.id === variant.breaks)?.outcome === 'fail') caught = 'strict only';
+    if (strict.byRule.some((r) => named.includes(r.rule.id) && r.outcome === 'fail')) caught = 'strict only';
   }
   return { variant, caught, failedRules, crashed, seconds: Math.round((Date.now() - started) / 1000) };
 }
