@@ -3,37 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { CartDomain, type BookingRequest } from '../../src/cart/domain.js';
+import { CartDomain } from '../../src/cart/domain.js';
 import { cartMigrations } from '../../src/cart/migrations.js';
 import { TestClock } from '../../src/shared/clock.js';
 import { migrate, openDb } from '../../src/shared/db.js';
-import { ApiError } from '../../src/shared/errors.js';
+import { bookingRequests, refused } from '../helpers/cart-domain.js';
 import { createDatabase } from '../helpers/pg.js';
 
 const SUP = 'demo-supplier';
 const CONTACT = { contact: { fullName: 'Test Person', emailAddress: 't@example.com' } };
-let n = 0;
-const req = (o: Partial<BookingRequest> = {}): BookingRequest => ({
-  uuid: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-  productId: 'demo-tour',
-  optionId: 'DEFAULT',
-  availabilityId: 'slot-open',
-  unitItems: [{ unitId: 'adult' }],
-  holdExpirationMinutes: 30,
-  ...o,
-});
-
-async function rejects(p: Promise<unknown>, status: number, code?: string) {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${err}`);
-    assert.equal(err.status, status, err.message);
-    if (code) assert.equal(err.code, code, err.message);
-    return err;
-  }
-  assert.fail(`expected ${status}`);
-}
+const req = bookingRequests('00000000-0000-4000-8000-', { optionId: 'DEFAULT', availabilityId: 'slot-open' });
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`cart domain on ${backend}`, function () {
@@ -79,7 +58,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const r = req({ orderId: 'o-nocap' });
       const { booking } = await domain.createBooking(ctx, 'alpha', SUP, r, false);
       assert.equal(booking.orderId, null);
-      await rejects(domain.getOrder(ctx, 'alpha', SUP, 'o-nocap'), 404);
+      await refused(domain.getOrder(ctx, 'alpha', SUP, 'o-nocap'), 404);
     });
 
     it('confirms every booking in one go', async () => {
@@ -102,7 +81,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           () => domain.extendOrder(ctx, 'alpha', SUP, `o-block-${block}`, { reason: 'OTHER', holdExpirationMinutes: 10 }),
           () => domain.cancelOrder(ctx, 'alpha', SUP, `o-block-${block}`, { reason: 'CUSTOMER' }),
         ]) {
-          const err = (await rejects(op(), 409)) as ApiError;
+          const err = await refused(op(), 409);
           assert.equal(err.details.bookingUuid, uuids[1]);
           assert.deepEqual(await domain.getOrder(ctx, 'alpha', SUP, `o-block-${block}`), before);
         }
@@ -115,14 +94,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const o = await domain.getOrder(ctx, 'alpha', SUP, 'o-exp');
       assert.equal(o.status, 'EXPIRED');
       assert.ok(o.bookings.every((b) => b.status === 'EXPIRED'));
-      await rejects(domain.confirmOrder(ctx, 'alpha', SUP, 'o-exp', CONTACT), 409, 'core/9007');
-      await rejects(domain.createBooking(ctx, 'alpha', SUP, req({ orderId: 'o-exp' }), true), 409);
+      await refused(domain.confirmOrder(ctx, 'alpha', SUP, 'o-exp', CONTACT), 409, 'core/9007');
+      await refused(domain.createBooking(ctx, 'alpha', SUP, req({ orderId: 'o-exp' }), true), 409);
     });
 
     it('fails the order confirm when a later, shorter hold has passed', async () => {
       const uuids = await order('alpha', 'o-short', [30, 2]);
       clock.advance(3 * 60);
-      const err = (await rejects(domain.confirmOrder(ctx, 'alpha', SUP, 'o-short', CONTACT), 409, 'core/9007')) as ApiError;
+      const err = await refused(domain.confirmOrder(ctx, 'alpha', SUP, 'o-short', CONTACT), 409, 'core/9007');
       assert.equal(err.details.bookingUuid, uuids[1]);
       const o = await domain.getOrder(ctx, 'alpha', SUP, 'o-short');
       assert.deepEqual(o.bookings.map((b) => b.status), ['ON_HOLD', 'EXPIRED']);
@@ -142,12 +121,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       clock.advance(24 * 3600);
       await domain.createBooking(ctx, 'alpha', SUP, req({ ...small, orderId: 'o-cap' }), true);
       await domain.createBooking(ctx, 'alpha', SUP, req({ ...small, orderId: 'o-cap' }), true);
-      await rejects(domain.createBooking(ctx, 'beta', SUP, req(small), false), 409, 'core/9004');
+      await refused(domain.createBooking(ctx, 'beta', SUP, req(small), false), 409, 'core/9004');
       await domain.cancelOrder(ctx, 'alpha', SUP, 'o-cap', { reason: 'CUSTOMER' });
-      await rejects(domain.createBooking(ctx, 'beta', SUP, req({ ...small, unitItems: [{ unitId: 'adult' }, { unitId: 'adult' }, { unitId: 'child' }] }), false), 409);
+      await refused(domain.createBooking(ctx, 'beta', SUP, req({ ...small, unitItems: [{ unitId: 'adult' }, { unitId: 'adult' }, { unitId: 'child' }] }), false), 409);
       const hold = req({ ...small, holdExpirationMinutes: 1, unitItems: [{ unitId: 'adult' }, { unitId: 'adult' }] });
       await domain.createBooking(ctx, 'beta', SUP, hold, false);
-      await rejects(domain.createBooking(ctx, 'beta', SUP, req(small), false), 409);
+      await refused(domain.createBooking(ctx, 'beta', SUP, req(small), false), 409);
       clock.advance(61);
       await domain.createBooking(ctx, 'beta', SUP, req({ ...small, unitItems: [{ unitId: 'adult' }, { unitId: 'adult' }] }), false);
     });
@@ -158,7 +137,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const second = await domain.createBooking(ctx, 'alpha', SUP, r, true);
       assert.equal(second.created, false);
       assert.deepEqual(second.booking, first.booking);
-      await rejects(domain.createBooking(ctx, 'alpha', SUP, { ...r, unitItems: [{ unitId: 'child' }] }, true), 409, 'core/9003');
+      await refused(domain.createBooking(ctx, 'alpha', SUP, { ...r, unitItems: [{ unitId: 'child' }] }, true), 409, 'core/9003');
       assert.equal((await domain.getOrder(ctx, 'alpha', SUP, 'o-retry')).bookings.length, 1);
     });
 
@@ -167,8 +146,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const b = await order('beta', 'o-shared', [30]);
       assert.deepEqual((await domain.getOrder(ctx, 'alpha', SUP, 'o-shared')).bookings.map((x) => x.uuid), a);
       assert.deepEqual((await domain.getOrder(ctx, 'beta', SUP, 'o-shared')).bookings.map((x) => x.uuid), b);
-      await rejects(domain.getBooking(ctx, 'beta', SUP, a[0]), 404);
-      await rejects(domain.cancelBooking(ctx, 'beta', SUP, a[0], { reason: 'CUSTOMER' }), 404);
+      await refused(domain.getBooking(ctx, 'beta', SUP, a[0]), 404);
+      await refused(domain.cancelBooking(ctx, 'beta', SUP, a[0], { reason: 'CUSTOMER' }), 404);
     });
 
     it('serialises concurrent confirm and cancel of one order', async () => {

@@ -12,35 +12,14 @@ import { CartDomain, CODES, type BookingRequest, type DomainContext } from '../.
 import { cartMigrations } from '../../src/cart/migrations.js';
 import { TestClock } from '../../src/shared/clock.js';
 import { migrate, openDb } from '../../src/shared/db.js';
-import { ApiError } from '../../src/shared/errors.js';
+import { bookingRequests, refused } from '../helpers/cart-domain.js';
 import { createDatabase } from '../helpers/pg.js';
 
 const SUP = 'demo-supplier';
 const CONFIRM = { contact: { fullName: 'Test Person', emailAddress: 't@example.com' } };
 const CANCEL = { reason: 'CUSTOMER' };
 const DELAY = 7;
-let n = 0;
-const req = (o: Partial<BookingRequest> = {}): BookingRequest => ({
-  uuid: `00000000-0000-4000-9000-${String(++n).padStart(12, '0')}`,
-  productId: 'demo-tour',
-  optionId: 'PENDING',
-  availabilityId: 'slot-pending',
-  unitItems: [{ unitId: 'adult' }],
-  holdExpirationMinutes: 30,
-  ...o,
-});
-
-async function refused(p: Promise<unknown>, status: number, code?: string) {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${err}`);
-    assert.equal(err.status, status, err.message);
-    if (code) assert.equal(err.code, code, err.message);
-    return err;
-  }
-  assert.fail(`expected ${status}`);
-}
+const req = bookingRequests('00000000-0000-4000-9000-', { optionId: 'PENDING', availabilityId: 'slot-pending' });
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`cart pending confirmations on ${backend}`, function () {
