@@ -29,6 +29,8 @@ export interface AccessRecord {
   services: Array<{ service: string; connection: Connection }>;
   /** Demo only: provisioning at this access always fails with this message. */
   failsWith?: string;
+  /** Demo only: provisioning at this access takes this many times the usual delay (a slower part of the network). */
+  slowerBy?: number;
 }
 
 /** Every service the demo KO knows, with its service type (one active service per type and access). */
@@ -43,6 +45,9 @@ export const SERVICES: ServiceDefinition[] = [
 /** The access where every order fails (so DONE_FAILED can be seen), and its message. */
 export const FAILING_ACCESS = 'STTA0002';
 export const FAILING_MESSAGE = "Port is too busy for you. You can't handle the truth!";
+/** The access where provisioning takes three times the usual delay, so that orders finish out of creation order. */
+export const SLOW_ACCESS = 'STTA0004';
+export const SLOW_FACTOR = 3;
 /** An access where BB-1000-1000 is not offered (connection NO). */
 export const LIMITED_ACCESS = 'STTA0003';
 export const DEMO_ACCESS_COUNT = 200;
@@ -74,6 +79,7 @@ function demoAccess(n: number): AccessRecord {
     coCpeRouter: false,
     services: SERVICES.map((s) => ({ service: s.service, connection: accessId === LIMITED_ACCESS && s.service === 'BB-1000-1000' ? 'NO' : 'YES' })),
     failsWith: accessId === FAILING_ACCESS ? FAILING_MESSAGE : undefined,
+    slowerBy: accessId === SLOW_ACCESS ? SLOW_FACTOR : undefined,
   };
 }
 

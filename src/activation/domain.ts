@@ -117,7 +117,8 @@ export class ActivationDomain {
    * same service; 200 DONE_SUCCESS without path when nothing needs doing; 400 for everything refused.
    */
   async createOrder(tenant: string, input: OrderInput): Promise<{ status: 200 | 201; order: OrderView }> {
-    this.validate(input);
+    const access = this.validate(input);
+    const delaySeconds = this.options.delaySeconds * (access.slowerBy ?? 1);
     const serviceType = this.options.catalogue.serviceType(input.service)!;
     return this.db.transaction(async (trx) => {
       await this.lockAccess(trx, input.accessId);
@@ -152,7 +153,7 @@ export class ActivationDomain {
         equipment: input.operation === 'ACTIVATE' ? JSON.stringify(input.equipment ?? []) : null,
         sp_reference: input.spReference ?? null,
         created_at: now.toISOString(),
-        due_at: new Date(now.getTime() + this.options.delaySeconds * 1000).toISOString(),
+        due_at: new Date(now.getTime() + delaySeconds * 1000).toISOString(),
         finished_at: null,
       };
       await trx('act_orders').insert(row);
@@ -266,14 +267,14 @@ export class ActivationDomain {
   // --- feasibility and availability ---
 
   listAccesses() {
-    return this.options.catalogue.list().map(({ failsWith: _f, ...a }) => a);
+    return this.options.catalogue.list().map(({ failsWith: _f, slowerBy: _s, ...a }) => a);
   }
 
   async getAccess(tenant: string, accessId: string) {
     const access = this.options.catalogue.get(accessId);
     if (!access) throw new ApiError(404, 'NOT_FOUND', `Access '${accessId}' not found`);
     const rows = await this.db('act_active').where({ access_id: accessId });
-    const { failsWith: _f, ...rest } = access;
+    const { failsWith: _f, slowerBy: _s, ...rest } = access;
     return {
       ...rest,
       services: access.services.map((s) => {
