@@ -27,6 +27,8 @@ export interface Profile {
   sameTypeService: string;
   failingAccess?: string;
   finishSeconds: number;
+  slowAccess?: string;
+  slowFinishSeconds?: number;
 }
 
 export function profileOf(t: CheckContext): Profile {
@@ -64,8 +66,8 @@ function finishWindowMs(t: CheckContext): number {
  * `judged`: finishing is what the check is about, so an order that does not finish fails its rule; otherwise the
  * wait is a set-up step and running out of time makes the check "not judged".
  */
-export async function waitDone(t: CheckContext, client: ApiClient, path: string, judged = false): Promise<OrderBody> {
-  const { finishSeconds } = profileOf(t);
+export async function waitDone(t: CheckContext, client: ApiClient, path: string, judged = false, seconds = profileOf(t).finishSeconds): Promise<OrderBody> {
+  const finishSeconds = seconds;
   const giveUp = (message: string, detail: { expected: string; actual: unknown; exchange: Exchange }): never => {
     if (judged) t.fail(message, detail);
     throw new NotRun(`${message} (expected ${detail.expected}, got ${JSON.stringify(detail.actual)})`);
@@ -77,7 +79,7 @@ export async function waitDone(t: CheckContext, client: ApiClient, path: string,
     if (ex.status !== 200) giveUp(`GET ${path} answered ${ex.status} while waiting for the order to finish`, { expected: 'status 200', actual: ex.status, exchange: ex });
     if (ex.body.state !== 'RECEIVED') return ex.body as OrderBody;
     if (Date.now() + delay > deadline) {
-      giveUp(`order ${path} did not finish within ${finishSeconds}s of server time (profile finishSeconds) and the rest of the check's budget (--timeout)`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: ex.body.state, exchange: ex });
+      giveUp(`order ${path} did not finish within ${finishSeconds}s of server time (the profile's finish time) and the rest of the check's budget (--timeout)`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: ex.body.state, exchange: ex });
     }
     await t.sleep(delay);
   }
@@ -115,7 +117,11 @@ async function clean(t: CheckContext, accessId: string): Promise<void> {
 /** The next access of the profile's pool, with the test services inactive for both providers. */
 export async function freshAccess(t: CheckContext): Promise<string> {
   const { accesses } = profileOf(t);
-  const accessId = accesses[cursor++ % accesses.length];
+  return cleanAccess(t, accesses[cursor++ % accesses.length]);
+}
+
+/** A named access (e.g. the profile's slowAccess), with the test services inactive for both providers. */
+export async function cleanAccess(t: CheckContext, accessId: string): Promise<string> {
   await t.prerequisite(`cleaning test access ${accessId}`, () => clean(t, accessId));
   return accessId;
 }

@@ -10,6 +10,7 @@ import { accessChecks } from './accesses.js';
 import { feedChecks } from './feed.js';
 import { persistenceChecks } from './persistence.js';
 import { feedOrderChecks } from './feed-order.js';
+import { outOfOrderChecks } from './out-of-order.js';
 
 export default defineSuite({
   api: 'activation',
@@ -20,6 +21,8 @@ export default defineSuite({
     // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
     ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
     ...feedOrderChecks,
+    // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders.
+    ...outOfOrderChecks,
     // They restart the server: the runner runs them last, alone.
     ...persistenceChecks,
   ],

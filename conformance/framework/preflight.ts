@@ -98,6 +98,12 @@ async function activationProblems(options: PreflightOptions, clients: ApiClient[
     if (without.length) problems.push(`service "${service}" is not offered at ${without.join(', ')} (profile activation.accesses)`);
   }
   if (p.failingAccess && !byId.has(p.failingAccess)) problems.push(`profile activation.failingAccess "${p.failingAccess}" is not an access the server lists`);
+  if (p.slowAccess) {
+    if (!byId.has(p.slowAccess)) problems.push(`profile activation.slowAccess "${p.slowAccess}" is not an access the server lists`);
+    else if (!offered(byId.get(p.slowAccess), p.service)) problems.push(`service "${p.service}" is not offered at ${p.slowAccess} (profile activation.slowAccess)`);
+    if ((p.accesses as string[]).includes(p.slowAccess)) problems.push(`profile activation.slowAccess "${p.slowAccess}" is also in activation.accesses: name an access outside the pool`);
+    if (typeof p.slowFinishSeconds !== 'number' || p.slowFinishSeconds <= Number(p.finishSeconds ?? 5)) problems.push('profile activation.slowFinishSeconds is missing or not more than finishSeconds: give the seconds after which an order at slowAccess has finished');
+  }
   return problems;
 }
 

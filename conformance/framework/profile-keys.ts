@@ -34,6 +34,8 @@ export const PROFILE_KEYS: Record<ApiName, ProfileKey[]> = {
     key('sameTypeService', 'string', true, 'another service of the same type, offered at those accesses'),
     key('failingAccess', 'string', false, 'an access where an ACTIVATE of service always ends DONE_FAILED'),
     key('finishSeconds', 'number', false, 'seconds after which the server has finished a RECEIVED order (default 5)'),
+    key('slowAccess', 'string', false, 'an access where orders take longer to finish than at accesses (more than finishSeconds)'),
+    key('slowFinishSeconds', 'number', false, 'seconds after which the server has finished a RECEIVED order at slowAccess'),
   ],
   ethernet: [
     key('buyerIdA', 'string', true, "tenant A's buyerId"),

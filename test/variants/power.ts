@@ -247,6 +247,37 @@ class FailedRetriedOnRead extends ActivationDomain {
   }
 }
 
+/** The feed is sorted by when each event's order was created, not by when it finished. */
+class FeedByOrderCreation extends ActivationDomain {
+  protected override async *eventsAfter(tenant: string, after: number): AsyncGenerator<EventView> {
+    const rows = await this.db('act_events as e')
+      .join('act_orders as o', 'o.id', 'e.order_id')
+      .where('e.tenant', tenant)
+      .andWhere('e.position', '>', after)
+      .orderBy([{ column: 'o.created_at' }, { column: 'e.position' }])
+      .select('e.*');
+    for (const r of rows) yield this.eventView(r);
+  }
+}
+
+/** `since` is a keyset on (order creation, position): events of orders created before the since event's order are left out. */
+class SinceByOrderCreation extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    if (since === undefined) return super.feed(tenant);
+    const at = await this.db('act_events as e').join('act_orders as o', 'o.id', 'e.order_id').where({ 'e.tenant': tenant, 'e.event_id': since }).first('o.created_at', 'e.position');
+    if (!at) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+    const rows = await this.db('act_events as e')
+      .join('act_orders as o', 'o.id', 'e.order_id')
+      .where('e.tenant', tenant)
+      .andWhere((q) => q.where('o.created_at', '>', at.created_at).orWhere((r) => r.where('o.created_at', at.created_at).andWhere('e.position', '>', at.position)))
+      .orderBy('e.position')
+      .select('e.*');
+    return (async function* (view: (r: any) => EventView) {
+      for (const r of rows) yield view(r);
+    })((r) => this.eventView(r));
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -260,6 +291,8 @@ export const powerVariants: Variant[] = [
   v('cart-extend-from-now', 'cart', 'CART-ORDER-EXTEND-NOT-EARLIER', 'an extension counts from now, so a short one shortens the hold', withCart(new ExtendFromNow())),
   v('cart-retry-by-units-only', 'cart', 'CART-CREATE-RETRY', 'a reused uuid is a retry when product, availability and units match, whatever the reference or hold', withCart(new RetryByUnits())),
   v('cart-join-keeps-own-hold', 'cart', 'CART-ORDER-EXPIRES', "a booking joining with a longer hold keeps it past the order's expiry", withCart(new JoinKeepsOwnHold())),
+  v('act-feed-by-order-creation', 'activation', 'ACT-FEED-ASCENDING', 'the feed is sorted by when the orders were created, not by when they finished', withActivation(FeedByOrderCreation)),
+  v('act-since-by-order-creation', 'activation', 'ACT-FEED-SINCE-RETURNS-ALL-LATER', "since leaves out events of orders created before the since event's order", withActivation(SinceByOrderCreation)),
   v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
