@@ -155,14 +155,15 @@ class PutReleases extends EthernetDomain {
 const withEthernet = (make: (o: DomainOptions) => EthernetDomain) => () => [cartApi(), activationApi(), ethernetApi({ domain: make })];
 
 /** The reference's ethernet API, with cancel, hold and release answering 200 instead of the source's 201. */
-function transitionsAnswer200(): ApiModule {
+/** The transitions named by `actions` answer 200 where the source shows 201 (the source's repository answers 200). */
+function transitionsAnswer200(actions = /\/(cancel|hold|release)$/): ApiModule {
   const api = ethernetApi();
   return {
     ...api,
     routes(ctx: ApiContext) {
       const router = express.Router();
       router.use((req: Request, res: Response, next: NextFunction) => {
-        if (req.method === 'POST' && /\/(cancel|hold|release)$/.test(req.path)) {
+        if (req.method === 'POST' && actions.test(req.path)) {
           const status = res.status.bind(res);
           res.status = (code: number) => status(code === 201 ? 200 : code);
         }
@@ -278,6 +279,13 @@ class SinceByOrderCreation extends ActivationDomain {
   }
 }
 
+/** No request validation, and the domain checks spReference after cutting it to its limit: 256 characters are accepted. */
+class SpReferenceOverLimit extends ActivationDomain {
+  protected override validate(input: Parameters<ActivationDomain['validate']>[0]) {
+    return super.validate({ ...input, spReference: typeof input.spReference === 'string' ? input.spReference.slice(0, 255) : input.spReference });
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -303,6 +311,10 @@ export const powerVariants: Variant[] = [
   v('ethernet-patch-may-hold', 'ethernet', 'ETH-PATCH-MERGE', 'a patch with orderStatus HELD holds the order', withEthernet((o) => new PatchMayHold(o))),
   v('ethernet-notes-over-limit', 'ethernet', 'ETH-FIELD-LIMITS', 'no request validation; the domain forgets the 300-character limit of notes', unvalidated((b) => ({ ...b, notes: typeof b.notes === 'string' ? b.notes.slice(0, 300) : b.notes }))),
   v('ethernet-21-items-accepted', 'ethernet', 'ETH-ORDER-ITEMS-LIMIT', 'no request validation; the domain forgets the limit of 20 items', unvalidated((b) => ({ ...b, orderItems: Array.isArray(b.orderItems) ? b.orderItems.slice(0, 20) : b.orderItems }))),
+  v('act-spreference-over-limit', 'activation', 'ACT-ORDER-BAD-INPUT', 'no request validation; the domain forgets the 255-character limit of spReference', () => {
+    process.env.ORDERCERT_VALIDATE_REQUESTS = '0';
+    return withActivation(SpReferenceOverLimit)();
+  }),
   // states revisited
   v('cart-confirm-expired-booking', 'cart', 'CART-ORDER-EXPIRES', 'a booking confirm judges the hold as of the booking’s creation', withCart(new ConfirmExpiredBooking())),
   v('cart-cancelled-reads-expired-later', 'cart', 'CART-ORDER-READ', 'a cancelled order reads EXPIRED once its old expiry has passed', withCart(new CancelledExpiresLater())),
@@ -316,4 +328,7 @@ export const powerVariants: Variant[] = [
   v('act-since-in-memory', 'activation', 'ACT-FEED-SINCE-CHAIN', 'event ids live in memory: a since from before a restart is unknown after it', withActivation(SinceInMemory)),
   // a status the seed documents but the suite tolerates: a warning naming the seed's status
   v('ethernet-transitions-answer-200', 'ethernet', 'ETH-TRANSITION-201', 'cancel, hold and release answer 200, not the source’s 201', () => [cartApi(), activationApi(), transitionsAnswer200()]),
+  // The seeds document a status the suite tolerates in this one place only; this server gets one of the three right
+  // and the others not, so each transition must be judged on its own.
+  v('ethernet-release-answers-200', 'ethernet', 'ETH-TRANSITION-201', 'release answers 200 (cancel and hold the source’s 201)', () => [cartApi(), activationApi(), transitionsAnswer200(/\/release$/)]),
 ];
