@@ -1,4 +1,5 @@
 /** Console report of an exploration: the broken rule as certify reports it, and the shortest sequence as curl steps. */
+import { citation } from '../framework/catalogue.js';
 import type { Exchange, Rule } from '../framework/types.js';
 import { show } from '../framework/violation.js';
 import { TENANT_NAMES, type TranscriptEntry } from './core.js';
@@ -41,7 +42,8 @@ export function replayScript(failure: Failure): string[] {
 function describeFinding(failure: Failure, rules: Map<string, Rule>, outcome: 'FAIL' | 'WARN'): string[] {
   const { finding } = failure;
   const rule = rules.get(finding.rule);
-  const lines = [`${outcome} ${finding.rule}${rule ? ` [${rule.level}] (${rule.source})` : ''}`];
+  const lines = [`${outcome} ${finding.rule}${rule ? ` [${rule.level}]` : ''}`];
+  if (rule) lines.push(`  source: ${citation(rule)}`);
   if (rule) {
     lines.push(`  "${rule.quote.replace(/\n/g, ' ')}"`);
     if (rule.translation) lines.push(`  in English: "${rule.translation}"`);

@@ -58,6 +58,9 @@ describe('explore catches every sequence-only variant by the rule it breaks', fu
         assert.ok(failure!.steps.length <= MAX_STEPS, `shrunk to ${failure!.steps.length} steps`);
         assert.match(run.report, /curl -sS -i -X \w+ '.*' -u "\$ORDERCERT_TENANT_[AB]"/);
         assert.doesNotMatch(run.report, /\$USER|alpha-secret/);
+        // The rule's public source, as certify cites it, not the local copy the quote is checked against.
+        assert.match(run.report, /  source: .+: https?:\/\//);
+        assert.doesNotMatch(run.report, /\.txt\)|reference\/[a-z-]+\.md/);
         assert.match(run.report, new RegExp(`--seed ${run.results[0].seed} --path '[^']+'`));
       } finally {
         await server.stop();
