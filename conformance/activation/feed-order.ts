@@ -17,6 +17,17 @@ async function inFlight(t: CheckContext, count: number) {
   return paths;
 }
 
+/** Orders in flight finishing in one step of the server's clock (the same second); the mark before them and their final reads. */
+async function finishTogether(t: CheckContext) {
+  const { finishSeconds } = profileOf(t);
+  const start = await mark(t);
+  const paths = await inFlight(t, 3);
+  await t.clock.advance(finishSeconds);
+  const finals = [];
+  for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p)));
+  return { start, paths, finals };
+}
+
 const one = (t: CheckContext, events: EventBody[], paths: string[], what: string) => {
   const counts = paths.map((p) => eventsFor(events, p).length);
   t.expect(
@@ -34,12 +45,7 @@ export const feedOrderChecks: Check[] = [
     exclusive: true,
     async run(t: CheckContext) {
       const { finishSeconds } = profileOf(t);
-      const start = await mark(t);
-      const paths = await inFlight(t, 3);
-      // One step of the clock for all of them: they finish within the same second of server time.
-      await t.clock.advance(finishSeconds);
-      const finals = [];
-      for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p)));
+      const { start, paths, finals } = await finishTogether(t);
       const { events } = await readFeed(t, t.alpha, start);
       one(t, events, paths, 'the feed after the orders finished');
       await t.clock.advance(finishSeconds * 2 + 60);
@@ -61,11 +67,7 @@ export const feedOrderChecks: Check[] = [
     title: 'since any of several orders finished in one clock step (one second) answers exactly the ones listed after it',
     exclusive: true,
     async run(t: CheckContext) {
-      const { finishSeconds } = profileOf(t);
-      const start = await mark(t);
-      const paths = await inFlight(t, 3);
-      await t.clock.advance(finishSeconds);
-      for (const p of paths) await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p));
+      const { start, paths } = await finishTogether(t);
       const { events } = await t.prerequisite('reading the feed', () => readFeed(t, t.alpha, start));
       const mine = events.filter((e) => paths.some((p) => eventsFor([e], p).length));
       for (let i = 0; i < mine.length; i++) {
