@@ -15,7 +15,8 @@ if (!['cart', 'activation', 'ethernet'].includes(api)) {
 }
 
 let code = 1;
-const server = await startTestServer({ restartHook: true }).catch((err) => {
+// A feed batch of 2 events: every feed read the suite makes crosses batches, so the batching code is judged too.
+const server = await startTestServer({ restartHook: true, env: { ACTIVATION_FEED_BATCH_SIZE: '2' } }).catch((err) => {
   // A mutant that stops the server from starting is killed.
   console.error(`server did not start: ${err?.message?.split('\n')[0]}`);
   process.exit(1);

@@ -24,7 +24,7 @@ export function activationApi(options: ActivationOptions = {}): ApiModule {
     if (!domain) {
       domain = options.domain
         ? options.domain(ctx, catalogue)
-        : new ActivationDomain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue });
+        : new ActivationDomain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue, feedBatchSize: ctx.config.activationFeedBatchSize });
       domains.set(ctx, domain);
     }
     return domain;

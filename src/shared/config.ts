@@ -17,6 +17,8 @@ export interface ServerConfig {
   tenants: Tenant[];
   /** Seconds before the activation worker finishes a RECEIVED order. */
   activationDelaySeconds: number;
+  /** Events read per query while streaming the feed (a smaller batch makes every long read cross batches). */
+  activationFeedBatchSize: number;
   /** Seconds before the cart supplier's decision on a pending confirmation takes effect. */
   cartPendingSeconds: number;
   /** Seconds between fulfilment simulator steps for ethernet orders; 0 turns the simulator off. */
@@ -51,6 +53,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
     return value;
   };
+  const count = (name: string, fallback: number) => {
+    const value = number(name, fallback);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${env[name]}"`);
+    return value;
+  };
   return {
     port: number('PORT', 8080),
     host: env.HOST || '127.0.0.1',
@@ -58,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     testClock: env.ORDERCERT_TEST_CLOCK === '1' || argv.includes('--test-clock'),
     tenants,
     activationDelaySeconds: number('ACTIVATION_DELAY_SECONDS', 2),
+    activationFeedBatchSize: count('ACTIVATION_FEED_BATCH_SIZE', 1000),
     cartPendingSeconds: number('CART_PENDING_SECONDS', 5),
     ethernetStepSeconds: number('ETHERNET_STEP_SECONDS', 0),
     validateRequests: env.ORDERCERT_VALIDATE_REQUESTS !== '0',
