@@ -181,6 +181,17 @@ describe('verdicts: timeouts, exit codes and the preflight', function () {
       );
     });
 
+    it('a slowAccess inside the pool, and one without a slowFinishSeconds above finishSeconds', async () => {
+      await expectSetUpProblem(
+        ['--api', 'activation', '--base-url', server.url, ...tenants, '--profile', writeProfile('slow-in-pool', (p) => (p.activation.slowAccess = p.activation.accesses[0]))],
+        /profile activation\.slowAccess "STTA0101" is also in activation\.accesses/,
+      );
+      await expectSetUpProblem(
+        ['--api', 'activation', '--base-url', server.url, ...tenants, '--profile', writeProfile('slow-too-fast', (p) => (p.activation.slowFinishSeconds = p.activation.finishSeconds))],
+        /profile activation\.slowFinishSeconds is missing or not more than finishSeconds/,
+      );
+    });
+
     it('a test clock that does not move forward', async () => {
       const stuck = await listen((req, res) => {
         res.writeHead(req.method === 'POST' ? 204 : 200, { 'content-type': 'application/json' });
