@@ -157,6 +157,15 @@ export async function expectUnchanged(t: CheckContext, orderId: string, before: 
   t.expectEqual(after, before, `${what} changed the order or its bookings`, ex);
 }
 
+/** Sends a request the server must refuse (a 4xx, or one of `statuses`), then reads the order and its bookings unchanged. */
+export async function expectRefusedUnchanged(t: CheckContext, orderId: string, what: string, send: () => Promise<Exchange>, statuses?: number[]): Promise<Exchange> {
+  const before = snapshot(await readOrder(t, orderId));
+  const ex = await send();
+  expectError(t, ex, what, statuses);
+  await expectUnchanged(t, orderId, before, what, ex);
+  return ex;
+}
+
 export type OrderOp = 'confirm' | 'extend' | 'cancel';
 
 /** Pause between two reads of an order still PENDING (the wait itself is bounded by the check's budget). */
