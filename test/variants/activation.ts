@@ -110,6 +110,14 @@ class OtherProviderVisible extends ActivationDomain {
   }
 }
 
+/** Every answer to an order is 201, also "nothing to do" (no path) and "already in progress". */
+class Always201 extends ActivationDomain {
+  override async createOrder(tenant: string, input: Parameters<ActivationDomain['createOrder']>[1]) {
+    const { order } = await super.createOrder(tenant, input);
+    return { status: 201 as const, order };
+  }
+}
+
 export const activationVariants: Variant[] = [
   variant('act-since-inclusive', 'ACT-FEED-SINCE-EXCLUSIVE', 'the feed answer includes the since event itself', withDomain(SinceInclusive)),
   variant('act-feed-projection', 'ACT-FEED-NOT-PROJECTION', 'the feed is a projection of the latest order state per access and service', withDomain(Projection)),
@@ -123,6 +131,7 @@ export const activationVariants: Variant[] = [
       res.status(201).json(order);
     },
   }),
+  variant('act-nothing-to-do-201', 'ACT-ORDER-NOTHING-TO-DO', 'every answer to an order is 201, also when nothing needed doing', withDomain(Always201)),
   variant('act-create-200', 'ACT-ORDER-CREATED', 'a created order is answered 200 instead of 201', {
     respondCreated: (res, order, location) => {
       res.status(200).location(location).json(order);
