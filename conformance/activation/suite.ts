@@ -11,13 +11,14 @@ import { feedChecks } from './feed.js';
 import { persistenceChecks } from './persistence.js';
 import { feedOrderChecks } from './feed-order.js';
 import { outOfOrderChecks } from './out-of-order.js';
+import { raceChecks } from './races.js';
 
 export default defineSuite({
   api: 'activation',
   schemaRule: 'ACT-SCHEMA',
   checks: [
     // Without a test clock these overlap: each orders on an access of its own and judges only its own orders.
-    ...[...orderChecks, ...inputChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),
+    ...[...orderChecks, ...inputChecks, ...raceChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),
     // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
     ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
     ...feedOrderChecks,

@@ -286,6 +286,28 @@ class SpReferenceOverLimit extends ActivationDomain {
   }
 }
 
+type Provision = ActivationDomain['provision'];
+
+/** Provisioning hands the service type to whichever order finishes last: a claim by another provider is overwritten. */
+class ClaimLastWins extends ActivationDomain {
+  protected override async provision(...[trx, row, now]: Parameters<Provision>): ReturnType<Provision> {
+    const slot = { access_id: row.access_id, service_type: row.service_type };
+    const active = row.operation === 'ACTIVATE' ? await trx('act_active').where(slot).first() : undefined;
+    if (!active || active.tenant === row.tenant) return super.provision(trx, row, now);
+    await trx('act_active').where(slot).update({ tenant: row.tenant, service: row.service, equipment: row.equipment ?? '[]', sp_reference: row.sp_reference, activated_at: now });
+    return { state: 'DONE_SUCCESS', message: '' };
+  }
+}
+
+/** Provisioning reports success for a second service of a type the provider already has, and leaves the first active. */
+class SecondOfTypeSucceeds extends ActivationDomain {
+  protected override async provision(...[trx, row, now]: Parameters<Provision>): ReturnType<Provision> {
+    const active = row.operation === 'ACTIVATE' ? await trx('act_active').where({ access_id: row.access_id, service_type: row.service_type }).first() : undefined;
+    if (active && active.tenant === row.tenant && active.service !== row.service) return { state: 'DONE_SUCCESS', message: '' };
+    return super.provision(trx, row, now);
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -301,6 +323,8 @@ export const powerVariants: Variant[] = [
   v('cart-join-keeps-own-hold', 'cart', 'CART-ORDER-EXPIRES', "a booking joining with a longer hold keeps it past the order's expiry", withCart(new JoinKeepsOwnHold())),
   v('act-feed-by-order-creation', 'activation', 'ACT-FEED-ASCENDING', 'the feed is sorted by when the orders were created, not by when they finished', withActivation(FeedByOrderCreation)),
   v('act-since-by-order-creation', 'activation', 'ACT-FEED-SINCE-RETURNS-ALL-LATER', "since leaves out events of orders created before the since event's order", withActivation(SinceByOrderCreation)),
+  v('act-claim-race-last-wins', 'activation', 'ACT-ORDER-TYPE-CLAIMED', "two providers' orders for one type at once: the one finishing last takes the type over", withActivation(ClaimLastWins)),
+  v('act-same-type-race-both-succeed', 'activation', 'ACT-ORDER-SAME-TYPE-ACTIVE', 'two services of one type ordered at once both end DONE_SUCCESS; only the first is active', withActivation(SecondOfTypeSucceeds)),
   v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
