@@ -12,7 +12,8 @@ export default {
   // The command runner cannot tell which checks reach a mutant: every mutant runs the whole suite of its API.
   coverageAnalysis: 'off',
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
-  timeoutMS: 120_000,
+  // A mutant that outlives its suite run by this much is counted as a timeout (killed); MUTATION_TIMEOUT_MS shortens it.
+  timeoutMS: Number(process.env.MUTATION_TIMEOUT_MS ?? 120_000),
   timeoutFactor: 1.5,
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: `reports/mutation/${api}.json` },

@@ -1,7 +1,7 @@
 /**
  * The test command of a mutation run: starts the server from the sources in this folder (Stryker's sandbox, with
  * the mutant chosen by its environment), runs one API's conformance suite against it in the vendor's default mode,
- * and exits 1 if any check fails or warns (the reference passes every check cleanly), 0 otherwise.
+ * and exits 1 at the first check that fails or warns (the reference passes every check cleanly), 0 otherwise.
  * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet>
  */
 import { runSuiteAgainst } from '../test/helpers/conformance.js';
@@ -22,7 +22,17 @@ const server = await startTestServer({ restartHook: true, env: { ACTIVATION_FEED
   process.exit(1);
 });
 try {
-  const { results } = await runSuiteAgainst(server, [api], { strict: false });
+  // The first failed or warned check decides: the mutant is killed, and the rest of the suite need not run.
+  // A check's budget of 10 s is ample for the reference with its test clock, and ends a mutant that hangs early.
+  const { results } = await runSuiteAgainst(server, [api], {
+    strict: false,
+    timeoutMs: 10_000,
+    onResult: (r) => {
+      if (r.outcome !== 'fail' && r.outcome !== 'warn') return;
+      console.log(`${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${(r.message ?? '').slice(0, 200)}`);
+      void server.stop().finally(() => process.exit(1));
+    },
+  });
   const bad = results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
   for (const r of bad) console.log(`${r.outcome.toUpperCase()} ${r.rule} ${r.check}: ${(r.message ?? '').slice(0, 200)}`);
   console.log(`${results.length} checks, ${bad.length} failed or warned`);

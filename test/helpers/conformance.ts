@@ -24,6 +24,10 @@ export interface SuiteRunOptions {
   baseUrls?: Partial<TestServer['apis']>;
   /** Profile keys laid over the reference profile, per API (a vendor's own test data). */
   profile?: Partial<Record<ApiName, Record<string, unknown>>>;
+  /** A check's budget (default 20 s). */
+  timeoutMs?: number;
+  /** Sees each result as it comes. */
+  onResult?: (result: CheckResult) => void;
 }
 
 /** The profile with each API's section overridden key by key; a key set to undefined is removed. */
@@ -49,7 +53,8 @@ export async function runSuiteAgainst(server: TestServer, apis: ApiName[], optio
     restart: server.restartUrl ? { url: server.restartUrl } : undefined,
     strict: options.strict ?? true,
     grep: options.grep,
-    timeoutMs: 20_000,
+    timeoutMs: options.timeoutMs ?? 20_000,
+    onResult: options.onResult,
   });
   return { results, byRule: groupByRule(rules, results, apis) };
 }
