@@ -7,6 +7,7 @@ import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { updateChecks } from './updates.js';
+import { concurrencyChecks } from './concurrency.js';
 import { transitionChecks } from './transitions.js';
 import { limitChecks } from './limits.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
@@ -21,6 +22,7 @@ export default defineSuite({
     ...inputChecks,
     ...tenancyChecks,
     ...updateChecks,
+    ...concurrencyChecks,
     ...transitionChecks,
     ...limitChecks,
     ...tenancyWriteChecks,

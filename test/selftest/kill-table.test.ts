@@ -29,7 +29,7 @@ const judged = variants.filter((v) => !only || only.test(v.name));
 async function judge(variant: Variant): Promise<Row> {
   const started = Date.now();
   const run = async (strict: boolean) => {
-    const server = await startTestServer({ variant: variant.name, restartHook: true });
+    const server = await startTestServer({ variant: variant.name, restartHook: true, backend: variant.backend });
     try {
       const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict });
       return {

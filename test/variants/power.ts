@@ -114,6 +114,13 @@ const unvalidated = (forget: (body: Record<string, any>) => Record<string, any>)
   };
 };
 
+/** No row is locked while an order is changed: concurrent merge patches read the same order and overwrite each other. */
+class NoRowLocks extends EthernetDomain {
+  protected override async load(...[trx, buyer, by]: Parameters<EthernetDomain['load']>): ReturnType<EthernetDomain['load']> {
+    return super.load(trx, buyer, by, false);
+  }
+}
+
 /** Release finds the order by id alone. */
 class ReleaseAnyBuyersOrder extends EthernetDomain {
   override async transition(buyer: string, id: string, action: Action): Promise<Record<string, any>> {
@@ -326,6 +333,8 @@ export const powerVariants: Variant[] = [
   v('act-claim-race-last-wins', 'activation', 'ACT-ORDER-TYPE-CLAIMED', "two providers' orders for one type at once: the one finishing last takes the type over", withActivation(ClaimLastWins)),
   v('act-same-type-race-both-succeed', 'activation', 'ACT-ORDER-SAME-TYPE-ACTIVE', 'two services of one type ordered at once both end DONE_SUCCESS; only the first is active', withActivation(SecondOfTypeSucceeds)),
   v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
+  // SQLite runs one writing transaction at a time, so the collision shows on PostgreSQL only.
+  { ...v('ethernet-patch-without-row-lock', 'ethernet', 'ETH-PATCH-MERGE', 'an order is read, merged and written back without a row lock: concurrent patches collide or are lost', withEthernet((o) => new NoRowLocks(o))), backend: 'postgres' },
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
   v('cart-extend-writes-every-order', 'cart', 'CART-TENANCY', "an extension's new expiry is written to every order on hold, any reseller's", withCart(new ExtendWritesEveryOrder())),
