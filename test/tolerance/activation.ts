@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { activationApi, type ActivationOptions } from '../../src/activation/api.js';
 import type { AccessCatalogue } from '../../src/activation/catalogue.js';
 import { ActivationDomain, type EventView } from '../../src/activation/domain.js';
+import { ApiError } from '../../src/shared/errors.js';
 import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import type { ApiContext, ApiModule } from '../../src/shared/api.js';
@@ -44,6 +45,23 @@ const unknownSince404 = withEdge(activationApi(), (req, res, next) => {
   next();
 });
 
+/**
+ * An order in progress already claims its service type at its access: another provider's ACTIVATE of the type, or
+ * the same provider's ACTIVATE of another service of it, is refused (400) until that order has finished.
+ */
+class ClaimsAtOrderTime extends ActivationDomain {
+  override async createOrder(tenant: string, input: Parameters<ActivationDomain['createOrder']>[1]) {
+    const type = this.options.catalogue.serviceType(String(input.service));
+    if (input.operation === 'ACTIVATE' && type) {
+      const pending = await this.db('act_orders').where({ access_id: input.accessId, service_type: type, state: 'RECEIVED', operation: 'ACTIVATE' });
+      if (pending.some((o: any) => o.tenant !== tenant || o.service !== input.service)) {
+        throw new ApiError(400, 'BAD_REQUEST', `An order for ServiceType '${type}' is already in progress at '${input.accessId}'.`);
+      }
+    }
+    return super.createOrder(tenant, input);
+  }
+}
+
 export const activationTolerance: ToleranceVariant[] = [
   {
     name: 'act-opaque-event-ids',
@@ -73,5 +91,13 @@ export const activationTolerance: ToleranceVariant[] = [
     profile: { activation: { finishSeconds: 14 } },
     timeoutMs: 60_000,
     server: withActivation(activationApi({ workerIntervalMs: 12_000 })),
+  },
+  {
+    name: 'act-type-claimed-while-in-progress',
+    apis: ['activation'],
+    choice: 'an ACTIVATE is refused (400) while another order for its service type at the access is in progress, not only once it is active',
+    allowedBy: 'ACT-ORDER-TYPE-CLAIMED, ACT-ORDER-SAME-TYPE-ACTIVE (orders sent at once: refused, or received and then at most one active)',
+    strict: true,
+    server: withActivation(activationApi(domainOf(ClaimsAtOrderTime))),
   },
 ];

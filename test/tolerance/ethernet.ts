@@ -2,6 +2,8 @@
 import { activationApi } from '../../src/activation/api.js';
 import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
+import { EthernetDomain } from '../../src/ethernet/domain.js';
+import { ApiError } from '../../src/shared/errors.js';
 import type { ApiModule } from '../../src/shared/api.js';
 import { withEdge } from './edge.js';
 import type { ToleranceVariant } from './variant.js';
@@ -57,6 +59,20 @@ const otherRefusalStatuses = withEdge(ethernetApi(), (req, res, next) => {
   next();
 });
 
+/** A PATCH of an order that another PATCH is still changing is refused as a conflict (409) rather than queued. */
+class PatchConflicts extends EthernetDomain {
+  private readonly changing = new Set<string>();
+  override async patch(buyer: string, id: string, patch: Record<string, any>): Promise<Record<string, any>> {
+    if (this.changing.has(id)) throw new ApiError(409, 'CONFLICT', `Order "${id}" is being changed by another request; read it and try again`);
+    this.changing.add(id);
+    try {
+      return await super.patch(buyer, id, patch);
+    } finally {
+      this.changing.delete(id);
+    }
+  }
+}
+
 export const ethernetTolerance: ToleranceVariant[] = [
   {
     name: 'ethernet-transitions-200-allowed',
@@ -99,5 +115,13 @@ export const ethernetTolerance: ToleranceVariant[] = [
     allowedBy: 'ETH-BUYER-ID-IS-CALLER (403 or 400), ETH-PUT-SAME-PON (400 or 409), ETH-PUT-NEW-VERSION (409 or 400)',
     strict: true,
     server: withEthernet(otherRefusalStatuses),
+  },
+  {
+    name: 'ethernet-concurrent-patch-409',
+    apis: ['ethernet'],
+    choice: 'a PATCH of an order while another PATCH of it is in flight answers 409 (a conflict) instead of waiting its turn',
+    allowedBy: 'ETH-PATCH-MERGE reading: patches sent at once are each applied or refused as a conflict (409)',
+    strict: true,
+    server: withEthernet(ethernetApi({ domain: (o) => new PatchConflicts(o) })),
   },
 ];
