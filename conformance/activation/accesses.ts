@@ -42,6 +42,28 @@ export const accessChecks: Check[] = [
     },
   },
   {
+    id: 'access-active-service-carries-its-equipment',
+    rule: 'ACT-ACCESS-ACTIVE',
+    title: 'accesses/{id} lists an active service with the equipment its ACTIVATE sent',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const equipment = [
+        { vendorId: 'ACME', macAddress: '00:1A:2B:3C:4D:5E' },
+        { vendorId: 'ORDERCERT', macAddress: '00:1A:2B:3C:4D:5F' },
+      ];
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { equipment }));
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      const ex = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
+      t.expectStatus(ex, 200, `GET accesses/${accessId}`);
+      const entry = (ex.body?.active ?? []).find((a: any) => a.service === service);
+      t.expect(!!entry, `the active list lacks ${service}`, { expected: service, actual: ex.body?.active, exchange: ex });
+      // A MAC address is the same address in either case.
+      const seen = (entry.equipment ?? []).map((e: any) => ({ vendorId: e?.vendorId, macAddress: String(e?.macAddress).toUpperCase() }));
+      t.expectEqual(seen, equipment, 'the active service does not carry the equipment its ACTIVATE sent', ex);
+    },
+  },
+  {
     id: 'services-lists-active-services',
     rule: 'ACT-SERVICES-LIST',
     title: 'services/ lists an activated service with its spReference, and no longer after deactivation',

@@ -7,6 +7,7 @@
 import type { Check, CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
+import { NotRun } from '../framework/violation.js';
 import { activateBody, freshAccess, profileOf, ROOT, waitDone } from './helpers.js';
 
 interface Outcome {
@@ -14,6 +15,8 @@ interface Outcome {
   service: string;
   /** DONE_SUCCESS, DONE_FAILED, or "refused 400" when the order was not received. */
   ended: string;
+  /** The finished order's message ('' when refused). */
+  message: string;
   exchange: Exchange;
 }
 
@@ -25,14 +28,14 @@ async function orderAtOnce(t: CheckContext, orders: Array<{ who: 'A' | 'B'; clie
     const { who, client, body } = orders[i];
     const service = String(body.service);
     if (ex.status === 400) {
-      outcomes.push({ who, service, ended: 'refused 400', exchange: ex });
+      outcomes.push({ who, service, ended: 'refused 400', message: '', exchange: ex });
       continue;
     }
     await t.prerequisite(`ACTIVATE ${service} as ${who} received`, async () => {
       if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path or 400, got ${ex.status}: ${ex.text.slice(0, 200)}`);
     });
     const done = await t.prerequisite(`waiting for ${ex.body.path} to finish`, () => waitDone(t, client, ex.body.path));
-    outcomes.push({ who, service, ended: done.state, exchange: ex });
+    outcomes.push({ who, service, ended: done.state, message: done.message, exchange: ex });
   }
   return outcomes;
 }
@@ -49,6 +52,23 @@ async function activeThere(t: CheckContext, client: ApiClient, accessId: string,
 }
 
 const summary = (outcomes: Outcome[]) => outcomes.map((o) => `${o.who} ${o.service}: ${o.ended}`).join('; ');
+
+/** Both races of the checks below, at two fresh accesses. */
+async function bothRaces(t: CheckContext): Promise<Outcome[]> {
+  const { service, sameTypeService } = profileOf(t);
+  const providers = await freshAccess(t);
+  const services = await freshAccess(t);
+  return [
+    ...(await orderAtOnce(t, [
+      { who: 'A', client: t.alpha, body: activateBody(providers, service) },
+      { who: 'B', client: t.beta, body: activateBody(providers, service) },
+    ])),
+    ...(await orderAtOnce(t, [
+      { who: 'A', client: t.alpha, body: activateBody(services, service) },
+      { who: 'A', client: t.alpha, body: activateBody(services, sameTypeService) },
+    ])),
+  ];
+}
 
 export const raceChecks: Check[] = [
   {
@@ -101,6 +121,23 @@ export const raceChecks: Check[] = [
           expected: `${o.service} in services/`,
           actual: `${a.services.join(', ') || 'nothing'} (orders: ${summary(outcomes)})`,
           exchange: a.exchange,
+        });
+      }
+    },
+  },
+  {
+    id: 'orders-failing-in-a-race-say-why',
+    rule: 'ACT-ORDER-FAILURE-MESSAGE',
+    title: 'an order that ends DONE_FAILED because another one for its type finished first has a message saying why',
+    async run(t: CheckContext) {
+      const outcomes = await bothRaces(t);
+      const failed = outcomes.filter((o) => o.ended === 'DONE_FAILED');
+      if (!failed.length) throw new NotRun(`no order of the two races ended DONE_FAILED (${summary(outcomes)})`);
+      for (const o of failed) {
+        t.expect(o.message.trim().length > 0, `${o.who}'s ACTIVATE of ${o.service} ended DONE_FAILED without a message`, {
+          expected: 'a non-empty message saying why',
+          actual: JSON.stringify(o.message),
+          exchange: o.exchange,
         });
       }
     },

@@ -315,6 +315,21 @@ class SecondOfTypeSucceeds extends ActivationDomain {
   }
 }
 
+/** Provisioning keeps the service but not the equipment its order sent. */
+class EquipmentDropped extends ActivationDomain {
+  protected override async provision(...[trx, row, now]: Parameters<Provision>): ReturnType<Provision> {
+    return super.provision(trx, { ...row, equipment: '[]' }, now);
+  }
+}
+
+/** An order that loses a race for its service type fails without saying why. */
+class RaceFailureSilent extends ActivationDomain {
+  protected override async provision(...[trx, row, now]: Parameters<Provision>): ReturnType<Provision> {
+    const result = await super.provision(trx, row, now);
+    return result.state === 'DONE_FAILED' && !this.options.catalogue.get(row.access_id)?.failsWith ? { ...result, message: '' } : result;
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -356,6 +371,9 @@ export const powerVariants: Variant[] = [
   // second boundary the run's events straddle: both rules are broken.
   { ...v('act-since-by-second', 'activation', 'ACT-FEED-SINCE-RETURNS-ALL-LATER', 'since compares event times to the second: events of the same second are left out', withActivation(SinceBySecond)), alsoBreaks: ['ACT-FEED-SINCE-CHAIN'] },
   v('act-failed-order-retried-on-read', 'activation', 'ACT-FEED-EVERY-FINISHED-ORDER', 'reading a failed order a minute later appends another event for it', withActivation(FailedRetriedOnRead)),
+  // surviving mutants of the reference server that a new check closes (docs/MUTATION.md)
+  v('act-equipment-dropped', 'activation', 'ACT-ACCESS-ACTIVE', 'an active service is listed without the equipment its ACTIVATE sent', withActivation(EquipmentDropped)),
+  v('act-race-failure-silent', 'activation', 'ACT-ORDER-FAILURE-MESSAGE', 'an order that loses a race for its service type ends DONE_FAILED with an empty message', withActivation(RaceFailureSilent)),
   // persistence (needs the restart hook)
   v('act-event-ids-from-boot', 'activation', 'ACT-FEED-EVENT-UNIQUE', 'event ids count from the process start, so a restart hands out ids again', withActivation(IdsFromBoot)),
   v('act-since-in-memory', 'activation', 'ACT-FEED-SINCE-CHAIN', 'event ids live in memory: a since from before a restart is unknown after it', withActivation(SinceInMemory)),
