@@ -6,6 +6,7 @@ import {
   createBooking,
   expectError,
   expectRefusedUnchanged,
+  ok,
   orderOp,
   orderPath,
   readOrder,
@@ -60,6 +61,17 @@ export const expiryChecks: Check[] = [
       await advancePast(t, (await readOrder(t, orderId)).utcExpiresAt);
       const ex = await orderOp(t, 'extend', orderId);
       expectError(t, ex, 'extending an expired order');
+    },
+  },
+  {
+    id: 'extend-held-order-done-or-409',
+    rule: 'CART-ORDER-EXTEND-REJECT-ERROR',
+    title: "extending one's own ON_HOLD order is done (2xx) or refused as a conflict (409), never answered as if the order did not exist",
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [30]);
+      const ex = await orderOp(t, 'extend', orderId);
+      // A refusal is the OBS's right; a 404 (or 400 for a valid body) would tell the reseller something false.
+      if (!ok(ex)) expectError(t, ex, "extending one's own ON_HOLD order", [409]);
     },
   },
 ];

@@ -2,6 +2,9 @@
 import type { Check, CheckContext } from '../framework/check.js';
 import {
   advancePast,
+  bookingBody,
+  bookingPath,
+  bookingsPath,
   buildOrder,
   CANCEL,
   createBooking,
@@ -24,9 +27,28 @@ export const orderChecks: Check[] = [
       const ex = await createBooking(t, { uuid, orderId });
       t.expectStatus(ex, [200, 201], 'create booking with an existing orderId');
       t.expectEqual(ex.body?.orderId, orderId, 'the new booking does not report the order it joined', ex);
+      const read = await t.alpha.get(bookingPath(t, uuid));
+      t.expectStatus(read, 200, 'GET of the booking that joined the order');
+      t.expectEqual(read.body?.orderId, orderId, 'the booking read does not report the order it joined', read);
       const order = await readOrder(t, orderId);
       const listed = (order.bookings ?? []).map((b: any) => b.uuid).sort();
       t.expectEqual(listed, [uuids[0], uuid].sort(), 'the order does not list both bookings');
+    },
+  },
+  {
+    id: 'cart-capability-found-in-a-list',
+    rule: 'CART-BOOKING-JOINS-ORDER',
+    title: 'the cart capability is recognised anywhere in the X-Capabilities list, with or without a space after each comma',
+    run: async (t: CheckContext) => {
+      for (const header of ['redeam/content,redeam/cart', 'redeam/content, redeam/cart, redeam/pricing']) {
+        const { orderId } = await buildOrder(t, [30]);
+        const uuid = t.uuid();
+        const ex = await t.alpha.post(bookingsPath(t), bookingBody(t, { uuid, orderId }), { headers: { 'X-Capabilities': header } });
+        t.expectStatus(ex, [200, 201], `create booking with an existing orderId and X-Capabilities: ${header}`);
+        t.expectEqual(ex.body?.orderId, orderId, `with X-Capabilities: ${header}, the new booking does not report the order it joined`, ex);
+        const listed = ((await readOrder(t, orderId)).bookings ?? []).map((b: any) => b.uuid);
+        t.expect(listed.includes(uuid), `with X-Capabilities: ${header}, the order does not list the new booking`, { expected: uuid, actual: listed });
+      }
     },
   },
   {

@@ -13,6 +13,7 @@ import { ethernetApi } from '../../src/ethernet/api.js';
 import { EthernetDomain, type Action, type DomainOptions } from '../../src/ethernet/domain.js';
 import { ORDERS } from '../../src/ethernet/store.js';
 import { ApiError } from '../../src/shared/errors.js';
+import { withEdge } from '../tolerance/edge.js';
 import type { Variant } from './variant.js';
 
 // ---- cart -------------------------------------------------------------------------------------------------
@@ -336,6 +337,11 @@ const withActivation = (Domain: typeof ActivationDomain) => () => [
   ethernetApi(),
 ];
 
+/** The cart API with `edge` in front of its routes (the other two APIs as the reference has them). */
+const cartEdge = (edge: Parameters<typeof withEdge>[1]) => () => [withEdge(cartApi(), edge), activationApi(), ethernetApi()];
+const cartNotFound = (res: Response, what: string) =>
+  res.status(404).json([{ errorClass: 'inputValidationError', errorCode: 'core/9010', errorMessage: `${what} not found`, retryable: false }]);
+
 const v = (name: string, api: Variant['api'], breaks: string, description: string, apis: Variant['apis']): Variant => ({ name, api, breaks, description, apis });
 
 export const powerVariants: Variant[] = [
@@ -374,6 +380,13 @@ export const powerVariants: Variant[] = [
   // surviving mutants of the reference server that a new check closes (docs/MUTATION.md)
   v('act-equipment-dropped', 'activation', 'ACT-ACCESS-ACTIVE', 'an active service is listed without the equipment its ACTIVATE sent', withActivation(EquipmentDropped)),
   v('act-race-failure-silent', 'activation', 'ACT-ORDER-FAILURE-MESSAGE', 'an order that loses a race for its service type ends DONE_FAILED with an empty message', withActivation(RaceFailureSilent)),
+  v('cart-booking-read-wrong-supplier', 'cart', 'CART-BOOKING-JOINS-ORDER', 'GET of a booking looks under the wrong supplier: every booking reads 404', cartEdge((req, res, next) => (req.method === 'GET' && /\/bookings\/[^/]+$/.test(req.path) ? cartNotFound(res, 'Booking') : next()))),
+  v('cart-extend-404', 'cart', 'CART-ORDER-EXTEND-REJECT-ERROR', 'every order extension is refused with 404, as if the order did not exist', cartEdge((req, res, next) => (req.method === 'POST' && /\/orders\/[^/]+\/extend$/.test(req.path) ? cartNotFound(res, 'Order') : next()))),
+  v('cart-capability-untrimmed', 'cart', 'CART-BOOKING-JOINS-ORDER', 'X-Capabilities is split on commas without trimming: "a, redeam/cart" is not the cart capability', cartEdge((req, _res, next) => {
+    const header = req.headers['x-capabilities'];
+    if (typeof header === 'string' && !header.split(',').includes('redeam/cart')) delete req.headers['x-capabilities'];
+    next();
+  })),
   // persistence (needs the restart hook)
   v('act-event-ids-from-boot', 'activation', 'ACT-FEED-EVENT-UNIQUE', 'event ids count from the process start, so a restart hands out ids again', withActivation(IdsFromBoot)),
   v('act-since-in-memory', 'activation', 'ACT-FEED-SINCE-CHAIN', 'event ids live in memory: a since from before a restart is unknown after it', withActivation(SinceInMemory)),
