@@ -91,6 +91,12 @@ export const tenancyChecks: Check[] = [
       const other = await t.alpha.get('/orders', { query: { buyerId: buyerB(t), limit: 200 } });
       if (other.status === 200) {
         t.expect(!(other.body?.items ?? []).some((o: Order) => o.id === theirs.id || o.buyerId === buyerB(t)), "listing by another buyer's buyerId shows that buyer's orders", { exchange: other });
+        // Nor the caller's own orders: a list for a buyerId is that buyer's list, and for another buyer it is empty.
+        t.expect((other.body?.items ?? []).length === 0, "listing by another buyer's buyerId answers a list that is not empty", {
+          expected: '403, or 200 with no items',
+          actual: (other.body?.items ?? []).map((o: Order) => `${o.id} (${o.buyerId})`).slice(0, 5),
+          exchange: other,
+        });
       } else {
         expectRefused(t, other, [403], "GET /orders?buyerId=<another buyer>");
       }

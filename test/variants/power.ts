@@ -360,6 +360,14 @@ export const powerVariants: Variant[] = [
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
   v('cart-extend-writes-every-order', 'cart', 'CART-TENANCY', "an extension's new expiry is written to every order on hold, any reseller's", withCart(new ExtendWritesEveryOrder())),
   v('ethernet-release-any-buyers-order', 'ethernet', 'ETH-TENANT-ISOLATION', "release finds the order by id alone, whoever's it is", withEthernet((o) => new ReleaseAnyBuyersOrder(o))),
+  v('ethernet-foreign-buyerid-lists-own', 'ethernet', 'ETH-LIST-BY-BUYER', "a list for another buyer's buyerId answers the caller's own orders", () => [
+    cartApi(),
+    activationApi(),
+    withEdge(ethernetApi(), (req, res, next) => {
+      if (req.method === 'GET' && req.path === '/orders' && typeof req.query.buyerId === 'string') req.query.buyerId = res.locals.tenant;
+      next();
+    }),
+  ]),
   v('ethernet-available-counts-every-buyer', 'ethernet', 'ETH-LIST-BY-BUYER', "the list's available counts every buyer's orders", withEthernet((o) => new CountsEveryBuyer(o))),
   // forbidden changes and limits at their edge (over-limit answers also break the response schema: the limit rule is named)
   v('ethernet-patch-may-hold', 'ethernet', 'ETH-PATCH-MERGE', 'a patch with orderStatus HELD holds the order', withEthernet((o) => new PatchMayHold(o))),
