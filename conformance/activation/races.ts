@@ -53,21 +53,26 @@ async function activeThere(t: CheckContext, client: ApiClient, accessId: string,
 
 const summary = (outcomes: Outcome[]) => outcomes.map((o) => `${o.who} ${o.service}: ${o.ended}`).join('; ');
 
-/** Both races of the checks below, at two fresh accesses. */
-async function bothRaces(t: CheckContext): Promise<Outcome[]> {
+/** Two providers ACTIVATE the profile's service at a fresh access at the same moment. */
+async function providersRace(t: CheckContext) {
+  const { service } = profileOf(t);
+  const accessId = await freshAccess(t);
+  const outcomes = await orderAtOnce(t, [
+    { who: 'A', client: t.alpha, body: activateBody(accessId, service) },
+    { who: 'B', client: t.beta, body: activateBody(accessId, service) },
+  ]);
+  return { accessId, outcomes };
+}
+
+/** One provider ACTIVATEs both services of one type at a fresh access at the same moment. */
+async function servicesRace(t: CheckContext) {
   const { service, sameTypeService } = profileOf(t);
-  const providers = await freshAccess(t);
-  const services = await freshAccess(t);
-  return [
-    ...(await orderAtOnce(t, [
-      { who: 'A', client: t.alpha, body: activateBody(providers, service) },
-      { who: 'B', client: t.beta, body: activateBody(providers, service) },
-    ])),
-    ...(await orderAtOnce(t, [
-      { who: 'A', client: t.alpha, body: activateBody(services, service) },
-      { who: 'A', client: t.alpha, body: activateBody(services, sameTypeService) },
-    ])),
-  ];
+  const accessId = await freshAccess(t);
+  const outcomes = await orderAtOnce(t, [
+    { who: 'A', client: t.alpha, body: activateBody(accessId, service) },
+    { who: 'A', client: t.alpha, body: activateBody(accessId, sameTypeService) },
+  ]);
+  return { accessId, outcomes };
 }
 
 export const raceChecks: Check[] = [
@@ -76,12 +81,8 @@ export const raceChecks: Check[] = [
     rule: 'ACT-ORDER-TYPE-CLAIMED',
     title: 'two providers ACTIVATE one service at one access at the same moment: at most one of them ends with it active, and an order ends DONE_SUCCESS only for the one that has it',
     async run(t: CheckContext) {
-      const accessId = await freshAccess(t);
       const { service, sameTypeService } = profileOf(t);
-      const outcomes = await orderAtOnce(t, [
-        { who: 'A', client: t.alpha, body: activateBody(accessId, service) },
-        { who: 'B', client: t.beta, body: activateBody(accessId, service) },
-      ]);
+      const { accessId, outcomes } = await providersRace(t);
       const a = await activeThere(t, t.alpha, accessId, [service, sameTypeService]);
       const b = await activeThere(t, t.beta, accessId, [service, sameTypeService]);
       t.expect(!(a.services.length && b.services.length), `both providers have ${service}'s service type active at ${accessId}`, {
@@ -104,12 +105,8 @@ export const raceChecks: Check[] = [
     rule: 'ACT-ORDER-SAME-TYPE-ACTIVE',
     title: 'one provider ACTIVATEs two services of one type at one access at the same moment: at most one ends active, and an order ends DONE_SUCCESS only for the service that is',
     async run(t: CheckContext) {
-      const accessId = await freshAccess(t);
       const { service, sameTypeService } = profileOf(t);
-      const outcomes = await orderAtOnce(t, [
-        { who: 'A', client: t.alpha, body: activateBody(accessId, service) },
-        { who: 'A', client: t.alpha, body: activateBody(accessId, sameTypeService) },
-      ]);
+      const { accessId, outcomes } = await servicesRace(t);
       const a = await activeThere(t, t.alpha, accessId, [service, sameTypeService]);
       t.expect(a.services.length <= 1, `two services of one type are active at ${accessId}`, {
         expected: 'one at most',
@@ -130,7 +127,7 @@ export const raceChecks: Check[] = [
     rule: 'ACT-ORDER-FAILURE-MESSAGE',
     title: 'an order that ends DONE_FAILED because another one for its type finished first has a message saying why',
     async run(t: CheckContext) {
-      const outcomes = await bothRaces(t);
+      const outcomes = [...(await providersRace(t)).outcomes, ...(await servicesRace(t)).outcomes];
       const failed = outcomes.filter((o) => o.ended === 'DONE_FAILED');
       if (!failed.length) throw new NotRun(`no order of the two races ended DONE_FAILED (${summary(outcomes)})`);
       for (const o of failed) {
