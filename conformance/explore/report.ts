@@ -2,7 +2,7 @@
 import { citation } from '../framework/catalogue.js';
 import type { Exchange, Rule } from '../framework/types.js';
 import { show } from '../framework/violation.js';
-import { TENANT_NAMES, type TranscriptEntry } from './core.js';
+import type { TranscriptEntry } from './core.js';
 import type { ExploreResult, Failure } from './engine.js';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
