@@ -1,6 +1,7 @@
 /** Activation tenancy: credentials are required, and one provider never sees another's orders or services. */
 import type { Check, CheckContext } from '../framework/check.js';
-import { activateBody, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, readFeed, ROOT } from './helpers.js';
+import { activateBody, deactivateBody, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, readFeed, ROOT, waitDone } from './helpers.js';
+import { NotRun } from '../framework/violation.js';
 
 export const tenancyChecks: Check[] = [
   {
@@ -24,6 +25,29 @@ export const tenancyChecks: Check[] = [
       const acc = await t.beta.get(`${ROOT}/accesses/${accessId}`);
       t.expectStatus(acc, 200, `tenant B reading access ${accessId}`);
       t.expect(!(acc.body.active ?? []).some((a: any) => a.service === service), "tenant A's active service is in tenant B's active list", { actual: acc.body.active, exchange: acc });
+    },
+  },
+  {
+    id: 'other-provider-cannot-deactivate',
+    rule: 'ACT-TENANCY',
+    title: "another provider's DEACTIVATE of a provider's active service leaves it active",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const done = await finish(t, t.alpha, activateBody(accessId, service));
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${done.state}`);
+      const theirs = await t.beta.post(ORDERS, deactivateBody(accessId, service));
+      // However the server answers B (nothing to do, a refusal, or an order of its own), A's service must stay.
+      if ((theirs.status === 200 || theirs.status === 201) && theirs.body?.path) {
+        await t.prerequisite(`waiting for B's order ${theirs.body.path} to finish`, () => waitDone(t, t.beta, theirs.body.path));
+      }
+      const mine = await t.alpha.get(`${ROOT}/services/`);
+      t.expectStatus(mine, 200, 'GET services/ as tenant A');
+      t.expect(
+        Array.isArray(mine.body) && mine.body.some((s: any) => s.accessId === accessId && s.service === service),
+        "tenant B's DEACTIVATE ended tenant A's active service",
+        { expected: `${service} at ${accessId} in A's services/`, actual: `B's DEACTIVATE answered ${theirs.status}; A's services/ lacks it`, exchange: theirs },
+      );
     },
   },
   {

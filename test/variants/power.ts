@@ -331,6 +331,22 @@ class RaceFailureSilent extends ActivationDomain {
   }
 }
 
+/** A DEACTIVATE finds the active service by access and service alone, whichever provider has it, and ends it at once. */
+class DeactivateAnyProviders extends ActivationDomain {
+  override async createOrder(tenant: string, input: Parameters<ActivationDomain['createOrder']>[1]) {
+    const type = this.options.catalogue.serviceType(String(input.service));
+    if (input.operation === 'DEACTIVATE' && type) {
+      const slot = { access_id: input.accessId, service_type: type };
+      const active = await this.db('act_active').where(slot).first();
+      if (active && active.tenant !== tenant && active.service === input.service) {
+        await this.db('act_active').where(slot).delete();
+        return { status: 200 as const, order: { accessId: input.accessId, service: input.service, operation: input.operation, state: 'DONE_SUCCESS' as const, message: '' } };
+      }
+    }
+    return super.createOrder(tenant, input);
+  }
+}
+
 const withActivation = (Domain: typeof ActivationDomain) => () => [
   cartApi(),
   activationApi({ domain: (ctx: ApiContext, catalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) }),
@@ -359,6 +375,7 @@ export const powerVariants: Variant[] = [
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
   v('cart-extend-writes-every-order', 'cart', 'CART-TENANCY', "an extension's new expiry is written to every order on hold, any reseller's", withCart(new ExtendWritesEveryOrder())),
+  v('act-deactivate-any-providers', 'activation', 'ACT-TENANCY', "a DEACTIVATE ends the service whoever has it active", withActivation(DeactivateAnyProviders)),
   v('ethernet-release-any-buyers-order', 'ethernet', 'ETH-TENANT-ISOLATION', "release finds the order by id alone, whoever's it is", withEthernet((o) => new ReleaseAnyBuyersOrder(o))),
   v('ethernet-foreign-buyerid-lists-own', 'ethernet', 'ETH-LIST-BY-BUYER', "a list for another buyer's buyerId answers the caller's own orders", () => [
     cartApi(),
