@@ -17,11 +17,14 @@ async function inFlight(t: CheckContext, count: number) {
   return paths;
 }
 
-/** Orders in flight finishing in one step of the server's clock (the same second); the mark before them and their final reads. */
+/**
+ * Orders in flight finishing in one step of the server's clock; the mark before them and their final reads. Six, so
+ * that some of them finish within the same second even when a loaded server takes seconds to finish them all.
+ */
 async function finishTogether(t: CheckContext) {
   const { finishSeconds } = profileOf(t);
   const start = await mark(t);
-  const paths = await inFlight(t, 3);
+  const paths = await inFlight(t, 6);
   await t.clock.advance(finishSeconds);
   const finals = [];
   for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p)));
@@ -100,7 +103,7 @@ export const feedOrderChecks: Check[] = [
         }
       })();
       try {
-        const paths = await inFlight(t, 3);
+        const paths = await inFlight(t, 6);
         await t.clock.advance(finishSeconds);
         for (const p of paths) await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p));
         reading = false;
