@@ -6,7 +6,6 @@ import {
   buildOrder,
   expectError,
   expectUnchanged,
-  must,
   ok,
   orderOp,
   readOrder,

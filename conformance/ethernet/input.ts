@@ -16,8 +16,6 @@ import {
   orderPath,
   putBody,
   readOrder,
-  uniItem,
-  type Order,
 } from './support.js';
 
 export const inputChecks: Check[] = [

@@ -133,7 +133,6 @@ function* permutations(n: number, prefix: number[] = []): Generator<number[]> {
  * on a copy of the model; the first that explains every answer becomes the model. None: a finding.
  */
 export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]): Promise<void> {
-  const step = env.steps.length;
   env.steps.push(actions.map((a) => a.label).join('  ||  '));
   if (actions.length === 1) {
     const obs = await actions[0].send(env);

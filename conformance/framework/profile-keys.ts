@@ -48,7 +48,6 @@ export const PROFILE_KEYS: Record<ApiName, ProfileKey[]> = {
 export function profileProblems(api: ApiName, section: Record<string, unknown> | undefined): string[] {
   if (!section) return [`the profile has no "${api}" section: add it (see conformance/profiles/reference.yaml), or leave the API out with --api`];
   const problems: string[] = [];
-  const known = new Set(PROFILE_KEYS[api].map((k) => k.key));
   for (const k of PROFILE_KEYS[api]) {
     const value = section[k.key];
     if (value === undefined || value === null) {
