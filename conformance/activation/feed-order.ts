@@ -4,7 +4,7 @@
  * moves on; and a reader following the since chain while they finish.
  */
 import type { Check, CheckContext } from '../framework/check.js';
-import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profileOf, readFeed, waitDone, type EventBody } from './helpers.js';
+import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profileOf, readFeed, waitAllDone, type EventBody } from './helpers.js';
 
 /** Places an ACTIVATE at each of `count` fresh accesses (and at the failing access, when the profile has one) without waiting. */
 async function inFlight(t: CheckContext, count: number) {
@@ -19,15 +19,12 @@ async function inFlight(t: CheckContext, count: number) {
 
 /**
  * Orders in flight finishing in one step of the server's clock; the mark before them and their final reads. Six, so
- * that some of them finish within the same second even when a loaded server takes seconds to finish them all.
+ * that some of them finish within the same second even when a loaded server takes a while to finish them all.
  */
 async function finishTogether(t: CheckContext) {
-  const { finishSeconds } = profileOf(t);
   const start = await mark(t);
   const paths = await inFlight(t, 6);
-  await t.clock.advance(finishSeconds);
-  const finals = [];
-  for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p)));
+  const finals = await waitAllDone(t, t.alpha, paths);
   return { start, paths, finals };
 }
 
@@ -87,7 +84,6 @@ export const feedOrderChecks: Check[] = [
     title: 'a reader following the since chain while several orders finish sees each of them exactly once',
     exclusive: true,
     async run(t: CheckContext) {
-      const { finishSeconds } = profileOf(t);
       let cursor = await mark(t);
       const seen: EventBody[] = [];
       let reading = true;
@@ -104,8 +100,7 @@ export const feedOrderChecks: Check[] = [
       })();
       try {
         const paths = await inFlight(t, 6);
-        await t.clock.advance(finishSeconds);
-        for (const p of paths) await t.prerequisite(`waiting for ${p} to finish`, () => waitDone(t, t.alpha, p));
+        await waitAllDone(t, t.alpha, paths);
         reading = false;
         await reader;
         await poll();

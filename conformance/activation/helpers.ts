@@ -67,12 +67,29 @@ function finishWindowMs(t: CheckContext): number {
  * wait is a set-up step and running out of time makes the check "not judged".
  */
 export async function waitDone(t: CheckContext, client: ApiClient, path: string, judged = false, seconds = profileOf(t).finishSeconds): Promise<OrderBody> {
-  const finishSeconds = seconds;
+  if (t.clock.controllable) await t.clock.advance(seconds);
+  return pollDone(t, client, path, judged, seconds);
+}
+
+/**
+ * Several orders placed together, waited for with one step of a controllable clock: moving it again for each
+ * order would let a slow server finish them seconds of server time apart, and the orders would no longer finish
+ * "together". A set-up step: an order that does not finish makes the check "not judged".
+ */
+export async function waitAllDone(t: CheckContext, client: ApiClient, paths: string[]): Promise<OrderBody[]> {
+  const { finishSeconds } = profileOf(t);
+  if (t.clock.controllable) await t.clock.advance(finishSeconds);
+  const finals: OrderBody[] = [];
+  for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => pollDone(t, client, p, false, finishSeconds)));
+  return finals;
+}
+
+/** Reads an order until it is DONE_*, without moving the clock; `finishSeconds` is only for the message. */
+async function pollDone(t: CheckContext, client: ApiClient, path: string, judged: boolean, finishSeconds: number): Promise<OrderBody> {
   const giveUp = (message: string, detail: { expected: string; actual: unknown; exchange: Exchange }): never => {
     if (judged) t.fail(message, detail);
     throw new NotRun(`${message} (expected ${detail.expected}, got ${JSON.stringify(detail.actual)})`);
   };
-  if (t.clock.controllable) await t.clock.advance(finishSeconds);
   const deadline = Date.now() + finishWindowMs(t);
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     const ex = await client.get(path);
