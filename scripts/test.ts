@@ -37,6 +37,8 @@ interface Tally {
   failing: number;
   pending: number;
   seconds: number;
+  /** Mocha's failure report (from its "N failing" line on), repeated after the closing tallies. */
+  failures: string[];
 }
 
 function runGroup(group: Group): Promise<Tally> {
@@ -44,7 +46,7 @@ function runGroup(group: Group): Promise<Tally> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT });
-    const tally: Tally = { group: group.name, code: null, passing: 0, failing: 0, pending: 0, seconds: 0 };
+    const tally: Tally = { group: group.name, code: null, passing: 0, failing: 0, pending: 0, seconds: 0, failures: [] };
     const prefix = `[${group.name}] `;
     const relay = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
       let rest = '';
@@ -54,6 +56,7 @@ function runGroup(group: Group): Promise<Tally> {
         for (const line of lines) {
           const m = /^\s+(\d+) (passing|failing|pending)\b/.exec(line);
           if (m) tally[m[2] as 'passing' | 'failing' | 'pending'] = Number(m[1]);
+          if (tally.failing > 0 && out === process.stdout) tally.failures.push(line);
           out.write(prefix + line + '\n');
         }
       });
@@ -72,6 +75,11 @@ if (unknown.length) {
   process.exit(2);
 }
 const tallies = await Promise.all(GROUPS.filter((g) => !wanted.length || wanted.includes(g.name)).map(runGroup));
+// Four groups interleave their output, and a CI log may keep only its end: the failures are said again here.
+for (const t of tallies.filter((t) => t.failures.length)) {
+  console.log(`\nfailures in ${t.group}:`);
+  for (const line of t.failures) console.log(line);
+}
 console.log('');
 for (const t of tallies) {
   console.log(`${t.group}: ${t.passing} passing, ${t.failing} failing, ${t.pending} pending, ${t.seconds.toFixed(0)} s, exit ${t.code}`);

@@ -18,6 +18,8 @@ interface Row {
   caught: Caught;
   failedRules: string[];
   crashed: string[];
+  /** For a variant the default mode missed: how each check of its named rules ended, and why. */
+  namedChecks: string[];
   seconds: number;
 }
 
@@ -28,20 +30,23 @@ const judged = variants.filter((v) => !only || only.test(v.name));
 
 async function judge(variant: Variant): Promise<Row> {
   const started = Date.now();
+  const named = [variant.breaks, ...(variant.alsoBreaks ?? [])];
   const run = async (strict: boolean) => {
     const server = await startTestServer({ variant: variant.name, restartHook: true, backend: variant.backend });
     try {
       const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict });
       return {
         byRule,
+        namedChecks: results
+          .filter((r) => named.includes(r.checkRule ?? r.rule))
+          .map((r) => `${r.outcome} ${r.check} (${r.durationMs} ms)${r.message ? `: ${r.message}` : ''}`),
         crashed: results.filter((r) => /the check itself crashed/.test(r.message ?? '')).map((r) => `${r.check}: ${r.message}`),
       };
     } finally {
       await server.stop();
     }
   };
-  const { byRule, crashed } = await run(false);
-  const named = [variant.breaks, ...(variant.alsoBreaks ?? [])];
+  const { byRule, crashed, namedChecks } = await run(false);
   const outcomes = byRule.filter((r) => named.includes(r.rule.id)).map((r) => r.outcome);
   const outcome = outcomes.includes('fail') ? 'fail' : outcomes.includes('warn') ? 'warn' : undefined;
   const failedRules = byRule.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => `${r.rule.id}${r.outcome === 'warn' ? ' (warn)' : ''}`);
@@ -50,7 +55,7 @@ async function judge(variant: Variant): Promise<Row> {
     const strict = await run(true);
     if (strict.byRule.some((r) => named.includes(r.rule.id) && r.outcome === 'fail')) caught = 'strict only';
   }
-  return { variant, caught, failedRules, crashed, seconds: Math.round((Date.now() - started) / 1000) };
+  return { variant, caught, failedRules, crashed, namedChecks: caught === 'fail' || caught === 'warn' ? [] : namedChecks, seconds: Math.round((Date.now() - started) / 1000) };
 }
 
 describe('self-test: the suite names the rule each broken variant breaks, in the default mode', function () {
@@ -118,7 +123,7 @@ describe('self-test: the suite names the rule each broken variant breaks, in the
       assert.deepEqual(row.crashed, [], 'a check crashed instead of judging');
       assert.ok(
         row.caught === 'fail' || row.caught === 'warn',
-        `${variant.description}: expected ${variant.breaks} to fail (or, a SHOULD rule, warn) in the default mode; got ${row.caught}; failed: ${row.failedRules.join(', ') || 'none'}`,
+        `${variant.description}: expected ${variant.breaks} to fail (or, a SHOULD rule, warn) in the default mode; got ${row.caught}; failed: ${row.failedRules.join(', ') || 'none'}; the checks of ${[variant.breaks, ...(variant.alsoBreaks ?? [])].join(', ')} in the default run:\n${row.namedChecks.join('\n')}`,
       );
     });
   }
