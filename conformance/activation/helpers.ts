@@ -112,24 +112,56 @@ export async function settle(t: CheckContext, client: ApiClient, path: string): 
   }
 }
 
-/** Makes sure neither test provider has `service` or `sameTypeService` active at the access. */
+/**
+ * Makes sure neither test provider has `service` or `sameTypeService` active at the access: DEACTIVATE until the
+ * answer is "nothing to do" (which also finds an order still in progress). When no answer says so in a form the
+ * set-up can read, the access's list of the provider's active services decides instead: that answer is
+ * ACT-ORDER-NOTHING-TO-DO's to judge, and a set-up that depended on it would leave the rule, and every check, unjudged.
+ */
 async function clean(t: CheckContext, accessId: string): Promise<void> {
   const { service, sameTypeService } = profileOf(t);
   for (const client of [t.alpha, t.beta]) {
     for (const svc of [service, sameTypeService]) {
-      for (let attempt = 0; ; attempt++) {
-        if (attempt > 4) throw new Error(`could not deactivate ${svc} at ${accessId}`);
+      let unread = '';
+      for (let attempt = 0; attempt < 5; attempt++) {
         const ex = await client.post(ORDERS, deactivateBody(accessId, svc));
-        // Nothing left to deactivate. The status of that answer is ACT-ORDER-NOTHING-TO-DO's to judge, not the set-up's.
-        if (ex.status >= 200 && ex.status < 300 && ex.body?.state === 'DONE_SUCCESS' && !ex.body.path) break;
-        if ((ex.status === 200 || ex.status === 201) && ex.body?.path) {
-          await waitDone(t, client, ex.body.path);
-          continue;
+        unread = `DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${ex.text.slice(0, 200)}`;
+        if (ex.status >= 200 && ex.status < 300 && ex.body?.state === 'DONE_SUCCESS' && !ex.body.path) {
+          unread = '';
+          break;
         }
-        throw new Error(`DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+        if (!((ex.status === 200 || ex.status === 201) && ex.body?.path)) break;
+        await waitDone(t, client, ex.body.path);
       }
+      if (!unread) continue;
+      const active = await activeAt(client, accessId);
+      if (!active || active.includes(svc)) throw new Error(`could not deactivate ${svc} at ${accessId}; the last ${unread}`);
     }
   }
+}
+
+/** The services the access lists as the caller's active ones; undefined when the access cannot be read. */
+async function activeAt(client: ApiClient, accessId: string): Promise<string[] | undefined> {
+  const ex = await client.get(`${ROOT}/accesses/${accessId}`, { skipSchema: true });
+  if (ex.status !== 200 || !Array.isArray(ex.body?.active)) return undefined;
+  return ex.body.active.map((a: { service?: string }) => a?.service);
+}
+
+/**
+ * Has `service` active at the access for the client, as a prerequisite: an ACTIVATE that succeeds, or one answered
+ * "nothing to do" while the access lists the service active (the check then judges what follows, not this answer).
+ */
+export async function ensureActive(t: CheckContext, client: ApiClient, accessId: string, service: string): Promise<void> {
+  await t.prerequisite(`activating ${service} at ${accessId}`, async () => {
+    const ex = await client.post(ORDERS, activateBody(accessId, service));
+    if ((ex.status === 200 || ex.status === 201) && ex.body?.path) {
+      const done = await waitDone(t, client, ex.body.path);
+      if (done.state !== 'DONE_SUCCESS') throw new Error(`the ACTIVATE ended ${done.state}`);
+      return;
+    }
+    if (ex.status >= 200 && ex.status < 300 && (await activeAt(client, accessId))?.includes(service)) return;
+    throw new Error(`ACTIVATE answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+  });
 }
 
 /** The next access of the profile's pool, with the test services inactive for both providers. */

@@ -4,6 +4,7 @@ import { NotRun } from '../framework/violation.js';
 import {
   activateBody,
   deactivateBody,
+  ensureActive,
   finish,
   freshAccess,
   ORDERS,
@@ -108,7 +109,7 @@ export const orderChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
-      await finish(t, t.alpha, activateBody(accessId, service));
+      await ensureActive(t, t.alpha, accessId, service);
       const ex = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expectStatus(ex, 201, 'DEACTIVATE {accessId, service, operation} of an active service');
       const done = await waitDone(t, t.alpha, ex.body.path);
@@ -136,18 +137,24 @@ export const orderChecks: Check[] = [
   {
     id: 'nothing-to-do-200-done-success-no-path',
     rule: 'ACT-ORDER-NOTHING-TO-DO',
-    title: 'DEACTIVATE of an inactive and ACTIVATE of an active service: 200 DONE_SUCCESS without path',
+    title: 'DEACTIVATE of an inactive and ACTIVATE of an active service: 200 DONE_SUCCESS without path; DEACTIVATE of an active service is not "nothing to do"',
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expectStatus(off, 200, 'DEACTIVATE of an inactive service');
       t.expectEqual({ state: off.body.state, path: off.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
-      const done = await finish(t, t.alpha, activateBody(accessId, service));
-      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${done.state}`);
+      await ensureActive(t, t.alpha, accessId, service);
       const on = await t.alpha.post(ORDERS, activateBody(accessId, service));
       t.expectStatus(on, 200, 'ACTIVATE of an active service');
       t.expectEqual({ state: on.body.state, path: on.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', on);
+      const end = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
+      t.expect(end.status === 201 && !!end.body?.path, 'DEACTIVATE of an active service answered as if there were nothing to do', {
+        expected: '201 with the new order (state RECEIVED, a path)',
+        actual: `${end.status} ${end.text.slice(0, 200)}`,
+        exchange: end,
+      });
+      await settle(t, t.alpha, end.body.path);
     },
   },
   {

@@ -118,6 +118,54 @@ class Always201 extends ActivationDomain {
   }
 }
 
+type OrderInput = Parameters<ActivationDomain['createOrder']>[1];
+
+/** A DEACTIVATE with nothing to deactivate crashes (500) instead of answering "nothing to do". */
+class NothingToDeactivateCrashes extends ActivationDomain {
+  override async createOrder(tenant: string, input: OrderInput) {
+    const result = await super.createOrder(tenant, input);
+    if (input.operation === 'DEACTIVATE' && !result.order.path) throw new ApiError(500, 'INTERNAL', 'Cannot read properties of undefined');
+    return result;
+  }
+}
+
+/** Every DEACTIVATE is answered "nothing to do", and an active service stays active. */
+class DeactivateIgnored extends ActivationDomain {
+  override async createOrder(tenant: string, input: OrderInput) {
+    if (input.operation !== 'DEACTIVATE') return super.createOrder(tenant, input);
+    this.validate(input);
+    const order: OrderView = { accessId: input.accessId, service: input.service, operation: 'DEACTIVATE', state: 'DONE_SUCCESS', message: '' };
+    return { status: 200 as const, order };
+  }
+}
+
+/** A DEACTIVATE of an inactive service is received as a new order (201) instead of "nothing to do". */
+class DeactivateInactiveOrdered extends ActivationDomain {
+  override async createOrder(tenant: string, input: OrderInput) {
+    const result = await super.createOrder(tenant, input);
+    if (input.operation !== 'DEACTIVATE' || result.order.path) return result;
+    const now = this.clock.now();
+    const row: OrderRow = {
+      id: crypto.randomUUID(),
+      tenant,
+      access_id: input.accessId,
+      service: input.service,
+      service_type: this.options.catalogue.serviceType(input.service)!,
+      operation: 'DEACTIVATE',
+      state: 'RECEIVED',
+      message: '',
+      forced_takeover: null,
+      equipment: null,
+      sp_reference: null,
+      created_at: now.toISOString(),
+      due_at: new Date(now.getTime() + this.options.delaySeconds * 1000).toISOString(),
+      finished_at: null,
+    };
+    await this.db('act_orders').insert(row);
+    return { status: 201 as const, order: this.toView(row) };
+  }
+}
+
 export const activationVariants: Variant[] = [
   variant('act-since-inclusive', 'ACT-FEED-SINCE-EXCLUSIVE', 'the feed answer includes the since event itself', withDomain(SinceInclusive)),
   variant('act-feed-projection', 'ACT-FEED-NOT-PROJECTION', 'the feed is a projection of the latest order state per access and service', withDomain(Projection)),
@@ -132,6 +180,9 @@ export const activationVariants: Variant[] = [
     },
   }),
   variant('act-nothing-to-do-201', 'ACT-ORDER-NOTHING-TO-DO', 'every answer to an order is 201, also when nothing needed doing', withDomain(Always201)),
+  variant('act-nothing-to-deactivate-500', 'ACT-ORDER-NOTHING-TO-DO', 'a DEACTIVATE with nothing to deactivate is answered 500', withDomain(NothingToDeactivateCrashes)),
+  variant('act-deactivate-ignored', 'ACT-ORDER-NOTHING-TO-DO', 'every DEACTIVATE is answered "nothing to do" and an active service stays active', withDomain(DeactivateIgnored)),
+  variant('act-deactivate-inactive-ordered', 'ACT-ORDER-NOTHING-TO-DO', 'a DEACTIVATE of an inactive service is received as a new order', withDomain(DeactivateInactiveOrdered)),
   variant('act-create-200', 'ACT-ORDER-CREATED', 'a created order is answered 200 instead of 201', {
     respondCreated: (res, order, location) => {
       res.status(200).location(location).json(order);
