@@ -124,7 +124,8 @@ async function clean(t: CheckContext, accessId: string): Promise<void> {
     for (const svc of [service, sameTypeService]) {
       let unread = '';
       for (let attempt = 0; attempt < 5; attempt++) {
-        const ex = await client.post(ORDERS, deactivateBody(accessId, svc));
+        // The answer's shape is judged by the checks that send it on purpose, not by a set-up.
+        const ex = await client.post(ORDERS, deactivateBody(accessId, svc), { skipSchema: true });
         unread = `DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${ex.text.slice(0, 200)}`;
         if (ex.status >= 200 && ex.status < 300 && ex.body?.state === 'DONE_SUCCESS' && !ex.body.path) {
           unread = '';

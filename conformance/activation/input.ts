@@ -50,6 +50,23 @@ export const inputChecks: Check[] = [
     },
   },
   {
+    id: 'service-listed-without-connection-400',
+    rule: 'ACT-ORDER-BAD-INPUT',
+    title: 'an ACTIVATE of a service an access lists with connection "NO" is 400 with a cause',
+    async run(t: CheckContext) {
+      // Found in the server's own access list, so no profile key is needed; the list's shape is ACT-ACCESS-LIST's.
+      const list = await t.prerequisite('listing the accesses', async () => {
+        const ex = await t.alpha.get(`${ROOT}/accesses/`, { skipSchema: true });
+        if (ex.status !== 200 || !Array.isArray(ex.body)) throw new Error(`GET accesses/ answered ${ex.status}`);
+        return ex.body as Array<{ accessId?: string; services?: Array<{ service?: string; connection?: string }> }>;
+      });
+      const found = list.flatMap((a) => (a.services ?? []).filter((s) => s.connection === 'NO').map((s) => ({ accessId: a.accessId, service: s.service }))).find((f) => f.accessId && f.service);
+      if (!found) throw new NotRun('no access the server lists has a service with connection "NO"', 'list, among the accesses, one where a service is not connectable (connection "NO")');
+      const ex = await t.alpha.post(ORDERS, activateBody(found.accessId!, found.service!));
+      expectCause(t, ex, `ACTIVATE of ${found.service} at ${found.accessId}, listed there with connection "NO"`);
+    },
+  },
+  {
     id: 'forced-takeover-required-for-activate',
     rule: 'ACT-ORDER-FORCED-TAKEOVER',
     title: 'ACTIVATE without forcedTakeover is 400; with forcedTakeover false it is accepted',

@@ -31,11 +31,12 @@ export const orderChecks: Check[] = [
   {
     id: 'create-answers-201-location-received',
     rule: 'ACT-ORDER-CREATED',
-    title: 'a new order is 201 with Location, path, the request fields, state RECEIVED and message ""',
+    title: 'a new order (an ACTIVATE with spReference and equipment) is 201 with Location, path, the request fields, state RECEIVED and message ""',
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
-      const ex = await t.alpha.post(ORDERS, activateBody(accessId, service, { spReference: t.uid('ref') }));
+      const equipment = [{ vendorId: 'ACME', macAddress: '00:1a:2b:3c:4d:5e' }];
+      const ex = await t.alpha.post(ORDERS, activateBody(accessId, service, { spReference: t.uid('ref'), equipment }));
       t.expectStatus(ex, 201, 'POST orders/ (a new ACTIVATE)');
       const location = ex.headers.location;
       t.expect(!!location, 'a created order needs a Location header', { expected: `Location: ${ROOT}/orders/<id>`, actual: '(none)', exchange: ex });
@@ -143,11 +144,11 @@ export const orderChecks: Check[] = [
       const { service } = profileOf(t);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expectStatus(off, 200, 'DEACTIVATE of an inactive service');
-      t.expectEqual({ state: off.body.state, path: off.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
+      t.expectEqual({ state: off.body?.state, path: off.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
       await ensureActive(t, t.alpha, accessId, service);
       const on = await t.alpha.post(ORDERS, activateBody(accessId, service));
       t.expectStatus(on, 200, 'ACTIVATE of an active service');
-      t.expectEqual({ state: on.body.state, path: on.body.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', on);
+      t.expectEqual({ state: on.body?.state, path: on.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', on);
       const end = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expect(end.status === 201 && !!end.body?.path, 'DEACTIVATE of an active service answered as if there were nothing to do', {
         expected: '201 with the new order (state RECEIVED, a path)',
@@ -155,6 +156,19 @@ export const orderChecks: Check[] = [
         exchange: end,
       });
       await settle(t, t.alpha, end.body.path);
+    },
+  },
+  {
+    id: 'deactivate-inactive-while-its-type-is-active',
+    rule: 'ACT-ORDER-NOTHING-TO-DO',
+    title: 'DEACTIVATE of an inactive service while another service of its type is active: 200 DONE_SUCCESS without path',
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service, sameTypeService } = profileOf(t);
+      await ensureActive(t, t.alpha, accessId, sameTypeService);
+      const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
+      t.expectStatus(off, 200, `DEACTIVATE of ${service} while ${sameTypeService} is active`);
+      t.expectEqual({ state: off.body?.state, path: off.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
     },
   },
   {

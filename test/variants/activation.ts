@@ -141,9 +141,14 @@ class DeactivateIgnored extends ActivationDomain {
 
 /** A DEACTIVATE of an inactive service is received as a new order (201) instead of "nothing to do". */
 class DeactivateInactiveOrdered extends ActivationDomain {
+  /** Which "nothing to do" DEACTIVATEs are received as orders instead. */
+  protected async ordersAnyway(_tenant: string, _input: OrderInput): Promise<boolean> {
+    return true;
+  }
+
   override async createOrder(tenant: string, input: OrderInput) {
     const result = await super.createOrder(tenant, input);
-    if (input.operation !== 'DEACTIVATE' || result.order.path) return result;
+    if (input.operation !== 'DEACTIVATE' || result.order.path || !(await this.ordersAnyway(tenant, input))) return result;
     const now = this.clock.now();
     const row: OrderRow = {
       id: crypto.randomUUID(),
@@ -166,6 +171,35 @@ class DeactivateInactiveOrdered extends ActivationDomain {
   }
 }
 
+/** Looks for an active service by type, not by service: a DEACTIVATE of an inactive service whose type has another active one is received. */
+class DeactivateByType extends DeactivateInactiveOrdered {
+  protected override async ordersAnyway(tenant: string, input: OrderInput): Promise<boolean> {
+    const serviceType = this.options.catalogue.serviceType(input.service);
+    return !!(await this.db('act_active').where({ tenant, access_id: input.accessId, service_type: serviceType }).first());
+  }
+}
+
+/** An access's services are checked by name only: one listed with connection "NO" can be ordered. */
+class ConnectionIgnored extends ActivationDomain {
+  protected override validate(input: OrderInput) {
+    try {
+      return super.validate(input);
+    } catch (err) {
+      const access = this.options.catalogue.get(String(input.accessId));
+      if (err instanceof ApiError && /is not offered/.test(err.message) && access?.services.some((s) => s.service === input.service)) return access;
+      throw err;
+    }
+  }
+}
+
+/** An ACTIVATE that carries equipment is refused, however valid the entries. */
+class EquipmentRefused extends ActivationDomain {
+  override async createOrder(tenant: string, input: OrderInput) {
+    if (input.equipment?.length) throw new ApiError(400, 'BAD_REQUEST', 'equipment entries need a vendorId and a macAddress like 00:00:00:00:00:00');
+    return super.createOrder(tenant, input);
+  }
+}
+
 export const activationVariants: Variant[] = [
   variant('act-since-inclusive', 'ACT-FEED-SINCE-EXCLUSIVE', 'the feed answer includes the since event itself', withDomain(SinceInclusive)),
   variant('act-feed-projection', 'ACT-FEED-NOT-PROJECTION', 'the feed is a projection of the latest order state per access and service', withDomain(Projection)),
@@ -183,6 +217,9 @@ export const activationVariants: Variant[] = [
   variant('act-nothing-to-deactivate-500', 'ACT-ORDER-NOTHING-TO-DO', 'a DEACTIVATE with nothing to deactivate is answered 500', withDomain(NothingToDeactivateCrashes)),
   variant('act-deactivate-ignored', 'ACT-ORDER-NOTHING-TO-DO', 'every DEACTIVATE is answered "nothing to do" and an active service stays active', withDomain(DeactivateIgnored)),
   variant('act-deactivate-inactive-ordered', 'ACT-ORDER-NOTHING-TO-DO', 'a DEACTIVATE of an inactive service is received as a new order', withDomain(DeactivateInactiveOrdered)),
+  variant('act-deactivate-by-type', 'ACT-ORDER-NOTHING-TO-DO', 'a DEACTIVATE of an inactive service is received as an order while another service of its type is active', withDomain(DeactivateByType)),
+  variant('act-connection-ignored', 'ACT-ORDER-BAD-INPUT', 'a service an access lists with connection "NO" can be ordered there', withDomain(ConnectionIgnored)),
+  variant('act-equipment-refused', 'ACT-ORDER-CREATED', 'an ACTIVATE with valid equipment entries is refused 400', withDomain(EquipmentRefused)),
   variant('act-create-200', 'ACT-ORDER-CREATED', 'a created order is answered 200 instead of 201', {
     respondCreated: (res, order, location) => {
       res.status(200).location(location).json(order);
