@@ -139,27 +139,32 @@ export class ActivationDomain {
       } else if (!active || active.tenant !== tenant || active.service !== input.service) {
         return noop();
       }
-      const now = this.clock.now();
-      const row: OrderRow = {
-        id: crypto.randomUUID(),
-        tenant,
-        access_id: input.accessId,
-        service: input.service,
-        service_type: serviceType,
-        operation: input.operation,
-        state: 'RECEIVED',
-        message: '',
-        forced_takeover: input.operation === 'ACTIVATE' ? !!input.forcedTakeover : null,
-        equipment: input.operation === 'ACTIVATE' ? JSON.stringify(input.equipment ?? []) : null,
-        sp_reference: input.spReference ?? null,
-        created_at: now.toISOString(),
-        due_at: new Date(now.getTime() + delaySeconds * 1000).toISOString(),
-        finished_at: null,
-      };
+      const row = this.receivedRow(tenant, input, serviceType, delaySeconds);
       await trx('act_orders').insert(row);
       await this.afterCreate(trx, row);
       return { status: 201 as const, order: this.toView(row) };
     });
+  }
+
+  /** A new RECEIVED order row, due `delaySeconds` from now on the domain's clock. */
+  protected receivedRow(tenant: string, input: OrderInput, serviceType: string, delaySeconds: number): OrderRow {
+    const now = this.clock.now();
+    return {
+      id: crypto.randomUUID(),
+      tenant,
+      access_id: input.accessId,
+      service: input.service,
+      service_type: serviceType,
+      operation: input.operation,
+      state: 'RECEIVED',
+      message: '',
+      forced_takeover: input.operation === 'ACTIVATE' ? !!input.forcedTakeover : null,
+      equipment: input.operation === 'ACTIVATE' ? JSON.stringify(input.equipment ?? []) : null,
+      sp_reference: input.spReference ?? null,
+      created_at: now.toISOString(),
+      due_at: new Date(now.getTime() + delaySeconds * 1000).toISOString(),
+      finished_at: null,
+    };
   }
 
   /** A hook after an order row is written (nothing in the reference server). */

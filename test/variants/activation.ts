@@ -149,23 +149,7 @@ class DeactivateInactiveOrdered extends ActivationDomain {
   override async createOrder(tenant: string, input: OrderInput) {
     const result = await super.createOrder(tenant, input);
     if (input.operation !== 'DEACTIVATE' || result.order.path || !(await this.ordersAnyway(tenant, input))) return result;
-    const now = this.clock.now();
-    const row: OrderRow = {
-      id: crypto.randomUUID(),
-      tenant,
-      access_id: input.accessId,
-      service: input.service,
-      service_type: this.options.catalogue.serviceType(input.service)!,
-      operation: 'DEACTIVATE',
-      state: 'RECEIVED',
-      message: '',
-      forced_takeover: null,
-      equipment: null,
-      sp_reference: null,
-      created_at: now.toISOString(),
-      due_at: new Date(now.getTime() + this.options.delaySeconds * 1000).toISOString(),
-      finished_at: null,
-    };
+    const row = this.receivedRow(tenant, input, this.options.catalogue.serviceType(input.service)!, this.options.delaySeconds);
     await this.db('act_orders').insert(row);
     return { status: 201 as const, order: this.toView(row) };
   }

@@ -6,7 +6,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { activationApi } from '../../src/activation/api.js';
-import crypto from 'node:crypto';
 import { ActivationDomain, type OrderInput, type OrderRow as ActivationOrderRow, type OrderView as ActivationOrderView } from '../../src/activation/domain.js';
 import { cartApi } from '../../src/cart/api.js';
 import { CartDomain, type BookingRow, type ConfirmRequest, type CancelRequest, type DomainContext, type ExtendRequest, type OrderRow, type OrderView } from '../../src/cart/domain.js';
@@ -94,23 +93,7 @@ class InProgressPerOperationDomain extends ActivationDomain {
       } else if (!active || active.tenant !== tenant || active.service !== input.service) {
         return noop;
       }
-      const now = this.clock.now();
-      const row: ActivationOrderRow = {
-        id: crypto.randomUUID(),
-        tenant,
-        access_id: input.accessId,
-        service: input.service,
-        service_type: serviceType,
-        operation: input.operation,
-        state: 'RECEIVED',
-        message: '',
-        forced_takeover: input.operation === 'ACTIVATE' ? !!input.forcedTakeover : null,
-        equipment: input.operation === 'ACTIVATE' ? JSON.stringify(input.equipment ?? []) : null,
-        sp_reference: input.spReference ?? null,
-        created_at: now.toISOString(),
-        due_at: new Date(now.getTime() + this.options.delaySeconds * 1000).toISOString(),
-        finished_at: null,
-      };
+      const row = this.receivedRow(tenant, input, serviceType, this.options.delaySeconds);
       await trx('act_orders').insert(row);
       return { status: 201 as const, order: this.toView(row) };
     });
