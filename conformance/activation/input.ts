@@ -3,6 +3,7 @@ import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import {
   activateBody,
+  ensureActive,
   EVENTS,
   expectCause,
   finish,
@@ -87,8 +88,7 @@ export const inputChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service, sameTypeService } = profileOf(t);
-      const first = await finish(t, t.alpha, activateBody(accessId, service));
-      if (first.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${first.state}`);
+      await ensureActive(t, t.alpha, accessId, service);
       const ex = await t.alpha.post(ORDERS, activateBody(accessId, sameTypeService));
       expectCause(t, ex, `ACTIVATE ${sameTypeService} while ${service} is active`);
     },
@@ -100,8 +100,7 @@ export const inputChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service, sameTypeService } = profileOf(t);
-      const theirs = await finish(t, t.beta, activateBody(accessId, service));
-      if (theirs.state !== 'DONE_SUCCESS') throw new NotRun(`tenant B activating ${service} ended ${theirs.state}`);
+      await ensureActive(t, t.beta, accessId, service);
       for (const svc of [sameTypeService, service]) {
         const ex = await t.alpha.post(ORDERS, activateBody(accessId, svc));
         expectCause(t, ex, `ACTIVATE ${svc} while another provider has ${service} active`);

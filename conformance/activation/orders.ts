@@ -1,5 +1,6 @@
 /** Activation orders: received, polled, finished, and the answers for orders with nothing to do. */
 import type { Check, CheckContext } from '../framework/check.js';
+import type { Exchange } from '../framework/types.js';
 import { NotRun } from '../framework/violation.js';
 import {
   activateBody,
@@ -15,6 +16,12 @@ import {
   settle,
   waitDone,
 } from './helpers.js';
+
+/** Fails unless the answer is "nothing to do": 200, DONE_SUCCESS, no path. */
+function expectNothingToDo(t: CheckContext, ex: Exchange, what: string) {
+  t.expectStatus(ex, 200, what);
+  t.expectEqual({ state: ex.body?.state, path: ex.body?.path }, { state: 'DONE_SUCCESS' }, `${what}: nothing to do is DONE_SUCCESS and no path`, ex);
+}
 
 export const orderChecks: Check[] = [
   {
@@ -143,12 +150,10 @@ export const orderChecks: Check[] = [
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
-      t.expectStatus(off, 200, 'DEACTIVATE of an inactive service');
-      t.expectEqual({ state: off.body?.state, path: off.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
+      expectNothingToDo(t, off, 'DEACTIVATE of an inactive service');
       await ensureActive(t, t.alpha, accessId, service);
       const on = await t.alpha.post(ORDERS, activateBody(accessId, service));
-      t.expectStatus(on, 200, 'ACTIVATE of an active service');
-      t.expectEqual({ state: on.body?.state, path: on.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', on);
+      expectNothingToDo(t, on, 'ACTIVATE of an active service');
       const end = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expect(end.status === 201 && !!end.body?.path, 'DEACTIVATE of an active service answered as if there were nothing to do', {
         expected: '201 with the new order (state RECEIVED, a path)',
@@ -167,8 +172,7 @@ export const orderChecks: Check[] = [
       const { service, sameTypeService } = profileOf(t);
       await ensureActive(t, t.alpha, accessId, sameTypeService);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
-      t.expectStatus(off, 200, `DEACTIVATE of ${service} while ${sameTypeService} is active`);
-      t.expectEqual({ state: off.body?.state, path: off.body?.path }, { state: 'DONE_SUCCESS' }, 'nothing to do: DONE_SUCCESS and no path', off);
+      expectNothingToDo(t, off, `DEACTIVATE of ${service} while ${sameTypeService} is active`);
     },
   },
   {

@@ -1,7 +1,6 @@
 /** Activation tenancy: credentials are required, and one provider never sees another's orders or services. */
 import type { Check, CheckContext } from '../framework/check.js';
-import { activateBody, deactivateBody, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, readFeed, ROOT, waitDone } from './helpers.js';
-import { NotRun } from '../framework/violation.js';
+import { activateBody, deactivateBody, ensureActive, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, readFeed, ROOT, waitDone } from './helpers.js';
 
 export const tenancyChecks: Check[] = [
   {
@@ -34,8 +33,7 @@ export const tenancyChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
-      const done = await finish(t, t.alpha, activateBody(accessId, service));
-      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} at ${accessId} ended ${done.state}`);
+      await ensureActive(t, t.alpha, accessId, service);
       const theirs = await t.beta.post(ORDERS, deactivateBody(accessId, service));
       // However the server answers B (nothing to do, a refusal, or an order of its own), A's service must stay.
       if ((theirs.status === 200 || theirs.status === 201) && theirs.body?.path) {
