@@ -15,6 +15,12 @@ export interface StormOptions {
   /** Random time the load runs before each kill, in ms. */
   minRunMs?: number;
   maxRunMs?: number;
+  /**
+   * Acknowledged writes to wait for before each kill, after the random time: on a loaded machine that time alone may
+   * pass with almost nothing acknowledged, and a kill then tests nothing. Waited for at most `maxWaitMs` (default 30 s).
+   */
+  minAcknowledgedPerRound?: number;
+  maxWaitMs?: number;
   seed?: number;
 }
 
@@ -104,7 +110,10 @@ export async function crashStorm(options: StormOptions): Promise<StormSummary> {
     const swallow = (p: Promise<void>) => p.catch(() => undefined); // a killed server breaks requests mid-flight
     const load = [cartWorker, cartWorker, activationWorker, activationWorker, feedReader].map((w) => swallow(w(server, stop)));
     const min = options.minRunMs ?? 300;
+    const before = summary.acknowledged;
     await new Promise((r) => setTimeout(r, min + rand() * ((options.maxRunMs ?? 1500) - min)));
+    const giveUp = Date.now() + (options.maxWaitMs ?? 30_000);
+    while (summary.acknowledged - before < (options.minAcknowledgedPerRound ?? 0) && Date.now() < giveUp) await new Promise((r) => setTimeout(r, 20));
     await server.kill('SIGKILL');
     summary.kills++;
     stopped = true;
