@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/shared/db.js';
 import { CREATE_EXAMPLE } from '../conformance/ethernet/examples.js';
-import { certify } from '../conformance/framework/certify.js';
+import { certify } from '../conformance/index.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
 import { stopSharedCluster } from '../test/helpers/pg.js';

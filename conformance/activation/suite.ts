@@ -2,6 +2,7 @@
  * The Service Activation suite (ON-API 2.3.1 and its order event feed): one file per rule family, in this order.
  * Each check names one rule of specs/activation/rules.yaml and creates the state it needs.
  */
+import { profileKeys, preflight } from './preflight.js';
 import { defineSuite, type Check } from '../framework/check.js';
 import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
@@ -16,6 +17,8 @@ import { raceChecks } from './races.js';
 export default defineSuite({
   api: 'activation',
   schemaRule: 'ACT-SCHEMA',
+  profileKeys,
+  preflight,
   checks: [
     // Without a test clock these overlap: each orders on an access of its own and judges only its own orders.
     ...[...orderChecks, ...inputChecks, ...raceChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),

@@ -1,4 +1,5 @@
 /** The cart suite: one file per rule family, in this order. */
+import { profileKeys, preflight } from './preflight.js';
 import { defineSuite } from '../framework/check.js';
 import { SCHEMA_RULE } from './helpers.js';
 import { orderChecks } from './orders.js';
@@ -17,6 +18,8 @@ import { joiningHoldChecks } from './joining-holds.js';
 export default defineSuite({
   api: 'cart',
   schemaRule: SCHEMA_RULE,
+  profileKeys,
+  preflight,
   checks: [
     ...orderChecks,
     ...expiryChecks,

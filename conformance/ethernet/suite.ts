@@ -2,6 +2,7 @@
  * The Ethernet Order suite: one file per rule family, in this order. Each check builds its own orders from the
  * source's create example (with the profile's buyer and seller ids and a fresh purchase order number).
  */
+import { profileKeys, preflight } from './preflight.js';
 import { defineSuite } from '../framework/check.js';
 import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
@@ -17,6 +18,8 @@ import { seedStatusChecks } from './seed-statuses.js';
 export default defineSuite({
   api: 'ethernet',
   schemaRule: 'ETH-RESPONSE-SCHEMA',
+  profileKeys,
+  preflight,
   checks: [
     ...orderChecks,
     ...inputChecks,

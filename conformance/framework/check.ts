@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
+import type { ProfileKey } from './profile-keys.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -76,11 +77,29 @@ export interface Check {
   run(t: CheckContext): Promise<void>;
 }
 
-/** All checks of one API, and the rule a response that breaks the spec's schema violates. */
+/** What an API's preflight steps get: a context like a check's, and the clients of tenant A, tenant B and no credentials. */
+export interface PreflightContext {
+  /** A context for steps that reuse the checks' building blocks; its profile is the API's section, guarded. */
+  t: CheckContext;
+  clients: [ApiClient, ApiClient, ApiClient];
+  /** The line to report when tenant `i` (0 = A, 1 = B) was refused (401 or 403) on a read any tenant may make. */
+  credentialProblem(i: number, exchange: Exchange): string | undefined;
+  /** An answer in brief, for a problem's line: its status and the start of its text. */
+  brief(exchange: Exchange): string;
+}
+
+/**
+ * All checks of one API, the rule a response that breaks the spec's schema violates, and what the suite needs
+ * before any check runs: the profile keys it reads and the preflight steps that tell whether the set-up is right.
+ */
 export interface Suite {
   api: ApiName;
   schemaRule: string;
   checks: Check[];
+  /** Every profile key of this API's section the checks read; the required ones are demanded by the preflight. */
+  profileKeys: ProfileKey[];
+  /** Whether the server accepts the tenants and knows the profile's ids: a line per problem, each saying what to fix. */
+  preflight?(context: PreflightContext): Promise<string[]>;
 }
 
 export const defineSuite = (suite: Suite): Suite => suite;

@@ -208,7 +208,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
     const t = makeContext(
       {
         rule,
-        profile: guardedSection(api, options.profile[api], suiteBug),
+        profile: guardedSection(suite, options.profile[api], suiteBug),
         alpha: client(options.tenants[0], 'A'),
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
