@@ -53,6 +53,18 @@ export interface CheckContext {
   note(message: string): void;
 }
 
+/**
+ * - 'none': neither moves the server's clock nor judges anything a clock move could change (no order, hold or
+ *   order state of its own that time could move on).
+ * - 'reads': never moves the clock, but what it judges could change if the clock moved (a hold that could expire,
+ *   an order that could settle): it overlaps other 'reads' checks, never a check that moves the clock.
+ * - 'advances': moves the clock only to let its own work finish, and nothing it judges changes when time passes
+ *   sooner or further than it asked (it never judges an order still in progress): it overlaps other 'advances'.
+ * - 'moves' (or unmarked): moves the clock and may be disturbed by another move: alone among the checks above but 'none'.
+ * A check marked 'none' or 'reads' that moves the clock after all is stopped before the move and run again as 'moves'.
+ */
+export type TimeUse = 'none' | 'reads' | 'advances' | 'moves';
+
 /** One check: a small function that verifies one rule. Checks never depend on each other's state. */
 export interface Check {
   /** Stable, unique within the API, kebab-case: `confirm-fails-when-a-booking-is-confirmed`. */
@@ -74,6 +86,12 @@ export interface Check {
   independent?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
+  /**
+   * What the check does with the server's time, so that with a test clock checks overlap only where no clock move
+   * can change what another sees (see `TimeUse`). Unmarked counts as 'moves', the safe default: it runs alone among
+   * the checks that involve time.
+   */
+  time?: TimeUse;
   run(t: CheckContext): Promise<void>;
 }
 
