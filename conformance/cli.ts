@@ -64,8 +64,9 @@ what is judged:
   --grep REGEX         only rules whose ID matches
   --exclude REGEX      leave out rules whose ID matches
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
-  --concurrency N      without a test clock, how many checks of one API that wait in real time may
-                       overlap (default ${DEFAULT_CONCURRENCY}; 1 runs every check one by one)
+  --concurrency N      how many checks of one API that use only their own data may overlap (default
+                       ${DEFAULT_CONCURRENCY}; with a test clock as their use of time allows, see INTERPRETING.md;
+                       1 runs every check one by one)
 
 reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there
