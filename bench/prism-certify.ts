@@ -4,7 +4,7 @@
  *   --dynamic   Prism's dynamic mode (random values generated from the schemas) instead of the static examples
  */
 import { parseArgs } from 'node:util';
-import { certify } from '../conformance/framework/certify.js';
+import { certify } from '../conformance/index.js';
 import type { ApiName } from '../conformance/framework/types.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startPrism } from './tools.js';

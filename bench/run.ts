@@ -5,7 +5,8 @@
  *   --backend sqlite|postgres|both   (default both)
  *   --quick                          tiny sizes and 1 s loads: only proves the scripts work (npm test)
  *   --duration N                     seconds per load (default 8)
- *   --conformance-only               only the two conformance rows (test clock; real time with --slow)
+ *   --conformance-only               only the two conformance rows (test clock; real time with --slow) and the latency table
+ *   --latency MS                     the delay the latency table's proxy adds to each request (default 50; 0 leaves the table out)
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,11 +15,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDb } from '../src/shared/db.js';
 import { CREATE_EXAMPLE } from '../conformance/ethernet/examples.js';
-import { certify } from '../conformance/framework/certify.js';
+import { certify } from '../conformance/index.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer, type Backend, type TestServer } from '../test/helpers/server.js';
 import { stopSharedCluster } from '../test/helpers/pg.js';
 import { benchExplore, exploreTable } from './explore.js';
+import { benchLatency, latencyTable } from './latency.js';
 import { compareLoads, load, printTable, rssMb, sampleRss, startChild, startPrism, type Row } from './tools.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -29,6 +31,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string' },
     // Only the conformance rows (with the test clock, and in real time), e.g. to record them alone.
     'conformance-only': { type: 'boolean', default: false },
+    latency: { type: 'string', default: '50' },
   },
 });
 const QUICK = args.quick!;
@@ -349,6 +352,12 @@ async function main() {
   await stopSharedCluster();
   console.log(`\nordercert benchmarks, ${new Date().toISOString()}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}${QUICK ? ' (quick mode: sizes and durations too small to mean anything)' : ''}\n`);
   console.log(printTable(rows));
+  const delay = Number(args.latency);
+  if (delay > 0) {
+    // Quick mode: the ethernet suite only, to keep the script working; the full table takes minutes.
+    const latency = await benchLatency(QUICK ? ['ethernet'] : ['cart', 'activation', 'ethernet'], delay, undefined, progress);
+    console.log(`\ncertifying through a proxy adding ${delay} ms to each request (test clock; before that, each API on loopback)\n\n${latencyTable(latency)}`);
+  }
   progress('explore');
   console.log(`\n${exploreTable(await benchExplore(QUICK ? 20 : 200))}`);
   const invalid = rows.filter((r) => r.note?.includes('not valid'));

@@ -9,14 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { citation, ruleIndex } from './framework/catalogue.js';
-import { certify, EXIT_CODES, suiteVersion } from './framework/certify.js';
+import { certifySuites, EXIT_CODES, suiteVersion } from './framework/certify.js';
 import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
 import { API_NAMES, type ApiName } from './framework/types.js';
 import type { Credentials } from './framework/http.js';
-import { SUITES } from './suites.js';
+import { SUITES, suitesFor } from './suites.js';
 import { exploreMain } from './explore/cli.js';
 import { consoleReport } from './report/console.js';
 import { htmlReport } from './report/html.js';
@@ -64,8 +64,9 @@ what is judged:
   --grep REGEX         only rules whose ID matches
   --exclude REGEX      leave out rules whose ID matches
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
-  --concurrency N      without a test clock, how many checks of one API that wait in real time may
-                       overlap (default ${DEFAULT_CONCURRENCY}; 1 runs every check one by one)
+  --concurrency N      how many checks of one API that use only their own data may overlap (default
+                       ${DEFAULT_CONCURRENCY}; with a test clock as their use of time allows, see INTERPRETING.md;
+                       1 runs every check one by one)
 
 reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there
@@ -230,16 +231,17 @@ export async function main(argv: string[]): Promise<number> {
     const concurrency = positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
     const clockUrl: string | undefined = opts['clock-url'];
 
-    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs });
+    const suites = suitesFor(apis);
+    const problems = await preflight({ suites, baseUrls, tenants, profile, clockUrl, timeoutMs });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
-    for (const api of apis) for (const warning of unknownProfileKeys(api, profile[api])) console.error(`ordercert: note: ${warning}`);
+    for (const suite of suites) for (const warning of unknownProfileKeys(suite, profile[suite.api])) console.error(`ordercert: note: ${warning}`);
 
     const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
     if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
-    const run = await certify({ apis, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
+    const run = await certifySuites({ suites, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
     const dir = opts['report-dir'];

@@ -2,7 +2,7 @@
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
-import { NotRun } from '../framework/violation.js';
+import { CheckAborted, NotRun } from '../framework/violation.js';
 
 export const ROOT = '/api/2.3.1';
 export const ORDERS = `${ROOT}/orders/`;
@@ -165,10 +165,46 @@ export async function ensureActive(t: CheckContext, client: ApiClient, accessId:
   });
 }
 
-/** The next access of the profile's pool, with the test services inactive for both providers. */
+/** Accesses of the pool held by a check in flight (by server and access): released when the runner ends that check. */
+const holders = new Map<string, AbortSignal>();
+const released: Array<() => void> = [];
+
+/**
+ * An access of the pool no other check in flight holds, so that overlapping checks never share one. When every
+ * access is held, a check that holds none yet waits for a check to end (a profile with fewer accesses than
+ * overlapping checks); one that holds some already takes the next in turn, as one run after another would, so
+ * that no two checks ever wait for each other.
+ */
+async function leaseAccess(t: CheckContext, accesses: string[]): Promise<string> {
+  const key = (id: string) => `${t.alpha.baseUrl} ${id}`;
+  for (;;) {
+    if (t.signal.aborted) throw new CheckAborted();
+    for (let tried = 0; tried < accesses.length; tried++) {
+      const id = accesses[cursor++ % accesses.length];
+      if (holders.has(key(id))) continue;
+      holders.set(key(id), t.signal);
+      t.signal.addEventListener(
+        'abort',
+        () => {
+          holders.delete(key(id));
+          for (const wake of released.splice(0)) wake();
+        },
+        { once: true },
+      );
+      return id;
+    }
+    if ([...holders.values()].includes(t.signal)) return accesses[cursor++ % accesses.length];
+    await new Promise<void>((resolve) => {
+      released.push(resolve);
+      t.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}
+
+/** An access of the profile's pool that no other check in flight uses, with the test services inactive for both providers. */
 export async function freshAccess(t: CheckContext): Promise<string> {
   const { accesses } = profileOf(t);
-  return cleanAccess(t, accesses[cursor++ % accesses.length]);
+  return cleanAccess(t, await leaseAccess(t, accesses));
 }
 
 /** A named access (e.g. the profile's slowAccess), with the test services inactive for both providers. */

@@ -2,6 +2,7 @@
  * The Service Activation suite (ON-API 2.3.1 and its order event feed): one file per rule family, in this order.
  * Each check names one rule of specs/activation/rules.yaml and creates the state it needs.
  */
+import { profileKeys, preflight } from './preflight.js';
 import { defineSuite, type Check } from '../framework/check.js';
 import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
@@ -13,12 +14,22 @@ import { feedOrderChecks } from './feed-order.js';
 import { outOfOrderChecks } from './out-of-order.js';
 import { raceChecks } from './races.js';
 
+/** No order of its own at all. */
+const NO_ORDER = ['unknown-order-404', 'service-listed-without-connection-400', 'no-credentials-401', 'accesses-list-profile-accesses'];
+/** Judges an order while it is still in progress, or a race that a sooner finish could decide. */
+const IN_PROGRESS = ['in-progress-duplicate-200-same-order', 'two-providers-claiming-a-type-at-once', 'two-services-of-one-type-at-once', 'orders-failing-in-a-race-say-why'];
+const timeOf = (c: Check): Check['time'] => (NO_ORDER.includes(c.id) ? 'none' : IN_PROGRESS.includes(c.id) ? 'moves' : 'advances');
+
 export default defineSuite({
   api: 'activation',
   schemaRule: 'ACT-SCHEMA',
+  profileKeys,
+  preflight,
   checks: [
-    // Without a test clock these overlap: each orders on an access of its own and judges only its own orders.
-    ...[...orderChecks, ...inputChecks, ...raceChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, ...c })),
+    // These overlap: each orders on an access of its own and judges only its own orders. Time: each moves the clock
+    // only to let its own orders finish and judges nothing a sooner finish could change ('advances'), but those
+    // that place no order ('none') and those that judge an order still in progress (unmarked: 'moves').
+    ...[...orderChecks, ...inputChecks, ...raceChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, time: timeOf(c), ...c })),
     // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
     ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
     ...feedOrderChecks,

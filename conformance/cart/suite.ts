@@ -1,5 +1,6 @@
 /** The cart suite: one file per rule family, in this order. */
-import { defineSuite } from '../framework/check.js';
+import { profileKeys, preflight } from './preflight.js';
+import { defineSuite, type Check } from '../framework/check.js';
 import { SCHEMA_RULE } from './helpers.js';
 import { orderChecks } from './orders.js';
 import { expiryChecks } from './expiry.js';
@@ -14,21 +15,34 @@ import { tenancyWriteChecks } from './tenancy-writes.js';
 import { afterExpiryChecks } from './after-expiry.js';
 import { joiningHoldChecks } from './joining-holds.js';
 
+const independent = (c: Check): Check => ({ independent: true, ...c });
+/** Marked as reading time, but those named, which move the clock (and stay unmarked). */
+const reads =
+  (...moving: string[]) =>
+  (c: Check): Check =>
+    independent(moving.includes(c.id) ? c : { time: 'reads', ...c });
+
 export default defineSuite({
   api: 'cart',
   schemaRule: SCHEMA_RULE,
+  profileKeys,
+  preflight,
+  // A check on the main availability (room for a whole run) judges only its own bookings and orders: they overlap
+  // (but the exclusive one, which counts scarce places). Time: a hold of its own could expire if another check
+  // moved the clock, so a check that does not move it 'reads' time; those that move it are unmarked. The pending
+  // checks share the asynchronous availabilities and move the clock: unmarked.
   checks: [
-    ...orderChecks,
-    ...expiryChecks,
-    ...allOrNothingChecks,
-    ...transitionChecks,
-    ...retryChecks,
-    ...inputChecks,
-    ...tenancyChecks,
+    ...orderChecks.map(reads('extend-moves-every-hold')),
+    ...expiryChecks.map(reads('order-reads-expired-after-expiry', 'expired-order-cannot-be-confirmed', 'expired-order-cannot-take-bookings', 'extend-expired-order-answers-error')),
+    ...allOrNothingChecks.map(reads('all-or-nothing-extend-with-expired-booking', 'race-confirm-and-expiry', 'confirm-fails-with-expired-booking')),
+    ...transitionChecks.map(reads()),
+    ...retryChecks.map(reads()),
+    ...inputChecks.map(reads()),
+    ...tenancyChecks.map(reads()),
     ...pendingChecks,
-    ...adversarialChecks,
-    ...tenancyWriteChecks,
+    ...adversarialChecks.map(reads()),
+    ...tenancyWriteChecks.map(reads()),
     ...afterExpiryChecks,
-    ...joiningHoldChecks,
+    ...joiningHoldChecks.map(reads('longer-joining-hold-expires-with-the-order')),
   ],
 });

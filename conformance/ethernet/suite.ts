@@ -2,7 +2,8 @@
  * The Ethernet Order suite: one file per rule family, in this order. Each check builds its own orders from the
  * source's create example (with the profile's buyer and seller ids and a fresh purchase order number).
  */
-import { defineSuite } from '../framework/check.js';
+import { profileKeys, preflight } from './preflight.js';
+import { defineSuite, type Check } from '../framework/check.js';
 import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
@@ -17,6 +18,11 @@ import { seedStatusChecks } from './seed-statuses.js';
 export default defineSuite({
   api: 'ethernet',
   schemaRule: 'ETH-RESPONSE-SCHEMA',
+  profileKeys,
+  preflight,
+  // Every check builds orders of its own and judges only those (the exclusive one counts a whole list): they overlap.
+  // Time: a server may move orders on as its clock moves (a fulfilment simulator), so each 'reads' time; the one
+  // that moves the clock is unmarked.
   checks: [
     ...orderChecks,
     ...inputChecks,
@@ -28,5 +34,5 @@ export default defineSuite({
     ...tenancyWriteChecks,
     ...forbiddenChangeChecks,
     ...seedStatusChecks,
-  ],
+  ].map((c): Check => ({ independent: true, ...(c.id === 'cancelled-after-hold-refuses-put-and-patch' ? {} : { time: 'reads' as const }), ...c })),
 });

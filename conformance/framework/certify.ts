@@ -5,12 +5,11 @@ import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult, Level } from './types.js';
-import { SUITES } from '../suites.js';
 
 const ROOT = packageRoot(import.meta.url);
 
-/** What a certification run needs: the runner's options, with the APIs in place of the suites and rules derived from them. */
-export type CertifyOptions = Omit<RunOptions, 'suites' | 'rules'> & { apis: ApiName[] };
+/** What a certification run needs: the runner's options with the suites to run (the caller's choice); the rules come from their APIs' catalogues. */
+export type CertifyOptions = Omit<RunOptions, 'rules'>;
 
 /**
  * CERTIFIED: every selected MUST rule was judged and none failed (nor, with --strict, any SHOULD rule).
@@ -88,19 +87,21 @@ export function verdictOf(byRule: RuleOutcome[]): { verdict: Verdict; coverage: 
   return { verdict, coverage, unjudged };
 }
 
-export async function certify(options: CertifyOptions): Promise<CertificationRun> {
+/** Runs the given suites and judges the run; the framework knows no API of its own. */
+export async function certifySuites(options: CertifyOptions): Promise<CertificationRun> {
   const startedAt = new Date().toISOString();
-  const rules = ruleIndex(options.apis);
-  const results = await runChecks({ ...options, suites: options.apis.map((a) => SUITES[a]), rules });
+  const apis = options.suites.map((s) => s.api);
+  const rules = ruleIndex(apis);
+  const results = await runChecks({ ...options, rules });
   const selected = (id: string) => (!options.grep || options.grep.test(id)) && !options.exclude?.test(id);
   // A rule outside the selection still shows when a selected check broke it (the response schema, say).
   const brokenOnTheWay = new Set(results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => r.rule));
-  const byRule = groupByRule(rules, results, options.apis).filter((r) => selected(r.rule.id) || brokenOnTheWay.has(r.rule.id));
+  const byRule = groupByRule(rules, results, apis).filter((r) => selected(r.rule.id) || brokenOnTheWay.has(r.rule.id));
   const { verdict, coverage, unjudged } = verdictOf(byRule);
   return {
     suite: { name: 'ordercert', version: suiteVersion() },
-    target: Object.fromEntries(options.apis.map((a) => [a, options.baseUrls[a]])),
-    apis: options.apis,
+    target: Object.fromEntries(apis.map((a) => [a, options.baseUrls[a]])),
+    apis,
     startedAt,
     finishedAt: new Date().toISOString(),
     strict: options.strict ?? false,
@@ -109,7 +110,7 @@ export async function certify(options: CertifyOptions): Promise<CertificationRun
     grep: options.grep?.source,
     exclude: options.exclude?.source,
     specHashes: Object.fromEntries(
-      options.apis.map((a) => [a, { openapi: sha256(path.join(ROOT, 'specs', a, 'openapi.yaml')), rules: sha256(rulesFile(a)) }]),
+      apis.map((a) => [a, { openapi: sha256(path.join(ROOT, 'specs', a, 'openapi.yaml')), rules: sha256(rulesFile(a)) }]),
     ),
     rules: byRule,
     results,

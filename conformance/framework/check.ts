@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
+import type { ProfileKey } from './profile-keys.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -52,6 +53,18 @@ export interface CheckContext {
   note(message: string): void;
 }
 
+/**
+ * - 'none': neither moves the server's clock nor judges anything a clock move could change (no order, hold or
+ *   order state of its own that time could move on).
+ * - 'reads': never moves the clock, but what it judges could change if the clock moved (a hold that could expire,
+ *   an order that could settle): it overlaps other 'reads' checks, never a check that moves the clock.
+ * - 'advances': moves the clock only to let its own work finish, and nothing it judges changes when time passes
+ *   sooner or further than it asked (it never judges an order still in progress): it overlaps other 'advances'.
+ * - 'moves' (or unmarked): moves the clock and may be disturbed by another move: alone among the checks above but 'none'.
+ * A check marked 'none' or 'reads' that moves the clock after all is stopped before the move and run again as 'moves'.
+ */
+export type TimeUse = 'none' | 'reads' | 'advances' | 'moves';
+
 /** One check: a small function that verifies one rule. Checks never depend on each other's state. */
 export interface Check {
   /** Stable, unique within the API, kebab-case: `confirm-fails-when-a-booking-is-confirmed`. */
@@ -73,14 +86,38 @@ export interface Check {
   independent?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
+  /**
+   * What the check does with the server's time, so that with a test clock checks overlap only where no clock move
+   * can change what another sees (see `TimeUse`). Unmarked counts as 'moves', the safe default: it runs alone among
+   * the checks that involve time.
+   */
+  time?: TimeUse;
   run(t: CheckContext): Promise<void>;
 }
 
-/** All checks of one API, and the rule a response that breaks the spec's schema violates. */
+/** What an API's preflight steps get: a context like a check's, and the clients of tenant A, tenant B and no credentials. */
+export interface PreflightContext {
+  /** A context for steps that reuse the checks' building blocks; its profile is the API's section, guarded. */
+  t: CheckContext;
+  clients: [ApiClient, ApiClient, ApiClient];
+  /** The line to report when tenant `i` (0 = A, 1 = B) was refused (401 or 403) on a read any tenant may make. */
+  credentialProblem(i: number, exchange: Exchange): string | undefined;
+  /** An answer in brief, for a problem's line: its status and the start of its text. */
+  brief(exchange: Exchange): string;
+}
+
+/**
+ * All checks of one API, the rule a response that breaks the spec's schema violates, and what the suite needs
+ * before any check runs: the profile keys it reads and the preflight steps that tell whether the set-up is right.
+ */
 export interface Suite {
   api: ApiName;
   schemaRule: string;
   checks: Check[];
+  /** Every profile key of this API's section the checks read; the required ones are demanded by the preflight. */
+  profileKeys: ProfileKey[];
+  /** Whether the server accepts the tenants and knows the profile's ids: a line per problem, each saying what to fix. */
+  preflight?(context: PreflightContext): Promise<string[]>;
 }
 
 export const defineSuite = (suite: Suite): Suite => suite;

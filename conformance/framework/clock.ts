@@ -12,6 +12,8 @@ export interface ClockOptions {
   timeoutMs?: number;
   /** Sees every request to the clock endpoint, so that a check's transcript holds its clock moves too. */
   onExchange?: (exchange: Exchange) => void;
+  /** Called before the test clock is moved; may throw to stop the move (the runner's guard on checks marked not to move it). */
+  beforeMove?: () => void;
 }
 
 export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
@@ -34,7 +36,7 @@ export class ClockControl {
 
   /** The same clock for one check: its signal, its budget. */
   forCheck(options: ClockOptions): ClockControl {
-    return new ClockControl(this.url, this.allowRealWait, { timeoutMs: this.options.timeoutMs, ...options });
+    return new ClockControl(this.url, this.allowRealWait, { timeoutMs: this.options.timeoutMs, beforeMove: this.options.beforeMove, ...options });
   }
 
   private signal(): AbortSignal {
@@ -73,6 +75,7 @@ export class ClockControl {
   /** Moves the server's clock forward by `seconds` (or waits that long where allowed). */
   async advance(seconds: number): Promise<void> {
     if (this.url) {
+      this.options.beforeMove?.();
       const { res } = await this.call({
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

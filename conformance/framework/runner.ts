@@ -29,8 +29,9 @@ export interface RunOptions {
   /** How to restart the server, for the persistence checks (optional, like the clock). */
   restart?: RestartHook;
   /**
-   * Without a test clock: how many checks of one API that wait in real time (or are independent) may overlap
-   * (default 16), besides the one other check each API runs at a time. 1 runs every check one by one.
+   * How many checks of one API that wait in real time (or are independent) may overlap (default 16), besides the
+   * one other check each API runs at a time; with a test clock, as their use of time allows. 1 runs every check
+   * one by one.
    */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
@@ -94,87 +95,106 @@ export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'gre
  * the real-time waits it asked for); an aborted check fails its own rule with "no verdict" and
  * nothing it does afterwards is recorded or sent.
  *
- * With a test clock the checks run one at a time: a clock jump is seen by every check in flight.
- * Without one they may overlap (see `schedule`).
+ * Checks overlap as `schedule` allows; with a test clock, also as their use of time allows (`Check.time`).
  */
 export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const jobs = selectChecks(options);
   const results: CheckResult[] = new Array(jobs.length);
   let done = 0;
   const clock = new ClockControl(options.clockUrl, options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const time = new Map(jobs.map((job) => [job, timeUse(job)]));
+  const again: Job[] = [];
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const run = async (job: Job) => {
-    const result = await runOne(job, options, clock);
+    // A check marked not to move the clock that tries to (while others may be in flight) is stopped before the move,
+    // and runs again as 'moves'.
+    let moved = false;
+    const guarded =
+      clock.controllable && concurrency > 1 && !mayMove(time.get(job)!)
+        ? new ClockControl(options.clockUrl, options.slow ?? false, {
+            timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            beforeMove: () => {
+              moved = true;
+              throw new CheckAborted();
+            },
+          })
+        : clock;
+    const result = await runOne(job, options, guarded);
+    if (moved) {
+      time.set(job, 'moves');
+      again.push(job);
+      return;
+    }
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
-  const concurrency = clock.controllable ? 1 : Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const timeOf = clock.controllable ? (job: Job) => time.get(job)! : undefined;
   // A restart touches every check in flight: those that restart run last, one at a time.
-  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run);
+  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf);
+  await schedule(again.splice(0), concurrency, run, timeOf);
   for (const job of jobs.filter((j) => j.check.restarts)) await run(job);
   return results;
 }
 
-/**
- * Without a test clock, checks of different APIs run side by side, and within one API the checks that
- * wait in real time (`slow`) or are `independent` overlap each other and the rest, at most `limit` of them at once in each API; the other
- * checks of an API run one at a time, and an `exclusive` check runs alone in its API, before the others
- * start. None of this can change a verdict: each check works on orders and ids of its own, and without a
- * test clock no check moves the server's time.
- */
-/** Checks that may overlap others of their API without a test clock. */
+type Time = NonNullable<Check['time']>;
+/** A check's use of time; a check that restarts the server counts as moving it. */
+const timeUse = (job: Job): Time => (job.check.restarts ? 'moves' : (job.check.time ?? 'moves'));
+const mayMove = (time: Time) => time === 'advances' || time === 'moves';
+/** Whether two checks may be in flight together with a test clock: a move is never seen by a check it could disturb. */
+const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a === b && a !== 'moves');
+/** With a test clock, 'reads' first, then 'advances', then 'moves' ('none' anywhere): few switches between them. */
+const TIME_ORDER: Record<Time, number> = { none: 0, reads: 0, advances: 1, moves: 2 };
+
+/** Checks that may overlap others of their API. */
 const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
 
-async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>): Promise<void> {
+/**
+ * Checks of different APIs run side by side, and within one API the checks that wait in real time (`slow`) or
+ * are `independent` overlap each other and the rest, at most `limit` of them at once in each API; the other checks
+ * of an API run one at a time, and an `exclusive` check runs alone in its API (without a test clock, before the
+ * others start). With a test clock (`timeOf` given) a check also starts only when its use of time is compatible
+ * with every check in flight (`timeCompatible`), and a check that waits for that holds back later checks it
+ * conflicts with, so that it is not starved. None of this can change a verdict: each check works on orders and ids
+ * of its own, and no clock move happens while a check that could see it is in flight.
+ */
+async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>, timeOf?: (job: Job) => Time): Promise<void> {
   if (limit === 1) {
     for (const job of jobs) await run(job);
     return;
   }
-  const apis = [...new Set(jobs.map((j) => j.suite.api))];
-  const queue = new Map(
-    apis.map((api) => {
-      const own = jobs.filter((j) => j.suite.api === api);
-      // Exclusive checks first, so that they never wait for a long real-time wait to end.
-      return [api, [...own.filter((j) => j.check.exclusive), ...own.filter((j) => !j.check.exclusive)]];
-    }),
-  );
-  const running = new Map<ApiName, Set<Job>>(apis.map((api) => [api, new Set()]));
-  const overlapping = new Map<ApiName, number>(apis.map((api) => [api, 0]));
-  let inFlight = 0;
+  const rank = (job: Job) => (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 4 + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
+  const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  const running = new Set<Job>();
   await new Promise<void>((resolve, reject) => {
-    const start = (api: ApiName, job: Job) => {
-      const waiting = queue.get(api)!;
-      waiting.splice(waiting.indexOf(job), 1);
-      const overlaps = mayOverlap(job);
-      running.get(api)!.add(job);
-      inFlight++;
-      if (overlaps) overlapping.set(api, overlapping.get(api)! + 1);
+    const start = (job: Job) => {
+      queue.splice(queue.indexOf(job), 1);
+      running.add(job);
       run(job).then(() => {
-        running.get(api)!.delete(job);
-        inFlight--;
-        if (overlaps) overlapping.set(api, overlapping.get(api)! - 1);
+        running.delete(job);
         pump();
       }, reject);
     };
     const pump = () => {
-      if (inFlight === 0 && apis.every((api) => queue.get(api)!.length === 0)) return resolve();
-      const open: ApiName[] = [];
-      for (const api of apis) {
-        const waiting = queue.get(api)!;
-        const busy = [...running.get(api)!];
-        if (!waiting.length || busy.some((j) => j.check.exclusive)) continue;
-        if (waiting[0].check.exclusive) {
-          if (busy.length === 0) start(api, waiting[0]);
-          continue;
-        }
-        // The API's one-at-a-time lane: the first check that may not overlap.
-        const next = waiting.find((j) => !mayOverlap(j));
-        if (next && !busy.some((j) => !mayOverlap(j))) start(api, next);
-        open.push(api);
+      if (running.size === 0 && queue.length === 0) return resolve();
+      const closed = new Set<ApiName>(); // an exclusive check waits to run alone in its API: nothing else starts there
+      const held: Time[] = []; // uses of time of checks that wait for the clock: later checks must not conflict with them
+      for (const job of [...queue]) {
+        const api = job.suite.api;
+        if (closed.has(api)) continue;
+        const mine = [...running].filter((j) => j.suite.api === api);
+        const time = timeOf?.(job);
+        const timeFree = !time || [...running].every((j) => timeCompatible(time, timeOf!(j)));
+        if (time && held.some((h) => !timeCompatible(time, h))) continue;
+        let dataFree: boolean;
+        if (mine.some((j) => j.check.exclusive)) dataFree = false;
+        else if (job.check.exclusive) {
+          dataFree = mine.length === 0;
+          if (!dataFree || !timeFree) closed.add(api);
+        } else if (mayOverlap(job)) dataFree = mine.filter(mayOverlap).length < limit;
+        else dataFree = !mine.some((j) => !mayOverlap(j));
+        if (dataFree && !timeFree) held.push(time!);
+        if (dataFree && timeFree) start(job);
       }
-      // Then the checks that may overlap, longest waits first (those that wait in real time), up to the limit per API.
-      const candidates = open.flatMap((api) => queue.get(api)!.filter(mayOverlap).map((job) => ({ api, job })));
-      candidates.sort((a, b) => Number(!!b.job.check.slow) - Number(!!a.job.check.slow));
-      for (const { api, job } of candidates) if (overlapping.get(api)! < limit) start(api, job);
     };
     pump();
   });
@@ -208,7 +228,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
     const t = makeContext(
       {
         rule,
-        profile: guardedSection(api, options.profile[api], suiteBug),
+        profile: guardedSection(suite, options.profile[api], suiteBug),
         alpha: client(options.tenants[0], 'A'),
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),

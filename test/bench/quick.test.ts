@@ -34,6 +34,7 @@ describe('bench: npm run bench keeps working (quick mode, SQLite)', function () 
       'activation: full feed read',
       'conformance: all three APIs',
       'conformance: ethernet, no test clock, --slow',
+      '| ethernet | 50 ms |',
     ];
     for (const scenario of scenarios) assert.ok(stdout.includes(scenario), `no row for "${scenario}" in:\n${stdout}`);
     assert.doesNotMatch(stdout, /not valid|Prism did not start/, stdout);
