@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
+import { CheckWork, together } from './check-work.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -50,6 +51,14 @@ export interface CheckContext {
   expectEqual(actual: unknown, expected: unknown, message: string, exchange?: Exchange): void;
   /** Notes a fact in the report (shown with the result). */
   note(message: string): void;
+  /**
+   * Starts work that runs beside the check's own steps (a reader, a poller). It belongs to the check: when it
+   * throws, the check ends at once with that error as its outcome (a rule's failure, a "not run", a suite bug);
+   * `result()` waits for it. The check ends only once it has settled.
+   */
+  background<T>(what: string, work: () => Promise<T>): { result(): Promise<T> };
+  /** Promise.all for steps sent at once: waits for all of them, then throws the first error by time. */
+  together: typeof together;
 }
 
 /** One check: a small function that verifies one rule. Checks never depend on each other's state. */
@@ -86,11 +95,14 @@ export interface Suite {
 export const defineSuite = (suite: Suite): Suite => suite;
 
 export function makeContext(
-  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep'>,
+  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together'>,
   notes: string[],
+  work: CheckWork = new CheckWork(),
 ): CheckContext {
   const ctx: CheckContext = {
     ...base,
+    background: (what, fn) => work.start(what, fn),
+    together,
     async sleep(ms) {
       try {
         await sleep(ms, undefined, { signal: base.signal });

@@ -1,4 +1,5 @@
 import { makeContext, type Check, type Suite } from './check.js';
+import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
@@ -203,7 +204,9 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   const suiteBug = (key: string): never => {
     throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
   };
-  let settled: { error?: unknown } | undefined;
+  // The check's own steps and any work it starts in the background: the first error of any of them is its outcome.
+  const work = new CheckWork();
+  let settled = false;
   const running = (async () => {
     const t = makeContext(
       {
@@ -222,11 +225,17 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
         },
       },
       notes,
+      work,
     );
     await check.run(t);
   })().then(
-    () => (settled = {}),
-    (error) => (settled = { error }),
+    () => {
+      settled = true;
+    },
+    (error) => {
+      work.record(error);
+      settled = true;
+    },
   );
 
   // The budget grows while the check waits in real time, so the timer re-arms until it is really spent.
@@ -239,15 +248,24 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
     };
     tick();
   });
-  await Promise.race([running, outOfTime]);
+  await Promise.race([running, outOfTime, work.failed]);
+  // Its own steps done without an error: the work it started must settle too, within the same budget.
+  let leftRunning: string[] = [];
+  if (settled && !work.first) {
+    await Promise.race([work.settled(), outOfTime, work.failed]);
+    leftRunning = work.first ? [] : work.pending();
+  }
   clearTimeout(timer);
-  if (!settled || (settled.error instanceof CheckAborted)) {
-    controller.abort();
+  controller.abort(); // the check is over: anything it left running stops here
+  const first = work.first;
+  if (!first && leftRunning.length) {
+    return finish('skip', { message: `not judged: a bug in the suite, not in your server: the check ended with work still running (${leftRunning.join(', ')})`, suiteError: true });
+  }
+  if ((!settled && !first) || first?.error instanceof CheckAborted) {
     const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
     return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true });
   }
-  controller.abort(); // the check is over: anything it left running stops here
-  const err: any = settled.error;
+  const err: any = first?.error;
   if (err === undefined) return finish('pass');
   if (err instanceof NotRun) return finish('skip', { message: `not run because ${err.message}`, remedy: err.remedy });
   if (err instanceof SuiteError) return finish('skip', { message: `not judged: a bug in the suite, not in your server: ${err.message}`, suiteError: true });
@@ -265,5 +283,5 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
       curl: err.detail.exchange?.curl,
     });
   }
-  return finish('fail', { message: `the check itself crashed: ${err?.stack ?? err}` });
+  return finish('fail', { message: `the check itself crashed${first?.what ? ` (in ${first.what})` : ''}: ${err?.stack ?? err}` });
 }
