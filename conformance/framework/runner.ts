@@ -35,6 +35,8 @@ export interface RunOptions {
    */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
+  /** The longest answer held whole, in bytes (`--max-body`; default DEFAULT_MAX_BODY_BYTES of http.ts). */
+  maxBodyBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -193,13 +195,45 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   const budget = () => timeoutMs + waitedMs;
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
+    if ((outcome === 'pass' || outcome === 'skip') && undocumented.length && !extra.suiteError) return undocumentedStatus();
     const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, ...(waitedMs ? { waitedMs } : {}), transcript, ...extra };
     if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
     if (outcome !== 'pass') result.replay = replayScript(result, options.baseUrls[api]);
     return result;
   };
 
-  const clientOptions = { timeoutMs, signal: controller.signal, onExchange: (e: Exchange) => transcript.push(e), tenants: { A: options.tenants[0], B: options.tenants[1] } };
+  // Answers with a status their operation does not document: they fail the schema rule unless the check fails a rule of its own.
+  const undocumented: Array<{ exchange: Exchange; operationId: string }> = [];
+  // Requests sent and not yet answered: a check stopped at its budget names what it was waiting for.
+  const waiting = new Set<{ request: string; at: number }>();
+  const undocumentedStatus = (): CheckResult => {
+    const [{ exchange, operationId }] = undocumented;
+    const location = exchange.status >= 300 && exchange.status < 400 && exchange.headers.location ? ` (a redirect to ${exchange.headers.location}, not followed)` : '';
+    const schemaRule = options.rules.get(suite.schemaRule);
+    const soft = schemaRule && schemaRule.level !== 'MUST' && !options.strict;
+    undocumented.length = 0;
+    return finish(soft ? 'warn' : 'fail', {
+      rule: suite.schemaRule,
+      ...(suite.schemaRule !== check.rule ? { checkRule: check.rule } : {}),
+      message: `${exchange.method} ${new URL(exchange.url).pathname} answered ${exchange.status}${location}, a status the spec does not document for ${operationId} (while checking ${check.rule})`,
+      expected: 'a status the spec documents for the operation',
+      actual: `${exchange.status}: ${exchange.text.slice(0, 200)}`,
+      curl: exchange.curl,
+    });
+  };
+  const clientOptions = {
+    timeoutMs,
+    signal: controller.signal,
+    onExchange: (e: Exchange) => transcript.push(e),
+    tenants: { A: options.tenants[0], B: options.tenants[1] },
+    maxBodyBytes: options.maxBodyBytes,
+    onUndocumentedStatus: (exchange: Exchange, operationId: string) => undocumented.push({ exchange, operationId }),
+    onSend: (request: string) => {
+      const entry = { request, at: Date.now() };
+      waiting.add(entry);
+      return () => waiting.delete(entry);
+    },
+  };
   const client = (creds?: Credentials, tenant?: TenantLabel) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, { ...clientOptions, tenant });
   const suiteBug = (key: string): never => {
     throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
@@ -263,7 +297,9 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   }
   if ((!settled && !first) || first?.error instanceof CheckAborted) {
     const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
-    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true });
+    const unanswered = [...waiting].map((w) => `${w.request} (sent ${Date.now() - w.at} ms before)`);
+    const still = unanswered.length ? `; still waiting for the answer to ${unanswered.join(', ')}` : '';
+    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped${still}`, timedOut: true });
   }
   const err: any = first?.error;
   if (err === undefined) return finish('pass');
