@@ -135,10 +135,12 @@ export interface ClientOptions {
   /** The longest answer held whole (`--max-body`, default DEFAULT_MAX_BODY_BYTES); a longer one fails the schema rule. */
   maxBodyBytes?: number;
   /**
-   * Sees every answer whose status the spec does not document for its operation (a 3xx, a 5xx, ...). The runner
-   * fails the schema rule with it unless the check fails a rule of its own.
+   * Sees every answer that breaks the spec whatever the check asked: no answer, one cut off or over --max-body, a
+   * status its operation does not document (a 3xx, a 5xx, ...), a body that is not the JSON the spec documents (also
+   * when the check skips the schema). The runner fails the schema rule with the first unless the check fails a rule
+   * of its own: a set-up step that got such an answer is not merely "not run".
    */
-  onUndocumentedStatus?: (exchange: Exchange, operationId: string) => void;
+  onAnswerProblem?: (exchange: Exchange, problem: string) => void;
   /** Told when a request goes out ("GET <url>"); the function it returns is called once its answer is read or lost. */
   onSend?: (request: string) => () => void;
 }
@@ -154,7 +156,7 @@ export class ApiClient {
   readonly tenant?: TenantLabel;
   readonly tenants: Partial<Record<TenantLabel, Credentials>>;
   readonly maxBodyBytes: number;
-  readonly onUndocumentedStatus?: (exchange: Exchange, operationId: string) => void;
+  readonly onAnswerProblem?: (exchange: Exchange, problem: string) => void;
   readonly onSend?: (request: string) => () => void;
 
   constructor(
@@ -171,7 +173,7 @@ export class ApiClient {
     this.tenant = opts.tenant;
     this.tenants = opts.tenants ?? (opts.tenant && credentials ? { [opts.tenant]: credentials } : {});
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.onUndocumentedStatus = opts.onUndocumentedStatus;
+    this.onAnswerProblem = opts.onAnswerProblem;
     this.onSend = opts.onSend;
   }
 
@@ -185,7 +187,7 @@ export class ApiClient {
       tenant: tenant ?? (credentials?.user === this.credentials?.user ? this.tenant : undefined),
       tenants: this.tenants,
       maxBodyBytes: this.maxBodyBytes,
-      onUndocumentedStatus: this.onUndocumentedStatus,
+      onAnswerProblem: this.onAnswerProblem,
       onSend: this.onSend,
     });
   }
@@ -242,6 +244,7 @@ export class ApiClient {
       if (this.signal?.aborted) throw new CheckAborted();
       const why = timeout.aborted ? `no answer within --timeout ${this.timeoutMs} ms` : `${err?.cause?.code ?? err?.name ?? ''} ${err?.cause?.message ?? err?.message ?? err}`.trim();
       const exchange = record(0, {}, { text: '', bytes: 0 }, undefined);
+      this.onAnswerProblem?.(exchange, `${method} ${url} got no answer: ${why}`);
       throw new RuleViolation(`${method} ${url} got no answer: ${why}`, { expected: 'an HTTP answer', actual: `no answer (${why})`, exchange });
     }
     const responseHeaders = Object.fromEntries(response.headers.entries());
@@ -266,13 +269,16 @@ export class ApiClient {
       }
       const exchange = record(response.status, responseHeaders, read, read.text);
       if (err instanceof JsonStreamError) {
+        this.onAnswerProblem?.(exchange, `${op} ${response.status}: the body is not a JSON array: ${err.message}`);
         throw new RuleViolation(`${op} ${response.status}: the body is not a JSON array: ${err.message}`, { rule: this.schemaRule, expected: 'a JSON array (the spec\'s response)', actual: err.message, exchange });
       }
       const why = timeout.aborted ? `did not finish its answer within --timeout ${this.timeoutMs} ms` : `broke off its answer (${err?.cause?.code ?? err?.message ?? err})`;
+      this.onAnswerProblem?.(exchange, `${method} ${url} answered ${response.status} but ${why}, after ${read.bytes} bytes`);
       throw new RuleViolation(`${method} ${url} answered ${response.status} but ${why}, after ${read.bytes} bytes`, { expected: 'a whole HTTP answer', actual: `the body ended after ${read.bytes} bytes`, exchange });
     }
     if (read.cut && !items) {
       const exchange = record(response.status, responseHeaders, read, read.text);
+      this.onAnswerProblem?.(exchange, `${op} answered ${response.status} with a body longer than ${this.maxBodyBytes} bytes (--max-body)`);
       throw new RuleViolation(`${op} answered ${response.status} with a body longer than ${this.maxBodyBytes} bytes (--max-body): the suite stopped reading it`, {
         rule: this.schemaRule,
         expected: `an answer of at most ${this.maxBodyBytes} bytes (--max-body raises the limit)`,
@@ -291,7 +297,7 @@ export class ApiClient {
       }
     }
     const exchange = record(response.status, responseHeaders, read, body, parseError);
-    this.checkStatus(exchange, path);
+    this.checkAnswer(exchange, path);
     if (!options.skipSchema && !items) this.checkSchema(exchange, path);
     return exchange;
   }
@@ -340,10 +346,22 @@ export class ApiClient {
     };
   }
 
-  /** An answer whose status its operation does not document is reported (the specs document every status). */
-  private checkStatus(exchange: Exchange, path: string): void {
-    const found = documentedStatus(this.api, exchange.method, path.split('?')[0], exchange.status);
-    if (found && !found.documented) this.onUndocumentedStatus?.(exchange, found.operationId);
+  /** Reports what breaks the spec whatever the check asked: an undocumented status, a body that is not the JSON documented. */
+  private checkAnswer(exchange: Exchange, path: string): void {
+    if (!this.onAnswerProblem) return;
+    const bare = path.split('?')[0];
+    const found = documentedStatus(this.api, exchange.method, bare, exchange.status);
+    const op = `${exchange.method} ${bare}`;
+    if (found && !found.documented) {
+      const location = exchange.status >= 300 && exchange.status < 400 && exchange.headers.location ? ` (a redirect to ${exchange.headers.location}, not followed)` : '';
+      return this.onAnswerProblem(exchange, `${op} answered ${exchange.status}${location}, a status the spec does not document for ${found.operationId}`);
+    }
+    if (!responseValidatorFor(this.api, exchange.method, bare, exchange.status)) return;
+    if (!/json/i.test(exchange.headers['content-type'] ?? '')) {
+      this.onAnswerProblem(exchange, `${op} answered ${exchange.status} with Content-Type ${exchange.headers['content-type'] ?? '(none)'}, not the JSON the spec documents`);
+    } else if (exchange.parseError) {
+      this.onAnswerProblem(exchange, `${op} answered ${exchange.status} with a body that is not valid JSON (${exchange.parseError})`);
+    }
   }
 
   private checkSchema(exchange: Exchange, path: string): void {
