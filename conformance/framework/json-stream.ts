@@ -41,6 +41,7 @@ export class JsonArraySplitter {
         continue;
       }
       if (this.inString) {
+        if (from < 0) from = i; // a string that began in an earlier chunk
         if (this.escaped) this.escaped = false;
         else if (c === 0x5c) this.escaped = true;
         else if (c === 0x22) this.inString = false;
