@@ -254,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     const maxBodyBytes = positiveInt(opts['max-body'], DEFAULT_MAX_BODY_BYTES, '--max-body', 'of bytes');
     const clockUrl: string | undefined = opts['clock-url'];
 
-    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs });
+    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs, maxBodyBytes });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
