@@ -9,10 +9,11 @@
  *   --latency MS                     the delay the latency table's proxy adds to each request (default 50; 0 leaves the table out)
  */
 import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { openDb } from '../src/shared/db.js';
 import { CREATE_EXAMPLE } from '../conformance/ethernet/examples.js';
 import { certify } from '../conformance/index.js';
@@ -217,8 +218,23 @@ async function feedRows(backend: Backend): Promise<Row[]> {
     met: res.ok && events === BIG_FEED && peak < 200,
     note: `${events} events, ${(bytes / 1e6).toFixed(0)} MB streamed in ${seconds.toFixed(1)} s; server RSS ${idleRss.toFixed(0)} MB before the read, ${peak.toFixed(0)} MB at peak`,
   });
+  rows.push(await suiteReaderRow(backend, reader.apis.activation, BIG_FEED));
   await reader.stop();
   return rows;
+}
+
+/** The suite's own reader (bench/suite-feed-reader.ts, its own process) reading the whole feed without since. */
+async function suiteReaderRow(backend: Backend, activationUrl: string, count: number): Promise<Row> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/suite-feed-reader.ts'), activationUrl], { cwd: ROOT });
+  const read = JSON.parse(stdout.trim().split('\n').pop()!);
+  return {
+    backend,
+    scenario: `conformance: the suite reads the whole feed (scanFeed), ${count} events`,
+    result: { rps: 1 / read.seconds, p50: Math.round(read.seconds * 1000), p99: Math.round(read.seconds * 1000), requests: 1, errors: read.events === count ? 0 : 1, peakRssMb: read.maxRssMb },
+    target: 'peak RSS < 300 MB',
+    met: read.events === count && read.maxRssMb < 300,
+    note: `${read.events} events, each checked against the spec's schema as it arrived, ${(read.bytes / 1e6).toFixed(0)} MB in ${read.seconds.toFixed(1)} s; the reader's process peaked at ${read.maxRssMb.toFixed(0)} MB`,
+  };
 }
 
 async function prismRows(server: TestServer): Promise<Row[]> {

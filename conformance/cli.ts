@@ -3,19 +3,19 @@
  *   ordercert certify --api all --base-url URL --tenant-a user:secret --tenant-b user:secret --profile FILE [...]
  *   ordercert rules [--api NAME]
  * Exit codes: 0 certified, 1 a rule failed, 2 bad configuration or unreachable server (nothing judged),
- * 3 incomplete (nothing failed, but some MUST rules were not judged).
+ * 3 incomplete (nothing failed, but some MUST rules were not judged), 4 the suite itself broke down (reports written).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { citation, ruleIndex } from './framework/catalogue.js';
-import { certifySuites, EXIT_CODES, suiteVersion } from './framework/certify.js';
+import { certifySuites, EXIT_CODES, summarize, suiteVersion, type CertificationRun } from './framework/certify.js';
 import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
-import { API_NAMES, type ApiName } from './framework/types.js';
-import type { Credentials } from './framework/http.js';
+import { API_NAMES, type ApiName, type CheckResult } from './framework/types.js';
+import { DEFAULT_MAX_BODY_BYTES, type Credentials } from './framework/http.js';
 import { SUITES, suitesFor } from './suites.js';
 import { exploreMain } from './explore/cli.js';
 import { consoleReport } from './report/console.js';
@@ -36,7 +36,7 @@ usage:
   ordercert pact-verify [options] verify the consumer pacts against a server, with Pact 16 installed
   ordercert --version
 
-exit codes: 0 certified, 1 a rule failed, 2 bad configuration (nothing judged), 3 incomplete`;
+exit codes: 0 certified, 1 a rule failed, 2 bad configuration (nothing judged), 3 incomplete, 4 suite error`;
 
 const CERTIFY_USAGE = `usage: ordercert certify [options]
 
@@ -67,6 +67,9 @@ what is judged:
   --concurrency N      how many checks of one API that use only their own data may overlap (default
                        ${DEFAULT_CONCURRENCY}; with a test clock as their use of time allows, see INTERPRETING.md;
                        1 runs every check one by one)
+  --max-body BYTES     the longest answer held whole (default ${DEFAULT_MAX_BODY_BYTES}, 16 MiB); a longer one
+                       fails the API's response rule and is cut in the reports. The event feed is read
+                       item by item and has no such limit
 
 reports:
   --report-dir DIR     also write report.json, junit.xml and certificate.html there
@@ -76,7 +79,8 @@ reports:
 
 exit codes: 0 certified (every MUST rule judged, none failed), 1 a rule failed, 2 bad configuration or
 an unreachable server (nothing judged; each problem is printed), 3 incomplete (nothing failed, but some
-MUST rules were not judged: the report lists them, with how to judge them)`;
+MUST rules were not judged: the report lists them, with how to judge them), 4 suite error (the suite
+itself broke down: the reports hold what was judged until then; never a verdict on your server)`;
 
 const RULES_USAGE = `usage: ordercert rules [--api NAME]
 
@@ -157,6 +161,7 @@ const CERTIFY_OPTIONS = {
   exclude: { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
+  'max-body': { type: 'string' },
   'report-dir': { type: 'string' },
   junit: { type: 'string' },
   json: { type: 'string' },
@@ -172,6 +177,24 @@ function progress(result: { outcome: string; rule: string; title: string; durati
   const line = `[${done}/${total}] ${result.outcome.padEnd(4)} ${result.rule} ${result.title} (${result.durationMs} ms)`;
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
   else process.stderr.write(`${line}\n`);
+}
+
+/** Prints the console report and writes the files the options ask for. */
+function report(run: CertificationRun, opts: { [K in keyof typeof CERTIFY_OPTIONS]?: any }) {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+  console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
+  const dir = opts['report-dir'];
+  const outputs: Array<[string | undefined, () => string]> = [
+    [opts.json ?? (dir && path.join(dir, 'report.json')), () => jsonReport(run)],
+    [opts.har, () => harReport(run)],
+    [opts.junit ?? (dir && path.join(dir, 'junit.xml')), () => junitReport(run)],
+    [opts.html ?? (dir && path.join(dir, 'certificate.html')), () => htmlReport(run)],
+  ];
+  for (const [file, render] of outputs) {
+    if (!file) continue;
+    writeFile(file, render());
+    console.log(`wrote ${file}`);
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -229,10 +252,11 @@ export async function main(argv: string[]): Promise<number> {
     const exclude = regex(opts.exclude, '--exclude');
     const timeoutMs = positiveInt(opts.timeout, DEFAULT_TIMEOUT_MS, '--timeout', 'of milliseconds');
     const concurrency = positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
+    const maxBodyBytes = positiveInt(opts['max-body'], DEFAULT_MAX_BODY_BYTES, '--max-body', 'of bytes');
     const clockUrl: string | undefined = opts['clock-url'];
 
     const suites = suitesFor(apis);
-    const problems = await preflight({ suites, baseUrls, tenants, profile, clockUrl, timeoutMs });
+    const problems = await preflight({ suites, baseUrls, tenants, profile, clockUrl, timeoutMs, maxBodyBytes });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
@@ -241,21 +265,28 @@ export async function main(argv: string[]): Promise<number> {
 
     const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
     if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
-    const run = await certifySuites({ suites, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-    console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));
-    const dir = opts['report-dir'];
-    const outputs: Array<[string | undefined, () => string]> = [
-      [opts.json ?? (dir && path.join(dir, 'report.json')), () => jsonReport(run)],
-      [opts.har, () => harReport(run)],
-      [opts.junit ?? (dir && path.join(dir, 'junit.xml')), () => junitReport(run)],
-      [opts.html ?? (dir && path.join(dir, 'certificate.html')), () => htmlReport(run)],
-    ];
-    for (const [file, render] of outputs) {
-      if (!file) continue;
-      writeFile(file, render());
-      console.log(`wrote ${file}`);
-    }
+    const options = { suites, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, maxBodyBytes };
+    const startedAt = new Date().toISOString();
+    const seen: CheckResult[] = [];
+    // The last resort: whatever escaped the runner (a bug of the suite) still ends with the reports of what was judged.
+    const lastResort = (error: unknown) => {
+      const run = summarize(options, seen, startedAt, `${(error as Error)?.stack ?? error}`);
+      try {
+        report(run, opts);
+      } finally {
+        process.exit(EXIT_CODES['SUITE ERROR']);
+      }
+    };
+    process.on('unhandledRejection', lastResort);
+    process.on('uncaughtException', lastResort);
+    const run = await certifySuites({
+      ...options,
+      onResult: (result, done, total) => {
+        seen.push(result);
+        progress(result, done, total);
+      },
+    });
+    report(run, opts);
     return EXIT_CODES[run.verdict];
   } catch (err: any) {
     if (err instanceof ConfigError || /^profile /.test(err?.message ?? '')) {

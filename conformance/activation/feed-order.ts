@@ -92,25 +92,21 @@ export const feedOrderChecks: Check[] = [
         seen.push(...events);
         if (events.length) cursor = events[events.length - 1].event;
       };
-      const reader = (async () => {
+      // The reader belongs to the check: a rule it sees broken ends the check with that rule's failure.
+      const reader = t.background('the reader following the since chain', async () => {
         while (reading) {
           await poll();
           await t.sleep(20);
         }
-      })();
-      try {
-        const paths = await inFlight(t, 6);
-        await waitAllDone(t, t.alpha, paths);
-        reading = false;
-        await reader;
-        await poll();
-        one(t, seen, paths, 'the events the reader collected along the since chain');
-        const all = ids(seen);
-        t.expect(new Set(all).size === all.length, 'the since chain answered an event twice', { actual: all.filter((id, i) => all.indexOf(id) !== i) });
-      } finally {
-        reading = false;
-        await reader.catch(() => undefined);
-      }
+      });
+      const paths = await inFlight(t, 6);
+      await waitAllDone(t, t.alpha, paths);
+      reading = false;
+      await reader.result();
+      await poll();
+      one(t, seen, paths, 'the events the reader collected along the since chain');
+      const all = ids(seen);
+      t.expect(new Set(all).size === all.length, 'the since chain answered an event twice', { actual: all.filter((id, i) => all.indexOf(id) !== i) });
     },
   },
 ];

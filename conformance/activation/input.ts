@@ -10,7 +10,7 @@ import {
   freshAccess,
   ORDERS,
   profileOf,
-  readFeed,
+  scanFeed,
   ROOT,
   settle,
 } from './helpers.js';
@@ -116,7 +116,7 @@ export const inputChecks: Check[] = [
       const { service } = profileOf(t);
       const done = await finish(t, t.alpha, activateBody(accessId, service, { equipment: [{ vendorId: 'ACME', macAddress: '00:11:22:33:44:55' }], spReference: t.uid('ref') }));
       await t.alpha.get(done.path);
-      await readFeed(t, t.alpha);
+      await scanFeed(t, t.alpha, undefined, () => undefined);
       await t.alpha.get(`${ROOT}/accesses/`);
       await t.alpha.get(`${ROOT}/accesses/${accessId}`);
       await t.alpha.get(`${ROOT}/services/`);

@@ -53,7 +53,7 @@ export const allOrNothingChecks: Check[] = [
     run: async (t: CheckContext) => {
       for (let round = 0; round < 4; round++) {
         const { orderId } = await buildOrder(t, [30, 30, 30]);
-        const [confirm, cancel] = await Promise.all([orderOp(t, 'confirm', orderId), orderOp(t, 'cancel', orderId)]);
+        const [confirm, cancel] = await t.together([orderOp(t, 'confirm', orderId), orderOp(t, 'cancel', orderId)] as const);
         const order = await readOrder(t, orderId);
         const statuses = bookingStatuses(order);
         t.expect(new Set(statuses).size === 1 && statuses[0] === order.status, `round ${round + 1}: bookings do not share the order's status`, {
@@ -78,7 +78,7 @@ export const allOrNothingChecks: Check[] = [
       const order0 = await readOrder(t, orderId);
       const now = await t.clock.now();
       const seconds = Math.max(0, Math.round((Date.parse(order0.utcExpiresAt) - now.getTime()) / 1000));
-      const [confirm] = await Promise.all([orderOp(t, 'confirm', orderId), t.clock.advance(seconds)]);
+      const [confirm] = await t.together([orderOp(t, 'confirm', orderId), t.clock.advance(seconds)] as const);
       const order = await readOrder(t, orderId);
       const statuses = bookingStatuses(order);
       const wanted = ok(confirm) ? 'CONFIRMED' : 'EXPIRED';

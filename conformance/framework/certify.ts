@@ -15,8 +15,9 @@ export type CertifyOptions = Omit<RunOptions, 'rules'>;
  * CERTIFIED: every selected MUST rule was judged and none failed (nor, with --strict, any SHOULD rule).
  * NOT CERTIFIED: a rule failed. INCOMPLETE: nothing failed, but some MUST rules were not judged.
  */
-export type Verdict = 'CERTIFIED' | 'NOT CERTIFIED' | 'INCOMPLETE';
-export const EXIT_CODES: Record<Verdict, number> = { CERTIFIED: 0, 'NOT CERTIFIED': 1, INCOMPLETE: 3 };
+export type Verdict = 'CERTIFIED' | 'NOT CERTIFIED' | 'INCOMPLETE' | 'SUITE ERROR';
+/** SUITE ERROR: the suite itself broke down during the run (never a verdict on the server); see `suiteError`. */
+export const EXIT_CODES: Record<Verdict, number> = { CERTIFIED: 0, 'NOT CERTIFIED': 1, INCOMPLETE: 3, 'SUITE ERROR': 4 };
 
 /** A MUST rule the run could not judge: why, and what would let the next run judge it. */
 export interface Unjudged {
@@ -56,6 +57,8 @@ export interface CertificationRun {
   unjudged: Unjudged[];
   /** Same as verdict === 'CERTIFIED'. */
   certified: boolean;
+  /** Set when the suite broke down mid-run (verdict SUITE ERROR): what went wrong; the results are those it had. */
+  suiteError?: string;
 }
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -91,13 +94,24 @@ export function verdictOf(byRule: RuleOutcome[]): { verdict: Verdict; coverage: 
 export async function certifySuites(options: CertifyOptions): Promise<CertificationRun> {
   const startedAt = new Date().toISOString();
   const apis = options.suites.map((s) => s.api);
+  const results = await runChecks({ ...options, rules: ruleIndex(apis) });
+  return summarize(options, results, startedAt);
+}
+
+/**
+ * The run from its check results. With `suiteError` (the suite broke down mid-run), the results are the ones it
+ * had and the verdict is SUITE ERROR whatever they say.
+ */
+export function summarize(options: CertifyOptions, results: CheckResult[], startedAt: string, suiteError?: string): CertificationRun {
+  const apis = options.suites.map((s) => s.api);
   const rules = ruleIndex(apis);
-  const results = await runChecks({ ...options, rules });
   const selected = (id: string) => (!options.grep || options.grep.test(id)) && !options.exclude?.test(id);
   // A rule outside the selection still shows when a selected check broke it (the response schema, say).
   const brokenOnTheWay = new Set(results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => r.rule));
   const byRule = groupByRule(rules, results, apis).filter((r) => selected(r.rule.id) || brokenOnTheWay.has(r.rule.id));
-  const { verdict, coverage, unjudged } = verdictOf(byRule);
+  const judgement = verdictOf(byRule);
+  const { coverage, unjudged } = judgement;
+  const verdict: Verdict = suiteError ? 'SUITE ERROR' : judgement.verdict;
   return {
     suite: { name: 'ordercert', version: suiteVersion() },
     target: Object.fromEntries(apis.map((a) => [a, options.baseUrls[a]])),
@@ -118,5 +132,6 @@ export async function certifySuites(options: CertifyOptions): Promise<Certificat
     coverage,
     unjudged,
     certified: verdict === 'CERTIFIED',
+    ...(suiteError ? { suiteError } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violati
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
 import type { ProfileKey } from './profile-keys.js';
+import { CheckWork, together } from './check-work.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -51,6 +52,14 @@ export interface CheckContext {
   expectEqual(actual: unknown, expected: unknown, message: string, exchange?: Exchange): void;
   /** Notes a fact in the report (shown with the result). */
   note(message: string): void;
+  /**
+   * Starts work that runs beside the check's own steps (a reader, a poller). It belongs to the check: when it
+   * throws, the check ends at once with that error as its outcome (a rule's failure, a "not run", a suite bug);
+   * `result()` waits for it. The check ends only once it has settled.
+   */
+  background<T>(what: string, work: () => Promise<T>): { result(): Promise<T> };
+  /** Promise.all for steps sent at once: waits for all of them, then throws the first error by time. */
+  together: typeof together;
 }
 
 /**
@@ -123,11 +132,14 @@ export interface Suite {
 export const defineSuite = (suite: Suite): Suite => suite;
 
 export function makeContext(
-  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep'>,
+  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together'>,
   notes: string[],
+  work: CheckWork = new CheckWork(),
 ): CheckContext {
   const ctx: CheckContext = {
     ...base,
+    background: (what, fn) => work.start(what, fn),
+    together,
     async sleep(ms) {
       try {
         await sleep(ms, undefined, { signal: base.signal });

@@ -19,6 +19,8 @@ export interface PreflightOptions {
   profile: Partial<Record<ApiName, Record<string, any>>>;
   clockUrl?: string;
   timeoutMs?: number;
+  /** The longest answer held whole (`--max-body`); a longer one is a preflight problem, never read to its end. */
+  maxBodyBytes?: number;
 }
 
 export const PREFLIGHT_MIN_WAIT_MS = 10_000;
@@ -94,7 +96,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
     const api = suite.api;
     if (!suite.preflight) continue;
     const [a, b, none] = [options.tenants[0], options.tenants[1], undefined].map(
-      (creds) => new ApiClient(api, options.baseUrls[api]!, creds, 'PREFLIGHT', { timeoutMs }),
+      (creds) => new ApiClient(api, options.baseUrls[api]!, creds, 'PREFLIGHT', { timeoutMs, maxBodyBytes: options.maxBodyBytes }),
     );
     const clients: [ApiClient, ApiClient, ApiClient] = [a, b, none];
     try {

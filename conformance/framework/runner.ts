@@ -1,4 +1,5 @@
 import { makeContext, type Check, type Suite } from './check.js';
+import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
    */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
+  /** The longest answer held whole, in bytes (`--max-body`; default DEFAULT_MAX_BODY_BYTES of http.ts). */
+  maxBodyBytes?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -212,18 +215,52 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   const budget = () => timeoutMs + waitedMs;
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
+    if ((outcome === 'pass' || outcome === 'skip') && answerProblems.length && !extra.suiteError) return brokenAnswer();
     const result: CheckResult = { ...base, outcome, durationMs: Date.now() - started, ...(waitedMs ? { waitedMs } : {}), transcript, ...extra };
     if (notes.length) result.message = [result.message, ...notes].filter(Boolean).join(' · ');
     if (outcome !== 'pass') result.replay = replayScript(result, options.baseUrls[api]);
     return result;
   };
 
-  const clientOptions = { timeoutMs, signal: controller.signal, onExchange: (e: Exchange) => transcript.push(e), tenants: { A: options.tenants[0], B: options.tenants[1] } };
+  // Answers that break the spec whatever the check asked (no answer, cut, undocumented status, not JSON): they fail
+  // the schema rule unless the check fails a rule of its own.
+  const answerProblems: Array<{ exchange: Exchange; problem: string }> = [];
+  // Requests sent and not yet answered: a check stopped at its budget names what it was waiting for.
+  const waiting = new Set<{ request: string; at: number }>();
+  const brokenAnswer = (): CheckResult => {
+    const [{ exchange, problem }] = answerProblems;
+    const schemaRule = options.rules.get(suite.schemaRule);
+    const soft = schemaRule && schemaRule.level !== 'MUST' && !options.strict;
+    answerProblems.length = 0;
+    return finish(soft ? 'warn' : 'fail', {
+      rule: suite.schemaRule,
+      ...(suite.schemaRule !== check.rule ? { checkRule: check.rule } : {}),
+      message: `${problem} (while checking ${check.rule})`,
+      expected: 'an answer the spec documents',
+      actual: exchange.status ? `${exchange.status}: ${exchange.text.slice(0, 200)}` : 'no answer',
+      curl: exchange.curl,
+    });
+  };
+  const clientOptions = {
+    timeoutMs,
+    signal: controller.signal,
+    onExchange: (e: Exchange) => transcript.push(e),
+    tenants: { A: options.tenants[0], B: options.tenants[1] },
+    maxBodyBytes: options.maxBodyBytes,
+    onAnswerProblem: (exchange: Exchange, problem: string) => answerProblems.push({ exchange, problem }),
+    onSend: (request: string) => {
+      const entry = { request, at: Date.now() };
+      waiting.add(entry);
+      return () => waiting.delete(entry);
+    },
+  };
   const client = (creds?: Credentials, tenant?: TenantLabel) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, { ...clientOptions, tenant });
   const suiteBug = (key: string): never => {
     throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
   };
-  let settled: { error?: unknown } | undefined;
+  // The check's own steps and any work it starts in the background: the first error of any of them is its outcome.
+  const work = new CheckWork();
+  let settled = false;
   const running = (async () => {
     const t = makeContext(
       {
@@ -242,11 +279,17 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
         },
       },
       notes,
+      work,
     );
     await check.run(t);
   })().then(
-    () => (settled = {}),
-    (error) => (settled = { error }),
+    () => {
+      settled = true;
+    },
+    (error) => {
+      work.record(error);
+      settled = true;
+    },
   );
 
   // The budget grows while the check waits in real time, so the timer re-arms until it is really spent.
@@ -259,15 +302,26 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
     };
     tick();
   });
-  await Promise.race([running, outOfTime]);
-  clearTimeout(timer);
-  if (!settled || (settled.error instanceof CheckAborted)) {
-    controller.abort();
-    const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
-    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true });
+  await Promise.race([running, outOfTime, work.failed]);
+  // Its own steps done without an error: the work it started must settle too, within the same budget.
+  let leftRunning: string[] = [];
+  if (settled && !work.first) {
+    await Promise.race([work.settled(), outOfTime, work.failed]);
+    leftRunning = work.first ? [] : work.pending();
   }
+  clearTimeout(timer);
   controller.abort(); // the check is over: anything it left running stops here
-  const err: any = settled.error;
+  const first = work.first;
+  if (!first && leftRunning.length) {
+    return finish('skip', { message: `not judged: a bug in the suite, not in your server: the check ended with work still running (${leftRunning.join(', ')})`, suiteError: true });
+  }
+  if ((!settled && !first) || first?.error instanceof CheckAborted) {
+    const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
+    const unanswered = [...waiting].map((w) => `${w.request} (sent ${Date.now() - w.at} ms before)`);
+    const still = unanswered.length ? `; still waiting for the answer to ${unanswered.join(', ')}` : '';
+    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped${still}`, timedOut: true });
+  }
+  const err: any = first?.error;
   if (err === undefined) return finish('pass');
   if (err instanceof NotRun) return finish('skip', { message: `not run because ${err.message}`, remedy: err.remedy });
   if (err instanceof SuiteError) return finish('skip', { message: `not judged: a bug in the suite, not in your server: ${err.message}`, suiteError: true });
@@ -285,5 +339,5 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
       curl: err.detail.exchange?.curl,
     });
   }
-  return finish('fail', { message: `the check itself crashed: ${err?.stack ?? err}` });
+  return finish('fail', { message: `the check itself crashed${first?.what ? ` (in ${first.what})` : ''}: ${err?.stack ?? err}` });
 }

@@ -47,3 +47,14 @@ export function responseValidatorFor(api: ApiName, method: string, path: string,
 /** The operation of a spec that a request would hit (for listing and reports). */
 export const operationFor = (api: ApiName, method: string, path: string) =>
   operationsOf(api).find((o) => o.method === method.toUpperCase() && o.pattern.test(path))?.operationId;
+
+/**
+ * Whether the spec documents `status` for the operation a request hit (undefined when no operation matches, e.g. a
+ * path or method outside the spec that a check sends on purpose).
+ */
+export function documentedStatus(api: ApiName, method: string, path: string, status: number): { operationId: string; documented: boolean } | undefined {
+  const op = operationsOf(api).find((o) => o.method === method.toUpperCase() && o.pattern.test(path));
+  if (!op) return undefined;
+  const documented = [String(status), `${String(status)[0]}XX`, 'default'].some((k) => k in op.responses);
+  return { operationId: op.operationId, documented };
+}

@@ -63,6 +63,13 @@ export interface Exchange {
   text: string;
   /** This one request as a curl command (credentials as $ORDERCERT_TENANT_A / $ORDERCERT_TENANT_B). */
   curl: string;
+  /**
+   * The body was not kept whole: longer than --max-body (the suite stopped reading), or a list read item by item.
+   * `bytes`: how many bytes were read; `kept`: how many of them `text` holds.
+   */
+  cut?: { bytes: number; kept: number };
+  /** The answer said JSON but its body did not parse: the parser's message (body then holds the text). */
+  parseError?: string;
 }
 
 export interface CheckResult {

@@ -49,6 +49,8 @@ export function consoleReport(run: CertificationRun, color = false): string {
   lines.push(`coverage: ${coverage.judged} of ${coverage.rules} rules judged (MUST: ${coverage.mustJudged} of ${coverage.mustRules})`);
   if (run.verdict === 'CERTIFIED') {
     lines.push(paint(32, 'CERTIFIED: every MUST rule was judged and none failed' + (run.strict ? '; no SHOULD rule failed (strict)' : '')));
+  } else if (run.verdict === 'SUITE ERROR') {
+    lines.push(paint(31, `SUITE ERROR: the suite broke down during the run, so there is no verdict on your server (a bug of ordercert: please report it): ${run.suiteError}`));
   } else if (run.verdict === 'NOT CERTIFIED') {
     lines.push(paint(31, 'NOT CERTIFIED: see the failed rules above'));
   } else {

@@ -32,6 +32,7 @@ describe('bench: npm run bench keeps working (quick mode, SQLite)', function () 
       'ethernet: GET an order by id: reference server',
       'activation: feed poll, since = 10th-last',
       'activation: full feed read',
+      'conformance: the suite reads the whole feed (scanFeed)',
       'conformance: all three APIs',
       'conformance: ethernet, no test clock, --slow',
       '| ethernet | 50 ms |',

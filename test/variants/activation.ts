@@ -101,6 +101,26 @@ class FeedIncludesReceived extends ActivationDomain {
   }
 }
 
+/**
+ * The feed lists every provider's events (the listing lost its provider filter), while a since is still looked up
+ * among the caller's own events: a since chain that lands on another provider's event is then refused.
+ */
+class FeedListsOtherProviders extends ActivationDomain {
+  override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
+    let after = 0;
+    if (since !== undefined) {
+      const row = await this.db('act_events').where({ tenant, event_id: since }).first('position');
+      if (!row) throw new ApiError(400, 'BAD_REQUEST', `Unknown event '${since}'`);
+      after = Number(row.position);
+    }
+    const rows = await this.db('act_events').where('position', '>', after).orderBy('position');
+    const views = rows.map((r: any) => this.eventView(r));
+    return (async function* () {
+      yield* views;
+    })();
+  }
+}
+
 /** Orders are found by id alone, whichever provider placed them. */
 class OtherProviderVisible extends ActivationDomain {
   override async getOrder(_tenant: string, id: string): Promise<OrderView> {
@@ -191,6 +211,7 @@ export const activationVariants: Variant[] = [
   variant('act-unknown-since-empty', 'ACT-FEED-UNKNOWN-SINCE-REJECTED', 'an unknown since is answered 200 []', withDomain(UnknownSinceEmpty)),
   variant('act-done-order-changes', 'ACT-ORDER-FINAL', 'a finished order flips state after a minute', withDomain(DoneOrderChanges)),
   variant('act-feed-includes-received', 'ACT-FEED-ONLY-DONE', 'an event with state RECEIVED is written when an order is received', withDomain(FeedIncludesReceived)),
+  variant('act-feed-lists-other-providers', 'ACT-TENANCY', "the feed lists other providers' events too (a since is still looked up among the caller's own)", withDomain(FeedListsOtherProviders)),
   variant('act-other-provider-order-visible', 'ACT-TENANCY', "GET orders/{id} answers another provider's order", withDomain(OtherProviderVisible)),
   variant('act-create-no-location', 'ACT-ORDER-CREATED', 'a created order is answered without a Location header', {
     respondCreated: (res, order) => {
