@@ -230,15 +230,15 @@ export async function main(argv: string[]): Promise<number> {
     const concurrency = positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
     const clockUrl: string | undefined = opts['clock-url'];
 
-    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs });
+    const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
+    if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
+    const problems = await preflight({ apis, baseUrls, tenants, profile, clockUrl, timeoutMs, restart });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
     for (const api of apis) for (const warning of unknownProfileKeys(api, profile[api])) console.error(`ordercert: note: ${warning}`);
 
-    const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
-    if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
     const run = await certify({ apis, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, onResult: progress });
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
     console.log(consoleReport(run, !opts['no-color'] && process.stdout.isTTY));

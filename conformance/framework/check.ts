@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
+import type { CapabilityName } from './capabilities.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -73,6 +74,11 @@ export interface Check {
   independent?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
+  /**
+   * The optional capability the check applies to (capabilities.ts): where the profile declares it absent, the
+   * check is not run and reports "not applicable". A check that restarts applies to `restart` without saying so.
+   */
+  needs?: CapabilityName;
   run(t: CheckContext): Promise<void>;
 }
 

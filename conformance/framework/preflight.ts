@@ -10,15 +10,19 @@ import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
-import { bookingPath, CANCEL, createBooking } from '../cart/helpers.js';
+import { bookingBody, bookingPath, bookingsPath, CANCEL, CART, CONFIRM, createBooking, orderPath } from '../cart/helpers.js';
+import { capabilityProblems, resolveCapabilities } from './capabilities.js';
+import type { RestartHook } from './restart.js';
 
 export interface PreflightOptions {
   apis: ApiName[];
   baseUrls: Partial<Record<ApiName, string>>;
   tenants: [Credentials, Credentials];
-  profile: Partial<Record<ApiName, Record<string, any>>>;
+  profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
   clockUrl?: string;
   timeoutMs?: number;
+  /** The restart hook given, if any: a profile that declares capabilities.restart needs one. */
+  restart?: RestartHook;
 }
 
 export const PREFLIGHT_MIN_WAIT_MS = 10_000;
@@ -74,7 +78,49 @@ async function cartProblems(options: PreflightOptions, clients: ApiClient[]): Pr
     return problems;
   }
   await clients[0].post(bookingPath(t, uuid, 'cancel'), CANCEL, { skipSchema: true });
+  const declared = resolveCapabilities(options.profile);
+  const explicit = (name: 'asyncConfirmation' | 'perBookingHolds') => declared[name].declared && declared[name].state === 'offered';
+  if (explicit('asyncConfirmation')) problems.push(...(await asyncConfirmationShown(t, clients[0])));
+  if (explicit('perBookingHolds')) problems.push(...(await perBookingHoldsShown(t, clients[0])));
   return problems;
+}
+
+/** A declared asynchronous confirmation, shown: an order of the asynchronous option confirmed reads PENDING. */
+async function asyncConfirmationShown(t: CheckContext, client: ApiClient): Promise<string[]> {
+  const p = t.profile;
+  const orderId = t.uid('preflight-');
+  const booked = await client.post(
+    bookingsPath(t),
+    { ...bookingBody(t, { orderId, availabilityId: p.asyncAvailabilityId }), optionId: p.asyncOptionId },
+    { headers: CART, skipSchema: true },
+  );
+  const where = `(asyncOptionId "${p.asyncOptionId}", asyncAvailabilityId "${p.asyncAvailabilityId}")`;
+  if (booked.status < 200 || booked.status >= 300) return [`the cart API refused a booking of the asynchronous option ${where}: ${brief(booked)}; check the cart section of the profile`];
+  const confirmed = await client.post(orderPath(t, orderId, 'confirm'), CONFIRM, { skipSchema: true });
+  const read = await client.get(orderPath(t, orderId), { skipSchema: true });
+  if (confirmed.body?.status === 'PENDING' || read.body?.status === 'PENDING') return [];
+  return [
+    `the profile declares capabilities.asyncConfirmation, but confirming an order of the asynchronous option ${where} answered ${brief(confirmed)} ` +
+      `and the order then read ${read.body?.status ?? read.status}, not PENDING: declare asyncConfirmation false, or name an option whose confirmations are pending`,
+  ];
+}
+
+/** Declared holds per booking, shown: two bookings of one order asking for 30 and 1 minutes get holds ending apart. */
+async function perBookingHoldsShown(t: CheckContext, client: ApiClient): Promise<string[]> {
+  const orderId = t.uid('preflight-');
+  const uuids = [t.uuid(), t.uuid()];
+  for (const [i, minutes] of [30, 1].entries()) {
+    const ex = await createBooking(t, { uuid: uuids[i], orderId, minutes }, client, { skipSchema: true });
+    if (ex.status < 200 || ex.status >= 300) return [`the cart API refused booking ${i + 1} of an order (${minutes} minutes' hold): ${brief(ex)}`];
+  }
+  const order = (await client.get(orderPath(t, orderId), { skipSchema: true })).body;
+  for (const uuid of uuids) await client.post(bookingPath(t, uuid, 'cancel'), CANCEL, { skipSchema: true });
+  const short = order?.bookings?.find((b: any) => b?.uuid === uuids[1]);
+  if (short?.utcHoldExpiration && Date.parse(short.utcHoldExpiration) + 10_000 < Date.parse(order?.utcExpiresAt)) return [];
+  return [
+    `the profile declares capabilities.perBookingHolds, but of an order whose bookings asked for 30 and 1 minutes' holds the second is held until ` +
+      `${short?.utcHoldExpiration} and the order until ${order?.utcExpiresAt}: declare perBookingHolds false (one hold per order)`,
+  ];
 }
 
 async function activationProblems(options: PreflightOptions, clients: ApiClient[]): Promise<string[]> {
@@ -152,6 +198,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
   // A short --timeout is for checks; set-up answers get at least PREFLIGHT_MIN_WAIT_MS (documented in INTERPRETING.md).
   const timeoutMs = Math.max(options.timeoutMs ?? 30_000, PREFLIGHT_MIN_WAIT_MS);
   const problems = options.apis.flatMap((api) => profileProblems(api, options.profile[api]));
+  problems.push(...capabilityProblems(options.profile, options.apis, options));
   for (const api of options.apis) {
     const problem = await reachable(api, options.baseUrls[api]!, timeoutMs);
     if (problem) problems.push(problem);

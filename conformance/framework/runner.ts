@@ -2,6 +2,7 @@ import { makeContext, type Check, type Suite } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
+import { capabilityOf, notApplicable, resolveCapabilities } from './capabilities.js';
 import { restartServer, type RestartHook } from './restart.js';
 import type { ApiName, CheckResult, Exchange, Outcome, Rule, TenantLabel } from './types.js';
 import { formatDifferences } from './diff.js';
@@ -14,7 +15,8 @@ export interface RunOptions {
   baseUrls: Partial<Record<ApiName, string>>;
   /** Tenant A and tenant B. */
   tenants: [Credentials, Credentials];
-  profile: Partial<Record<ApiName, Record<string, any>>>;
+  /** Each API's test data, and the `capabilities` the server declares (capabilities.ts). */
+  profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
   clockUrl?: string;
   /** Allow checks that wait in real time when there is no clock control. */
   slow?: boolean;
@@ -38,6 +40,9 @@ export interface RunOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 16;
+/** What lets a check stopped at the end of its budget finish next time. */
+export const TIMEOUT_REMEDY =
+  'give a longer --timeout, or declare the time your server takes in the profile (activation.finishSeconds, cart.settleSeconds), by which each wait grows the budget';
 
 export interface RuleOutcome {
   rule: Rule;
@@ -45,11 +50,14 @@ export interface RuleOutcome {
   results: CheckResult[];
 }
 
-/** How a rule's checks add up: any fail fails it, else any warn warns, else any pass passes it. */
+/**
+ * How a rule's checks add up: any fail fails it, else any warn warns, else any pass passes it; else it is not
+ * judged, unless every check is not applicable (its capability declared absent).
+ */
 export function ruleOutcome(results: CheckResult[]): RuleOutcome['outcome'] {
   if (results.length === 0) return 'untested';
   for (const o of ['fail', 'warn', 'pass'] as const) if (results.some((r) => r.outcome === o)) return o;
-  return 'skip';
+  return results.every((r) => r.outcome === 'n/a') ? 'n/a' : 'skip';
 }
 
 export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], apis: ApiName[]): RuleOutcome[] {
@@ -102,8 +110,14 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = new Array(jobs.length);
   let done = 0;
   const clock = new ClockControl(options.clockUrl, options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const capabilities = resolveCapabilities(options.profile, options);
   const run = async (job: Job) => {
-    const result = await runOne(job, options, clock);
+    // A check of a capability the profile declares absent is not run: it does not apply.
+    const needs = capabilityOf(job.check);
+    const result: CheckResult =
+      needs && capabilities[needs].state === 'absent'
+        ? { check: `${job.suite.api}/${job.check.id}`, api: job.suite.api, rule: job.check.rule, title: job.check.title, durationMs: 0, ...notApplicable(needs) }
+        : { ...(await runOne(job, options, clock)), ...(needs ? { capability: needs } : {}) };
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
@@ -244,7 +258,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
   if (!settled || (settled.error instanceof CheckAborted)) {
     controller.abort();
     const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
-    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true });
+    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped`, timedOut: true, remedy: TIMEOUT_REMEDY });
   }
   controller.abort(); // the check is over: anything it left running stops here
   const err: any = settled.error;
