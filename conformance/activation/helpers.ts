@@ -34,7 +34,7 @@ export interface Profile {
 export function profileOf(t: CheckContext): Profile {
   const p = t.profile;
   if (!Array.isArray(p.accesses) || p.accesses.length === 0 || typeof p.service !== 'string' || typeof p.sameTypeService !== 'string') {
-    throw new NotRun('the profile section "activation" needs accesses (a list), service and sameTypeService');
+    throw new NotRun('the profile section "activation" needs accesses (a list), service and sameTypeService', 'give activation.accesses, activation.service and activation.sameTypeService');
   }
   return { ...p, finishSeconds: Number(p.finishSeconds ?? 5) } as Profile;
 }
