@@ -256,15 +256,15 @@ export async function main(argv: string[]): Promise<number> {
     const clockUrl: string | undefined = opts['clock-url'];
 
     const suites = suitesFor(apis);
-    const problems = await preflight({ suites, baseUrls, tenants, profile, clockUrl, timeoutMs, maxBodyBytes });
+    const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
+    if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
+    const problems = await preflight({ suites, baseUrls, tenants, profile, clockUrl, timeoutMs, maxBodyBytes, restart });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
     for (const suite of suites) for (const warning of unknownProfileKeys(suite, profile[suite.api])) console.error(`ordercert: note: ${warning}`);
 
-    const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
-    if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
     const options = { suites, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, maxBodyBytes };
     const startedAt = new Date().toISOString();
     const seen: CheckResult[] = [];

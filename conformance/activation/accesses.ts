@@ -31,7 +31,7 @@ export const accessChecks: Check[] = [
       const { service } = profileOf(t);
       const spReference = t.uid('ref');
       const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
-      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const mine = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
       t.expectStatus(mine, 200, `GET accesses/${accessId}`);
       const entry = (mine.body.active ?? []).find((a: any) => a.service === service);
@@ -53,7 +53,7 @@ export const accessChecks: Check[] = [
         { vendorId: 'ORDERCERT', macAddress: '00:1A:2B:3C:4D:5F' },
       ];
       const done = await finish(t, t.alpha, activateBody(accessId, service, { equipment }));
-      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const ex = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
       t.expectStatus(ex, 200, `GET accesses/${accessId}`);
       const entry = (ex.body?.active ?? []).find((a: any) => a.service === service);
@@ -72,7 +72,7 @@ export const accessChecks: Check[] = [
       const { service } = profileOf(t);
       const spReference = t.uid('ref');
       const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
-      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`);
+      if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const on = await t.alpha.get(`${ROOT}/services/`);
       const entry = (on.body as any[]).find((s) => s.accessId === accessId && s.service === service);
       t.expect(!!entry, 'services/ lacks the activated service', { expected: { service, accessId, spReference }, actual: 'absent', exchange: on });

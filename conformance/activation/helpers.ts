@@ -34,7 +34,7 @@ export interface Profile {
 export function profileOf(t: CheckContext): Profile {
   const p = t.profile;
   if (!Array.isArray(p.accesses) || p.accesses.length === 0 || typeof p.service !== 'string' || typeof p.sameTypeService !== 'string') {
-    throw new NotRun('the profile section "activation" needs accesses (a list), service and sameTypeService');
+    throw new NotRun('the profile section "activation" needs accesses (a list), service and sameTypeService', 'give activation.accesses, activation.service and activation.sameTypeService');
   }
   return { ...p, finishSeconds: Number(p.finishSeconds ?? 5) } as Profile;
 }
@@ -53,22 +53,38 @@ export { activateBody, deactivateBody };
 
 /**
  * Real time an order may take to finish once the server's clock says it is due (a worker may wake on real time): what
- * is left of the check's budget (--timeout plus its real-time waits) but a moment to report in. No other bound: a
- * slow server is given a longer --timeout, never failed for slowness.
+ * is left of the check's budget (--timeout, grown by the profile's finish time for every order waited for, and by its
+ * real-time waits) but a moment to report in. No other bound: a server that keeps to its profile is never failed for
+ * slowness.
  */
 function finishWindowMs(t: CheckContext): number {
   const left = t.deadline();
   return Math.max(0, left - Math.min(1000, left / 10));
 }
 
+/** The finish time the profile declares for an order: its key, for messages and remedies, and its seconds. */
+export interface Declared {
+  key: 'finishSeconds' | 'slowFinishSeconds';
+  seconds: number;
+}
+
 /**
- * Reads an order until it is DONE_* (advancing a controllable clock by the profile's finishSeconds first).
- * `judged`: finishing is what the check is about, so an order that does not finish fails its rule; otherwise the
- * wait is a set-up step and running out of time makes the check "not judged".
+ * Reads an order until it is DONE_* (advancing a controllable clock by `seconds`, the profile's finishSeconds unless
+ * said otherwise, first). The check's budget grows by the declared finish time: an order that keeps to it is judged
+ * whatever --timeout. `judged`: finishing is what the check is about, so an order that does not finish fails its
+ * rule; otherwise the wait is a set-up step and running out of time makes the check "not judged".
  */
-export async function waitDone(t: CheckContext, client: ApiClient, path: string, judged = false, seconds = profileOf(t).finishSeconds): Promise<OrderBody> {
+export async function waitDone(
+  t: CheckContext,
+  client: ApiClient,
+  path: string,
+  judged = false,
+  seconds = profileOf(t).finishSeconds,
+  declared: Declared = { key: 'finishSeconds', seconds: profileOf(t).finishSeconds },
+): Promise<OrderBody> {
+  t.clock.allow(declared.seconds * 1000);
   if (t.clock.controllable) await t.clock.advance(seconds);
-  return pollDone(t, client, path, judged, seconds);
+  return pollDone(t, client, path, judged, declared);
 }
 
 /**
@@ -78,25 +94,35 @@ export async function waitDone(t: CheckContext, client: ApiClient, path: string,
  */
 export async function waitAllDone(t: CheckContext, client: ApiClient, paths: string[]): Promise<OrderBody[]> {
   const { finishSeconds } = profileOf(t);
+  const declared: Declared = { key: 'finishSeconds', seconds: finishSeconds };
+  for (const _ of paths) t.clock.allow(finishSeconds * 1000);
   if (t.clock.controllable) await t.clock.advance(finishSeconds);
   const finals: OrderBody[] = [];
-  for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => pollDone(t, client, p, false, finishSeconds)));
+  for (const p of paths) finals.push(await t.prerequisite(`waiting for ${p} to finish`, () => pollDone(t, client, p, false, declared)));
   return finals;
 }
 
-/** Reads an order until it is DONE_*, without moving the clock; `finishSeconds` is only for the message. */
-async function pollDone(t: CheckContext, client: ApiClient, path: string, judged: boolean, finishSeconds: number): Promise<OrderBody> {
-  const giveUp = (message: string, detail: { expected: string; actual: unknown; exchange: Exchange }): never => {
+/** Reads an order until it is DONE_*, without moving the clock; `declared` names the finish time it was given. */
+async function pollDone(t: CheckContext, client: ApiClient, path: string, judged: boolean, declared: Declared): Promise<OrderBody> {
+  const started = Date.now();
+  const giveUp = (message: string, remedy: string, detail: { expected: string; actual: unknown; exchange: Exchange }): never => {
     if (judged) t.fail(message, detail);
-    throw new NotRun(`${message} (expected ${detail.expected}, got ${JSON.stringify(detail.actual)})`);
+    throw new NotRun(`${message} (expected ${detail.expected}, got ${JSON.stringify(detail.actual)})`, remedy);
   };
   const deadline = Date.now() + finishWindowMs(t);
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     const ex = await client.get(path);
-    if (ex.status !== 200) giveUp(`GET ${path} answered ${ex.status} while waiting for the order to finish`, { expected: 'status 200', actual: ex.status, exchange: ex });
+    if (ex.status !== 200) {
+      giveUp(`GET ${path} answered ${ex.status} while waiting for the order to finish`, 'make reading an order in progress answer 200 (ACT-ORDER-GET)', { expected: 'status 200', actual: ex.status, exchange: ex });
+    }
     if (ex.body.state !== 'RECEIVED') return ex.body as OrderBody;
     if (Date.now() + delay > deadline) {
-      giveUp(`order ${path} did not finish within ${finishSeconds}s of server time (the profile's finish time) and the rest of the check's budget (--timeout)`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: ex.body.state, exchange: ex });
+      const waited = Math.round((Date.now() - started) / 1000);
+      giveUp(
+        `order ${path} took longer than the profile's ${declared.key} (${declared.seconds} s): still RECEIVED after ${waited} s of waiting${t.clock.controllable ? ` and the test clock moved ${declared.key} on` : ''}`,
+        `declare in activation.${declared.key} the time your server really takes to finish an order (more than ${declared.seconds} s), or give a longer --timeout`,
+        { expected: 'DONE_SUCCESS or DONE_FAILED', actual: ex.body.state, exchange: ex },
+      );
     }
     await t.sleep(delay);
   }

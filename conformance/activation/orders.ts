@@ -97,10 +97,11 @@ export const orderChecks: Check[] = [
   {
     id: 'failed-order-has-message',
     rule: 'ACT-ORDER-FAILURE-MESSAGE',
+    needs: 'failedOrders',
     title: "an order at the profile's failing access ends DONE_FAILED with a message",
     async run(t: CheckContext) {
       const { failingAccess, service } = profileOf(t);
-      if (!failingAccess) throw new NotRun('the profile names no failingAccess');
+      if (!failingAccess) throw new NotRun('the profile names no failingAccess', 'name in activation.failingAccess an access where an ACTIVATE ends DONE_FAILED, or declare capabilities.failedOrders: false');
       const ex = await t.alpha.post(ORDERS, activateBody(failingAccess, service));
       t.expectStatus(ex, [200, 201], `ACTIVATE at the failing access ${failingAccess}`);
       t.expect(typeof ex.body.message === 'string', 'message is always present', { actual: ex.body, exchange: ex });

@@ -22,7 +22,7 @@ interface OutOfOrder {
 /** Places the slow order, then the fast one; waits for the fast one and sees the slow one still RECEIVED; then lets it finish. */
 async function finishOutOfOrder(t: CheckContext): Promise<OutOfOrder> {
   const { slowAccess, slowFinishSeconds, service, finishSeconds } = profileOf(t);
-  if (!slowAccess || !slowFinishSeconds) throw new NotRun('the profile names no slowAccess and slowFinishSeconds', 'name an access where orders take longer to finish in the profile (activation.slowAccess)');
+  if (!slowAccess || !slowFinishSeconds) throw new NotRun('the profile names no slowAccess and slowFinishSeconds', 'name in activation.slowAccess an access where orders take longer to finish (and its slowFinishSeconds), or declare capabilities.outOfOrderFinish: false');
   const start = await mark(t);
   await cleanAccess(t, slowAccess);
   const fastAccess = await freshAccess(t);
@@ -36,11 +36,14 @@ async function finishOutOfOrder(t: CheckContext): Promise<OutOfOrder> {
     return event;
   });
   if (slow.status !== 200 || slow.body?.state !== 'RECEIVED') {
-    throw new NotRun(`the order at ${slowAccess} (slowAccess) read ${slow.status} ${slow.body?.state} once the one at ${fastAccess} had finished: the two did not finish out of creation order`);
+    throw new NotRun(
+      `the order at ${slowAccess} (slowAccess) read ${slow.status} ${slow.body?.state} once the one at ${fastAccess} had finished: the two did not finish out of creation order`,
+      'name in activation.slowAccess an access whose orders finish later than those at activation.accesses (activation.finishSeconds less than slowFinishSeconds)',
+    );
   }
   // The slow order's own time, less what the fast one's wait already moved the clock.
   const more = t.clock.controllable ? Math.max(1, slowFinishSeconds - finishSeconds) : slowFinishSeconds;
-  await t.prerequisite(`waiting for ${slowPath} to finish`, () => waitDone(t, t.alpha, slowPath, false, more));
+  await t.prerequisite(`waiting for ${slowPath} to finish`, () => waitDone(t, t.alpha, slowPath, false, more, { key: 'slowFinishSeconds', seconds: slowFinishSeconds }));
   return { start, slowPath, fastPath, fastEvent };
 }
 
@@ -49,6 +52,7 @@ const positionOf = (events: EventBody[], path: string) => events.findIndex((e) =
 export const outOfOrderChecks: Check[] = [
   {
     id: 'order-created-first-finished-last-listed-last',
+    needs: 'outOfOrderFinish',
     rule: 'ACT-FEED-ASCENDING',
     title: 'an order created first and finished last has its event after that of an order created after it and finished before it',
     async run(t: CheckContext) {
@@ -56,7 +60,7 @@ export const outOfOrderChecks: Check[] = [
       const { events, exchange } = await readFeed(t, t.alpha, start);
       const fast = positionOf(events, fastPath);
       const slow = positionOf(events, slowPath);
-      if (fast < 0 || slow < 0) throw new NotRun(`the feed lacks an event for ${fast < 0 ? fastPath : slowPath} (judged by ACT-FEED-EVERY-FINISHED-ORDER)`);
+      if (fast < 0 || slow < 0) throw new NotRun(`the feed lacks an event for ${fast < 0 ? fastPath : slowPath} (judged by ACT-FEED-EVERY-FINISHED-ORDER)`, 'make ACT-FEED-EVERY-FINISHED-ORDER pass');
       t.expect(fast < slow, 'the feed lists the orders by when they were created, not by when they finished', {
         expected: `${fastPath} (finished first) before ${slowPath} (finished last)`,
         actual: `${slowPath} at ${slow}, ${fastPath} at ${fast}`,
@@ -66,6 +70,7 @@ export const outOfOrderChecks: Check[] = [
   },
   {
     id: 'since-an-order-created-later-returns-one-created-earlier',
+    needs: 'outOfOrderFinish',
     rule: 'ACT-FEED-SINCE-RETURNS-ALL-LATER',
     title: 'since the event of an order created second and finished first answers the event of the order created first and finished after it',
     async run(t: CheckContext) {

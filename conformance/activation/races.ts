@@ -129,7 +129,7 @@ export const raceChecks: Check[] = [
     async run(t: CheckContext) {
       const outcomes = [...(await providersRace(t)).outcomes, ...(await servicesRace(t)).outcomes];
       const failed = outcomes.filter((o) => o.ended === 'DONE_FAILED');
-      if (!failed.length) throw new NotRun(`no order of the two races ended DONE_FAILED (${summary(outcomes)})`);
+      if (!failed.length) throw new NotRun(`no order of the two races ended DONE_FAILED (${summary(outcomes)})`, 'none on the profile: the races decide it (the rule is also judged at activation.failingAccess)');
       for (const o of failed) {
         t.expect(o.message.trim().length > 0, `${o.who}'s ACTIVATE of ${o.service} ended DONE_FAILED without a message`, {
           expected: 'a non-empty message saying why',

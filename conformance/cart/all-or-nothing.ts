@@ -1,10 +1,12 @@
 /** Cart all-or-nothing: an order operation blocked by one booking changes nothing, and says so. */
 import type { Check, CheckContext } from '../framework/check.js';
 import {
+  advancePast,
   blockedOrder,
   bookingStatuses,
   buildOrder,
   expectError,
+  expectRefusedUnchanged,
   expectUnchanged,
   ok,
   orderOp,
@@ -19,6 +21,8 @@ const allOrNothing = (op: OrderOp, block: Block): Check => ({
   rule: 'CART-ORDER-ALL-OR-NOTHING',
   title: `order ${op} with one booking ${block} on its own changes nothing`,
   slow: block === 'expired',
+  // A booking that expires alone needs a hold per booking.
+  ...(block === 'expired' ? { needs: 'perBookingHolds' as const } : {}),
   run: async (t: CheckContext) => {
     const { orderId, before } = await blockedOrder(t, block);
     const ex = await orderOp(t, op, orderId);
@@ -89,6 +93,23 @@ export const allOrNothingChecks: Check[] = [
       });
     },
   },
+  {
+    // Judged whatever the server's holds: once every booking's hold (one shared hold, or one each) has passed.
+    id: 'confirm-fails-when-the-holds-have-passed',
+    rule: 'CART-ORDER-CONFIRM-EXPIRED-BOOKING',
+    title: "order confirm fails once the bookings' holds have passed, and changes nothing",
+    slow: true,
+    run: async (t: CheckContext) => {
+      const { orderId } = await buildOrder(t, [1, 1]);
+      const order = await readOrder(t, orderId);
+      const ends = [order.utcExpiresAt, ...order.bookings.map((b: any) => b.utcHoldExpiration)].filter((x) => typeof x === 'string' && !Number.isNaN(Date.parse(x)));
+      await t.prerequisite('knowing when the holds end', async () => {
+        if (!ends.length) throw new Error('the order and its bookings name no hold expiry');
+      });
+      await advancePast(t, ends.reduce((a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b)));
+      await expectRefusedUnchanged(t, orderId, "confirming an order whose bookings' holds have passed", () => orderOp(t, 'confirm', orderId));
+    },
+  },
   blockedError('confirm', 'cancelled'),
   blockedError('extend', 'confirmed'),
   blockedError('cancel', 'confirmed'),
@@ -97,6 +118,7 @@ export const allOrNothingChecks: Check[] = [
     rule: 'CART-ORDER-CONFIRM-EXPIRED-BOOKING',
     title: 'order confirm fails when one booking hold has passed, and changes nothing',
     slow: true,
+    needs: 'perBookingHolds',
     run: async (t: CheckContext) => {
       const { orderId, before } = await blockedOrder(t, 'expired');
       const ex = await orderOp(t, 'confirm', orderId);

@@ -2,6 +2,7 @@
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
+import { NotRun } from '../framework/violation.js';
 
 export const SCHEMA_RULE = 'CART-RESPONSE-SCHEMA';
 export const CART = { 'X-Capabilities': 'redeam/cart' };
@@ -186,11 +187,12 @@ export const settledBooking = (t: CheckContext, uuid: string, judged = false, cl
 async function followUntilDecided(t: CheckContext, what: string, read: () => Promise<any>, judged: boolean): Promise<any> {
   let current = await read();
   if (current?.status !== 'PENDING') return current;
-  const seconds = await t.prerequisite('knowing how long a pending confirmation takes (profile cart.settleSeconds)', async () => {
-    const s = Number(t.profile.settleSeconds);
-    if (!(s > 0)) throw new Error(`${what} is PENDING and the profile has no cart.settleSeconds`);
-    return s;
-  });
+  const seconds = Number(t.profile.settleSeconds);
+  if (!(seconds > 0)) {
+    throw new NotRun(`${what} is PENDING and the profile has no cart.settleSeconds`, 'give cart.settleSeconds: the seconds after which a PENDING confirmation has settled');
+  }
+  // The declared settling time is the server's: the check's budget grows by it (a real-time wait grows it itself).
+  if (t.clock.controllable) t.clock.allow(seconds * 1000);
   await t.clock.advance(seconds);
   for (;;) {
     current = await read();
@@ -198,11 +200,9 @@ async function followUntilDecided(t: CheckContext, what: string, read: () => Pro
     if (t.deadline() < SETTLE_POLL_MS * 2) break;
     await t.sleep(SETTLE_POLL_MS);
   }
-  const message = `${what} is still PENDING after settleSeconds (${seconds}) and the check's whole budget`;
+  const message = `${what} took longer than the profile's settleSeconds (${seconds} s): still PENDING at the end of the check's budget`;
   if (judged) t.fail(message, { expected: 'CONFIRMED or REJECTED', actual: current?.status });
-  return t.prerequisite('the pending confirmation settling', async () => {
-    throw new Error(message);
-  });
+  throw new NotRun(`the pending confirmation settling: ${message}`, `declare in cart.settleSeconds the time your server really takes to decide (more than ${seconds} s), or give a longer --timeout`);
 }
 
 /**
@@ -236,13 +236,12 @@ export async function blockedOrder(t: CheckContext, block: Block) {
   if (block === 'expired') {
     const order = await readOrder(t, orderId);
     const b = order.bookings.find((x: any) => x.uuid === blocker);
-    await t.prerequisite('a booking whose hold ends before its order expires', async () => {
-      if (!b?.utcHoldExpiration || !(Date.parse(b.utcHoldExpiration) + 10_000 < Date.parse(order.utcExpiresAt))) {
-        throw new Error(
-          `asked for holds of ${holds.join(', ')} minutes, the server granted booking 2 a hold until ${b?.utcHoldExpiration} and the order until ${order.utcExpiresAt}: no booking expires alone`,
-        );
-      }
-    });
+    if (!b?.utcHoldExpiration || !(Date.parse(b.utcHoldExpiration) + 10_000 < Date.parse(order.utcExpiresAt))) {
+      throw new NotRun(
+        `a booking whose hold ends before its order expires: asked for holds of ${holds.join(', ')} minutes, the server granted booking 2 a hold until ${b?.utcHoldExpiration} and the order until ${order.utcExpiresAt}: no booking expires alone`,
+        "declare capabilities.perBookingHolds: false if your server holds every booking until its order's utcExpiresAt",
+      );
+    }
     await advancePast(t, b.utcHoldExpiration);
   }
   const before = snapshot(await readOrder(t, orderId));

@@ -2,10 +2,12 @@
  * Order confirmation past the instant case: a repeated confirm over a booking changed on its own, and
  * confirmations that are not instant (PENDING until the supplier decides: the order and every booking CONFIRMED,
  * or the order and every booking REJECTED). The pending checks need the profile's asynchronous option
- * (asyncOptionId, asyncAvailabilityId, rejectingAvailabilityId) and settleSeconds; without them they are not run.
+ * (asyncOptionId, asyncAvailabilityId, rejectingAvailabilityId) and settleSeconds; without them they are not run,
+ * and where the profile declares capabilities.asyncConfirmation (asyncRejection) false they do not apply.
  */
 import type { Check, CheckContext } from '../framework/check.js';
 import type { Exchange } from '../framework/types.js';
+import { NotRun } from '../framework/violation.js';
 import {
   bookingBody,
   bookingPath,
@@ -29,11 +31,13 @@ import {
 } from './helpers.js';
 
 function profileValue(t: CheckContext, key: 'asyncOptionId' | 'asyncAvailabilityId' | 'rejectingAvailabilityId'): Promise<string> {
-  return t.prerequisite(`the profile's cart.${key}`, async () => {
-    const value = t.profile[key];
-    if (typeof value !== 'string' || !value) throw new Error(`the profile has no cart.${key}`);
-    return value;
-  });
+  const value = t.profile[key];
+  if (typeof value === 'string' && value) return Promise.resolve(value);
+  const capability = key === 'rejectingAvailabilityId' ? 'asyncRejection' : 'asyncConfirmation';
+  throw new NotRun(
+    `the profile has no cart.${key}`,
+    `give cart.${key} (with the other keys of capabilities.${capability}), or declare capabilities.${capability}: false if your server has no such confirmations`,
+  );
 }
 
 /**
@@ -100,6 +104,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'async-confirm-pending-then-confirmed',
+    needs: 'asyncConfirmation',
     rule: 'CART-ORDER-PENDING-FLOW',
     title: 'confirming an order of the asynchronous option answers it PENDING (or decided) and it settles CONFIRMED, every booking with it',
     run: async (t: CheckContext) => {
@@ -115,6 +120,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'async-reject-is-collective',
+    needs: 'asyncRejection',
     rule: 'CART-ORDER-REJECT-COLLECTIVE',
     title: 'an order with one booking on the rejecting availability settles REJECTED, the order and every booking',
     run: async (t: CheckContext) => {
@@ -133,6 +139,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'rejected-order-gives-places-back',
+    needs: 'asyncRejection',
     rule: 'CART-ORDER-REJECT-REVERTS',
     title: 'the places held by a REJECTED order come back',
     exclusive: true,
@@ -172,6 +179,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'no-join-while-pending',
+    needs: 'asyncConfirmation',
     rule: 'CART-ORDER-JOIN-ONLY-ON-HOLD',
     title: 'no booking can join an order while its confirmation is PENDING',
     run: async (t: CheckContext) => {
@@ -183,6 +191,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'no-extend-while-pending',
+    needs: 'asyncConfirmation',
     rule: 'CART-ORDER-EXTEND-ONLY-ON-HOLD',
     title: 'an order cannot be extended while its confirmation is PENDING',
     run: async (t: CheckContext) => {
@@ -194,6 +203,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'cancel-while-pending-all-or-nothing',
+    needs: 'asyncConfirmation',
     rule: 'CART-ORDER-ALL-OR-NOTHING',
     title: 'cancelling a PENDING order cancels everything or refuses and changes nothing; either way the order stays collective',
     run: async (t: CheckContext) => {
@@ -209,6 +219,7 @@ export const pendingChecks: Check[] = [
   },
   {
     id: 'repeated-confirm-while-pending',
+    needs: 'asyncConfirmation',
     rule: 'CART-CONFIRM-CANCEL-IDEMPOTENT',
     title: 'repeating the confirm of a PENDING order answers success and keeps the order pending or decided, all bookings alike',
     run: async (t: CheckContext) => {

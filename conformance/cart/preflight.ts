@@ -1,7 +1,9 @@
 /** What the cart suite needs before any check: its profile keys, and the steps that tell whether they are right. */
-import type { PreflightContext } from '../framework/check.js';
+import type { CheckContext, PreflightContext } from '../framework/check.js';
+import type { ApiClient } from '../framework/http.js';
+import type { Exchange } from '../framework/types.js';
 import { profileKey as key, type ProfileKey } from '../framework/profile-keys.js';
-import { bookingPath, CANCEL, createBooking } from './helpers.js';
+import { bookingBody, bookingPath, bookingsPath, CANCEL, CART, CONFIRM, createBooking, orderPath } from './helpers.js';
 
 export const profileKeys: ProfileKey[] = [
   key('supplierId', 'string', true, 'the supplier the checks book with'),
@@ -16,7 +18,7 @@ export const profileKeys: ProfileKey[] = [
   key('settleSeconds', 'number', false, 'seconds after which a PENDING confirmation has settled'),
 ];
 
-export async function preflight({ t, clients, credentialProblem, brief }: PreflightContext): Promise<string[]> {
+export async function preflight({ t, clients, credentialProblem, brief, capabilities }: PreflightContext): Promise<string[]> {
   const p = t.profile;
   const problems: string[] = [];
   for (const [i, client] of clients.slice(0, 2).entries()) {
@@ -36,5 +38,46 @@ export async function preflight({ t, clients, credentialProblem, brief }: Prefli
     return problems;
   }
   await clients[0].post(bookingPath(t, uuid, 'cancel'), CANCEL, { skipSchema: true });
+  const explicit = (name: 'asyncConfirmation' | 'perBookingHolds') => capabilities[name].declared && capabilities[name].state === 'offered';
+  if (explicit('asyncConfirmation')) problems.push(...(await asyncConfirmationShown(t, clients[0], brief)));
+  if (explicit('perBookingHolds')) problems.push(...(await perBookingHoldsShown(t, clients[0], brief)));
   return problems;
+}
+
+/** A declared asynchronous confirmation, shown: an order of the asynchronous option confirmed reads PENDING. */
+async function asyncConfirmationShown(t: CheckContext, client: ApiClient, brief: (ex: Exchange) => string): Promise<string[]> {
+  const p = t.profile;
+  const orderId = t.uid('preflight-');
+  const booked = await client.post(
+    bookingsPath(t),
+    { ...bookingBody(t, { orderId, availabilityId: p.asyncAvailabilityId }), optionId: p.asyncOptionId },
+    { headers: CART, skipSchema: true },
+  );
+  const where = `(asyncOptionId "${p.asyncOptionId}", asyncAvailabilityId "${p.asyncAvailabilityId}")`;
+  if (booked.status < 200 || booked.status >= 300) return [`the cart API refused a booking of the asynchronous option ${where}: ${brief(booked)}; check the cart section of the profile`];
+  const confirmed = await client.post(orderPath(t, orderId, 'confirm'), CONFIRM, { skipSchema: true });
+  const read = await client.get(orderPath(t, orderId), { skipSchema: true });
+  if (confirmed.body?.status === 'PENDING' || read.body?.status === 'PENDING') return [];
+  return [
+    `the profile declares capabilities.asyncConfirmation, but confirming an order of the asynchronous option ${where} answered ${brief(confirmed)} ` +
+      `and the order then read ${read.body?.status ?? read.status}, not PENDING: declare asyncConfirmation false, or name an option whose confirmations are pending`,
+  ];
+}
+
+/** Declared holds per booking, shown: two bookings of one order asking for 30 and 1 minutes get holds ending apart. */
+async function perBookingHoldsShown(t: CheckContext, client: ApiClient, brief: (ex: Exchange) => string): Promise<string[]> {
+  const orderId = t.uid('preflight-');
+  const uuids = [t.uuid(), t.uuid()];
+  for (const [i, minutes] of [30, 1].entries()) {
+    const ex = await createBooking(t, { uuid: uuids[i], orderId, minutes }, client, { skipSchema: true });
+    if (ex.status < 200 || ex.status >= 300) return [`the cart API refused booking ${i + 1} of an order (${minutes} minutes' hold): ${brief(ex)}`];
+  }
+  const order = (await client.get(orderPath(t, orderId), { skipSchema: true })).body;
+  for (const uuid of uuids) await client.post(bookingPath(t, uuid, 'cancel'), CANCEL, { skipSchema: true });
+  const short = order?.bookings?.find((b: any) => b?.uuid === uuids[1]);
+  if (short?.utcHoldExpiration && Date.parse(short.utcHoldExpiration) + 10_000 < Date.parse(order?.utcExpiresAt)) return [];
+  return [
+    `the profile declares capabilities.perBookingHolds, but of an order whose bookings asked for 30 and 1 minutes' holds the second is held until ` +
+      `${short?.utcHoldExpiration} and the order until ${order?.utcExpiresAt}: declare perBookingHolds false (one hold per order)`,
+  ];
 }

@@ -1,5 +1,6 @@
 /** Cart transitions: what an order accepts in each status (join, extend, confirm, cancel). */
 import type { Check, CheckContext } from '../framework/check.js';
+import { NotRun } from '../framework/violation.js';
 import {
   bookingPath,
   buildOrder,
@@ -122,10 +123,10 @@ export const transitionChecks: Check[] = [
     // Fills the profile's small availability: another check holding a place there at the same time would blur it.
     exclusive: true,
     run: async (t: CheckContext) => {
-      const small = await t.prerequisite('a small availability in the profile (smallAvailabilityId)', async () => {
-        if (!t.profile.smallAvailabilityId) throw new Error('the profile has no cart.smallAvailabilityId');
-        return String(t.profile.smallAvailabilityId);
-      });
+      if (!t.profile.smallAvailabilityId) {
+        throw new NotRun('the profile has no cart.smallAvailabilityId', 'give cart.smallAvailabilityId: an availability of the same option with at most 10 places');
+      }
+      const small = String(t.profile.smallAvailabilityId);
       const orderId = t.uid('ord-');
       const fillers: string[] = [];
       try {

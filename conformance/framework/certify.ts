@@ -5,6 +5,7 @@ import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult, Level } from './types.js';
+import { capabilityReport, resolveCapabilities, type CapabilityReport } from './capabilities.js';
 
 const ROOT = packageRoot(import.meta.url);
 
@@ -28,12 +29,14 @@ export interface Unjudged {
 }
 
 export interface Coverage {
-  /** Rules selected for the run (all of the APIs', or those --grep/--exclude leave). */
+  /** Rules selected for the run (all of the APIs', or those --grep/--exclude leave), less those not applicable. */
   rules: number;
   /** Rules with a pass, warn or fail. */
   judged: number;
   mustRules: number;
   mustJudged: number;
+  /** Rules that apply only to capabilities the profile declares absent: neither judged nor unjudged. */
+  notApplicable: number;
 }
 
 /** Everything a report needs: what was tested, with what, and how each rule came out. */
@@ -55,6 +58,8 @@ export interface CertificationRun {
   verdict: Verdict;
   coverage: Coverage;
   unjudged: Unjudged[];
+  /** Each optional capability: declared or derived, and how its checks came out (certified, absent, ...). */
+  capabilities: CapabilityReport[];
   /** Same as verdict === 'CERTIFIED'. */
   certified: boolean;
   /** Set when the suite broke down mid-run (verdict SUITE ERROR): what went wrong; the results are those it had. */
@@ -68,6 +73,7 @@ export function suiteVersion(): string {
 }
 
 const judged = (r: RuleOutcome) => r.outcome === 'pass' || r.outcome === 'fail' || r.outcome === 'warn';
+const applicable = (r: RuleOutcome) => r.outcome !== 'n/a';
 const unique = (xs: Array<string | undefined>) => [...new Set(xs.filter((x): x is string => !!x))];
 
 /** Why a rule was not judged and how to judge it, from its checks' results. */
@@ -84,8 +90,14 @@ function unjudgedRule(r: RuleOutcome): Unjudged {
 /** The verdict, coverage and unjudged MUST rules of a run's rule outcomes. */
 export function verdictOf(byRule: RuleOutcome[]): { verdict: Verdict; coverage: Coverage; unjudged: Unjudged[] } {
   const must = byRule.filter((r) => r.rule.level === 'MUST');
-  const coverage: Coverage = { rules: byRule.length, judged: byRule.filter(judged).length, mustRules: must.length, mustJudged: must.filter(judged).length };
-  const unjudged = must.filter((r) => !judged(r)).map(unjudgedRule);
+  const coverage: Coverage = {
+    rules: byRule.filter(applicable).length,
+    judged: byRule.filter(judged).length,
+    mustRules: must.filter(applicable).length,
+    mustJudged: must.filter(judged).length,
+    notApplicable: byRule.filter((r) => !applicable(r)).length,
+  };
+  const unjudged = must.filter((r) => !judged(r) && applicable(r)).map(unjudgedRule);
   const verdict: Verdict = byRule.some((r) => r.outcome === 'fail') ? 'NOT CERTIFIED' : unjudged.length ? 'INCOMPLETE' : 'CERTIFIED';
   return { verdict, coverage, unjudged };
 }
@@ -131,6 +143,7 @@ export function summarize(options: CertifyOptions, results: CheckResult[], start
     verdict,
     coverage,
     unjudged,
+    capabilities: capabilityReport(resolveCapabilities(options.profile, options), results, apis),
     certified: verdict === 'CERTIFIED',
     ...(suiteError ? { suiteError } : {}),
   };

@@ -7,6 +7,7 @@ import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
 import type { ProfileKey } from './profile-keys.js';
 import { CheckWork, together } from './check-work.js';
+import type { Capabilities, CapabilityName } from './capabilities.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -101,6 +102,11 @@ export interface Check {
    * the checks that involve time.
    */
   time?: TimeUse;
+  /**
+   * The optional capability the check applies to (capabilities.ts): where the profile declares it absent, the
+   * check is not run and reports "not applicable". A check that restarts applies to `restart` without saying so.
+   */
+  needs?: CapabilityName;
   run(t: CheckContext): Promise<void>;
 }
 
@@ -113,6 +119,8 @@ export interface PreflightContext {
   credentialProblem(i: number, exchange: Exchange): string | undefined;
   /** An answer in brief, for a problem's line: its status and the start of its text. */
   brief(exchange: Exchange): string;
+  /** The run's optional capabilities, declared or derived: a declared one is tried where the API can show it. */
+  capabilities: Capabilities;
 }
 
 /**

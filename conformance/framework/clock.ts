@@ -88,6 +88,14 @@ export class ClockControl {
     await this.wait(seconds * 1000);
   }
 
+  /**
+   * Grows the check's budget by time the profile says the server may take (an order's finishSeconds, a pending
+   * confirmation's settleSeconds), without waiting: the check then polls for the result within that time.
+   */
+  allow(ms: number): void {
+    if (ms > 0) this.options.onRealWait?.(ms);
+  }
+
   /** Waits in real time, extending the check's budget by the wait (the wait is the server's, not the check's). */
   async wait(ms: number): Promise<void> {
     if (ms <= 0) return;

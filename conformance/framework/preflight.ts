@@ -10,17 +10,21 @@ import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
+import { capabilityProblems, resolveCapabilities } from './capabilities.js';
+import type { RestartHook } from './restart.js';
 
 export interface PreflightOptions {
   /** The suites the run will run: each brings its profile keys and its own steps. */
   suites: Suite[];
   baseUrls: Partial<Record<ApiName, string>>;
   tenants: [Credentials, Credentials];
-  profile: Partial<Record<ApiName, Record<string, any>>>;
+  profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
   clockUrl?: string;
   timeoutMs?: number;
   /** The longest answer held whole (`--max-body`); a longer one is a preflight problem, never read to its end. */
   maxBodyBytes?: number;
+  /** The restart hook given, if any: a profile that declares capabilities.restart needs one. */
+  restart?: RestartHook;
 }
 
 export const PREFLIGHT_MIN_WAIT_MS = 10_000;
@@ -86,6 +90,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
   // A short --timeout is for checks; set-up answers get at least PREFLIGHT_MIN_WAIT_MS (documented in INTERPRETING.md).
   const timeoutMs = Math.max(options.timeoutMs ?? 30_000, PREFLIGHT_MIN_WAIT_MS);
   const problems = options.suites.flatMap((suite) => profileProblems(suite, options.profile[suite.api]));
+  problems.push(...capabilityProblems(options.profile, options.suites.map((s) => s.api), options));
   for (const { api } of options.suites) {
     const problem = await reachable(api, options.baseUrls[api]!, timeoutMs);
     if (problem) problems.push(problem);
@@ -105,6 +110,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
           t: contextFor(suite, options, clients),
           clients,
           credentialProblem: (i, ex) => credentialProblem(api, i, options.tenants[i], ex),
+          capabilities: resolveCapabilities(options.profile, options),
           brief,
         })),
       );

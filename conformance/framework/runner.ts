@@ -3,6 +3,7 @@ import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
+import { capabilityOf, notApplicable, resolveCapabilities } from './capabilities.js';
 import { restartServer, type RestartHook } from './restart.js';
 import type { ApiName, CheckResult, Exchange, Outcome, Rule, TenantLabel } from './types.js';
 import { formatDifferences } from './diff.js';
@@ -15,7 +16,8 @@ export interface RunOptions {
   baseUrls: Partial<Record<ApiName, string>>;
   /** Tenant A and tenant B. */
   tenants: [Credentials, Credentials];
-  profile: Partial<Record<ApiName, Record<string, any>>>;
+  /** Each API's test data, and the `capabilities` the server declares (capabilities.ts). */
+  profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
   clockUrl?: string;
   /** Allow checks that wait in real time when there is no clock control. */
   slow?: boolean;
@@ -42,6 +44,9 @@ export interface RunOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 16;
+/** What lets a check stopped at the end of its budget finish next time. */
+export const TIMEOUT_REMEDY =
+  'give a longer --timeout, or declare the time your server takes in the profile (activation.finishSeconds, cart.settleSeconds), by which each wait grows the budget';
 
 export interface RuleOutcome {
   rule: Rule;
@@ -49,11 +54,14 @@ export interface RuleOutcome {
   results: CheckResult[];
 }
 
-/** How a rule's checks add up: any fail fails it, else any warn warns, else any pass passes it. */
+/**
+ * How a rule's checks add up: any fail fails it, else any warn warns, else any pass passes it; else it is not
+ * judged, unless every check is not applicable (its capability declared absent).
+ */
 export function ruleOutcome(results: CheckResult[]): RuleOutcome['outcome'] {
   if (results.length === 0) return 'untested';
   for (const o of ['fail', 'warn', 'pass'] as const) if (results.some((r) => r.outcome === o)) return o;
-  return 'skip';
+  return results.every((r) => r.outcome === 'n/a') ? 'n/a' : 'skip';
 }
 
 export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], apis: ApiName[]): RuleOutcome[] {
@@ -108,7 +116,16 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const time = new Map(jobs.map((job) => [job, timeUse(job)]));
   const again: Job[] = [];
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const capabilities = resolveCapabilities(options.profile, options);
   const run = async (job: Job) => {
+    // A check of a capability the profile declares absent is not run: it does not apply.
+    const needs = capabilityOf(job.check);
+    if (needs && capabilities[needs].state === 'absent') {
+      const result: CheckResult = { check: `${job.suite.api}/${job.check.id}`, api: job.suite.api, rule: job.check.rule, title: job.check.title, durationMs: 0, ...notApplicable(needs) };
+      results[job.index] = result;
+      options.onResult?.(result, ++done, jobs.length);
+      return;
+    }
     // A check marked not to move the clock that tries to (while others may be in flight) is stopped before the move,
     // and runs again as 'moves'.
     let moved = false;
@@ -122,12 +139,13 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
             },
           })
         : clock;
-    const result = await runOne(job, options, guarded);
+    const ran = await runOne(job, options, guarded);
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
       return;
     }
+    const result: CheckResult = { ...ran, ...(needs ? { capability: needs } : {}) };
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
@@ -319,7 +337,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
     const waits = waitedMs ? ` (--timeout ${timeoutMs} ms plus ${waitedMs} ms of waiting for the server's time to pass)` : ' (--timeout)';
     const unanswered = [...waiting].map((w) => `${w.request} (sent ${Date.now() - w.at} ms before)`);
     const still = unanswered.length ? `; still waiting for the answer to ${unanswered.join(', ')}` : '';
-    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped${still}`, timedOut: true });
+    return finish('fail', { message: `no verdict within ${budget()} ms${waits}: the check was stopped${still}`, timedOut: true, remedy: TIMEOUT_REMEDY });
   }
   const err: any = first?.error;
   if (err === undefined) return finish('pass');

@@ -36,7 +36,8 @@ export interface SourceDocument {
   digest?: boolean;
 }
 
-export type Outcome = 'pass' | 'fail' | 'warn' | 'skip';
+/** skip: not judged; n/a: the check applies only to a capability the profile declares absent (never unjudged). */
+export type Outcome = 'pass' | 'fail' | 'warn' | 'skip' | 'n/a';
 
 /** Which of the run's tenants sent a request: `--tenant-a` or `--tenant-b` (none: sent without credentials). */
 export type TenantLabel = 'A' | 'B';
@@ -95,6 +96,8 @@ export interface CheckResult {
   waitedMs?: number;
   /** For a check that was not run: what the vendor can do so that it runs (a flag, a profile key). */
   remedy?: string;
+  /** The optional capability the check applies to (see capabilities.ts), when it applies to one. */
+  capability?: string;
   /** The check hit a bug of the suite (never a verdict on the server). */
   suiteError?: boolean;
   /** The check was stopped at the end of its budget. */

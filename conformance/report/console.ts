@@ -1,7 +1,19 @@
 import { citation } from '../framework/catalogue.js';
 import type { CertificationRun } from '../framework/certify.js';
 
-const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', untested: 'NONE' } as const;
+const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', 'n/a': 'N/A ', untested: 'NONE' } as const;
+
+/** The capabilities lines: those certified, declared absent, and any offered but failed or not judged. */
+export function capabilityLines(run: CertificationRun): string[] {
+  const named = (outcome: string) => run.capabilities.filter((c) => c.outcome === outcome).map((c) => c.name);
+  const line = (label: string, names: string[]) => (names.length ? [`capabilities ${label}: ${names.join(', ')}`] : []);
+  return [
+    ...line('certified', named('certified')),
+    ...line('declared absent (their rules not applicable)', named('absent')),
+    ...line('offered but failed', named('failed')),
+    ...line('offered but not judged', named('not judged')),
+  ];
+}
 
 /**
  * The console report: results grouped by API, then by rule; a failure with the rule's quote, reading and public
@@ -9,7 +21,7 @@ const MARK = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', untested:
  */
 export function consoleReport(run: CertificationRun, color = false): string {
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const tint = { pass: 32, fail: 31, warn: 33, skip: 90, untested: 90 } as const;
+  const tint = { pass: 32, fail: 31, warn: 33, skip: 90, 'n/a': 90, untested: 90 } as const;
   const lines: string[] = [];
   for (const api of run.apis) {
     lines.push('', `${api} — ${run.target[api]}`);
@@ -42,11 +54,14 @@ export function consoleReport(run: CertificationRun, color = false): string {
   const checks = (o: string) => run.results.filter((r) => r.outcome === o).length;
   lines.push(
     '',
-    `rules: ${tally('pass')} pass, ${tally('fail')} fail, ${tally('warn')} warn, ${tally('skip')} skip${tally('untested') ? `, ${tally('untested')} without checks` : ''}`,
-    `checks: ${checks('pass')} passed, ${checks('fail')} failed, ${checks('warn')} warned, ${checks('skip')} not run`,
+    `rules: ${tally('pass')} pass, ${tally('fail')} fail, ${tally('warn')} warn, ${tally('skip')} skip${tally('n/a') ? `, ${tally('n/a')} not applicable` : ''}${tally('untested') ? `, ${tally('untested')} without checks` : ''}`,
+    `checks: ${checks('pass')} passed, ${checks('fail')} failed, ${checks('warn')} warned, ${checks('skip')} not run${checks('n/a') ? `, ${checks('n/a')} not applicable` : ''}`,
   );
   const { coverage } = run;
-  lines.push(`coverage: ${coverage.judged} of ${coverage.rules} rules judged (MUST: ${coverage.mustJudged} of ${coverage.mustRules})`);
+  lines.push(
+    `coverage: ${coverage.judged} of ${coverage.rules} rules judged (MUST: ${coverage.mustJudged} of ${coverage.mustRules})${coverage.notApplicable ? `; ${coverage.notApplicable} not applicable` : ''}`,
+  );
+  lines.push(...capabilityLines(run));
   if (run.verdict === 'CERTIFIED') {
     lines.push(paint(32, 'CERTIFIED: every MUST rule was judged and none failed' + (run.strict ? '; no SHOULD rule failed (strict)' : '')));
   } else if (run.verdict === 'SUITE ERROR') {

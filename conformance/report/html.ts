@@ -3,7 +3,7 @@ import type { RuleOutcome } from '../framework/runner.js';
 import type { CheckResult, Exchange, Rule } from '../framework/types.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const COLOR = { pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', skip: '#6e7781', untested: '#6e7781' } as const;
+const COLOR = { pass: '#1a7f37', fail: '#cf222e', warn: '#9a6700', skip: '#6e7781', 'n/a': '#6e7781', untested: '#6e7781' } as const;
 const anchor = (check: string) => `check-${check.replace(/[^A-Za-z0-9-]/g, '-')}`;
 const id = (s: string) => `<code class="id">${esc(s)}</code>`;
 
@@ -60,6 +60,15 @@ function failureList(run: CertificationRun): string {
   ].join('\n');
 }
 
+/** The optional capabilities: each with what it is, whether the profile declared it, and how it came out. */
+function capabilityTable(run: CertificationRun): string {
+  if (!run.capabilities.length) return '';
+  const rows = run.capabilities
+    .map((c) => `<tr><td>${id(c.name)}</td><td>${esc(c.api ?? 'all')}</td><td>${esc(c.what)}</td><td>${c.declared ? 'declared' : 'derived from the profile keys and flags'}</td><td class="o">${esc(c.outcome === 'absent' ? 'declared absent' : c.outcome)}</td><td>${c.rules.map(id).join(' ')}</td></tr>`)
+    .join('');
+  return `<h3>Capabilities</h3><table><tr><th>Capability</th><th>API</th><th>What it is</th><th>Source</th><th>Outcome</th><th>Rules</th></tr>${rows}</table>`;
+}
+
 /**
  * One self-contained HTML certificate: the verdict, coverage and a linked list of failures first; then per API
  * the rule table (quote, reading, public source, outcome), each failure with its differing members, its
@@ -90,9 +99,11 @@ p.hashes code{overflow-wrap:anywhere}td:first-child{white-space:nowrap}
 <div class="top">
 <h1>ordercert conformance certificate</h1>
 <p class="v">${esc(run.verdict)}</p>
-<p><b>Coverage:</b> ${run.coverage.judged} of ${run.coverage.rules} rules judged (MUST: ${run.coverage.mustJudged} of ${run.coverage.mustRules}) · Rules: ${count('pass')} pass, ${count('fail')} fail, ${count('warn')} warn, ${count('skip')} not run</p>
+<p><b>Coverage:</b> ${run.coverage.judged} of ${run.coverage.rules} rules judged (MUST: ${run.coverage.mustJudged} of ${run.coverage.mustRules})${run.coverage.notApplicable ? `, ${run.coverage.notApplicable} not applicable` : ''} · Rules: ${count('pass')} pass, ${count('fail')} fail, ${count('warn')} warn, ${count('skip')} not run${count('n/a') ? `, ${count('n/a')} not applicable` : ''}</p>
+<p><b>Capabilities certified:</b> ${run.capabilities.filter((c) => c.outcome === 'certified').map((c) => id(c.name)).join(' ') || 'none'} · <b>Declared absent:</b> ${run.capabilities.filter((c) => c.outcome === 'absent').map((c) => id(c.name)).join(' ') || 'none'}</p>
 ${failureList(run)}
 ${run.unjudged.length ? `<h3>MUST rules not judged (${run.unjudged.length})</h3><ul class="list">${run.unjudged.map((u) => `<li><a href="#rule-${esc(u.rule)}">${id(u.rule)}</a>: ${esc(u.why[0])}${u.how.length ? ` (to judge it: ${esc(u.how.join('; '))})` : ''}</li>`).join('')}</ul>` : ''}
+${capabilityTable(run)}
 </div>
 <p>Suite: ${esc(run.suite.name)} ${esc(run.suite.version)} · Run: ${esc(run.startedAt)} – ${esc(run.finishedAt)} · Mode: ${run.strict ? 'strict (SHOULD rules fail)' : 'standard (SHOULD rules warn)'} · Test clock: ${run.testClock ? 'yes' : 'no'}${run.grep ? ` · Only rules matching <code>${esc(run.grep)}</code>` : ''}${run.exclude ? ` · Leaving out rules matching <code>${esc(run.exclude)}</code>` : ''}</p>
 ${sections.join('\n')}

@@ -12,6 +12,11 @@ export function junitReport(run: CertificationRun): string {
     `      <property name="rules judged" value="${run.coverage.judged} of ${run.coverage.rules}"/>`,
     `      <property name="MUST rules judged" value="${run.coverage.mustJudged} of ${run.coverage.mustRules}"/>`,
     ...run.unjudged.map((u) => `      <property name="not judged: ${xml(u.rule)}" value="${xml(u.why[0])}"/>`),
+    `      <property name="capabilities certified" value="${xml(run.capabilities.filter((c) => c.outcome === 'certified').map((c) => c.name).join(', '))}"/>`,
+    `      <property name="capabilities declared absent" value="${xml(run.capabilities.filter((c) => c.outcome === 'absent').map((c) => c.name).join(', '))}"/>`,
+    ...run.capabilities
+      .filter((c) => c.outcome === 'failed' || c.outcome === 'not judged')
+      .map((c) => `      <property name="capability ${c.outcome}: ${xml(c.name)}" value="${xml(c.what)}"/>`),
     `    </properties>`,
   ].join('\n');
   const suites = run.apis.map((api) => {
@@ -33,7 +38,7 @@ export function junitReport(run: CertificationRun): string {
       const body =
         r.outcome === 'fail'
           ? `<failure message="${xml(r.message)}" type="${xml(r.rule)}">${xml(detail)}</failure>`
-          : r.outcome === 'skip'
+          : r.outcome === 'skip' || r.outcome === 'n/a'
             ? `<skipped message="${xml(r.message)}"/>`
             : r.outcome === 'warn'
               ? `<system-out>${xml(`WARNING (${rule?.level ?? 'SHOULD'} rule): ${detail}`)}</system-out>`
@@ -42,7 +47,7 @@ export function junitReport(run: CertificationRun): string {
     });
     const count = (o: string) => results.filter((r) => r.outcome === o).length;
     const time = results.reduce((s, r) => s + r.durationMs, 0) / 1000;
-    return `  <testsuite name="ordercert ${api}" tests="${results.length}" failures="${count('fail')}" skipped="${count('skip')}" errors="0" time="${time.toFixed(3)}" timestamp="${run.startedAt}">\n${properties}\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="ordercert ${api}" tests="${results.length}" failures="${count('fail')}" skipped="${count('skip') + count('n/a')}" errors="0" time="${time.toFixed(3)}" timestamp="${run.startedAt}">\n${properties}\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ordercert certify">\n${suites.join('\n')}\n</testsuites>\n`;
 }

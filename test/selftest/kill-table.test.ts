@@ -34,7 +34,7 @@ async function judge(variant: Variant): Promise<Row> {
   const run = async (strict: boolean) => {
     const server = await startTestServer({ variant: variant.name, restartHook: true, backend: variant.backend });
     try {
-      const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict });
+      const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict, grep: variant.grep });
       return {
         byRule,
         namedChecks: results

@@ -4,7 +4,7 @@
  */
 import { activationApi } from '../../src/activation/api.js';
 import { cartApi } from '../../src/cart/api.js';
-import { CartDomain, CODES, type BookingRequest, type CancelRequest, type DomainContext, type OrderView } from '../../src/cart/domain.js';
+import { CartDomain, CODES, type BookingRequest, type BookingView, type CancelRequest, type DomainContext, type ExtendRequest, type OrderView } from '../../src/cart/domain.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import type { ApiModule } from '../../src/shared/api.js';
 import { ApiError } from '../../src/shared/errors.js';
@@ -76,6 +76,34 @@ const requireChannel = withEdge(cartApi(), (req, _res, next) => {
   next();
 });
 
+/** Every confirmation is instant: the supplier never leaves one PENDING (the demo's asynchronous option included). */
+class SynchronousOnly extends CartDomain {
+  protected override pendingDecision(): null {
+    return null;
+  }
+}
+
+/**
+ * One hold per order: a booking that joins an order is held until the order's utcExpiresAt, whatever it asked, and
+ * extending one booking of an order extends the order (every booking with it). No booking ever expires alone.
+ */
+class OneHoldPerOrder extends CartDomain {
+  protected override async createBookingOnce(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    const made = await super.createBookingOnce(ctx, tenant, supplierId, req, cartEnabled);
+    const orderId = made.booking.orderId;
+    if (!made.created || !orderId) return made;
+    const order = await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).first();
+    await ctx.db('cart_bookings').where({ tenant, uuid: req.uuid }).update({ utc_hold_expiration: order.utc_expires_at });
+    return { booking: await this.getBooking(ctx, tenant, supplierId, req.uuid), created: true };
+  }
+  override async extendBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ExtendRequest): Promise<BookingView> {
+    const booking = await this.getBooking(ctx, tenant, supplierId, uuid);
+    if (!booking.orderId) return super.extendBooking(ctx, tenant, supplierId, uuid, req);
+    await this.extendOrder(ctx, tenant, supplierId, booking.orderId, req);
+    return this.getBooking(ctx, tenant, supplierId, uuid);
+  }
+}
+
 export const cartTolerance: ToleranceVariant[] = [
   {
     name: 'cart-holds-capped-3-minutes',
@@ -116,5 +144,28 @@ export const cartTolerance: ToleranceVariant[] = [
     allowedBy: 'reference/cart.md booking request fields: channelName and channelId required',
     strict: true,
     server: withCart(requireChannel),
+  },
+  {
+    name: 'cart-synchronous-confirmation-only',
+    apis: ['cart'],
+    choice: 'every confirmation is instant (never PENDING); the profile declares asyncConfirmation and asyncRejection false',
+    allowedBy: 'CART-ORDER-PENDING-FLOW, CART-ORDER-REJECT-COLLECTIVE: a confirmation "may be" pending or rejected (a possibility, not an obligation)',
+    strict: true,
+    fullyJudged: true,
+    profile: {
+      capabilities: { asyncConfirmation: false, asyncRejection: false },
+      cart: { asyncOptionId: undefined, asyncAvailabilityId: undefined, rejectingAvailabilityId: undefined },
+    },
+    server: withCart(cartApi({ domain: new SynchronousOnly() })),
+  },
+  {
+    name: 'cart-one-hold-per-order',
+    apis: ['cart'],
+    choice: "every booking of an order is held until the order's utcExpiresAt (one timer per order); the profile declares perBookingHolds false",
+    allowedBy: 'CART-ORDER-EXPIRY-TIME, CART-ORDER-CONFIRM-EXPIRED-BOOKING (the seed gives the hold to the Order)',
+    strict: true,
+    fullyJudged: true,
+    profile: { capabilities: { perBookingHolds: false } },
+    server: withCart(cartApi({ domain: new OneHoldPerOrder() })),
   },
 ];

@@ -1,5 +1,6 @@
 import type { ApiModule } from '../../src/shared/api.js';
 import type { ApiName } from '../../conformance/framework/types.js';
+import type { RunOptions } from '../../conformance/framework/runner.js';
 
 /**
  * A copy of the reference server that makes one choice the source documents leave to the server. The
@@ -18,8 +19,13 @@ export interface ToleranceVariant {
   strict: boolean;
   /** Only the rules whose ID matches (where a whole run would take minutes of real time); default all. */
   grep?: RegExp;
-  /** What the vendor of such a server would put in its profile, over the reference profile. */
-  profile?: Partial<Record<ApiName, Record<string, unknown>>>;
+  /** What the vendor of such a server would put in its profile (test data, capabilities), over the reference profile. */
+  profile?: RunOptions['profile'];
+  /**
+   * Every selected MUST rule is judged or not applicable (a capability declared absent): the verdict is CERTIFIED,
+   * exit 0, not only "nothing failed".
+   */
+  fullyJudged?: boolean;
   /** The vendor's --timeout, where the choice makes checks take longer than the default. */
   timeoutMs?: number;
   /** The server's APIs, with the choice made. Each API's base URL is the server's URL plus its mountPath. */

@@ -230,4 +230,14 @@ export const activationVariants: Variant[] = [
       res.status(200).location(location).json(order);
     },
   }),
+  {
+    ...variant(
+      'act-finishes-later-than-declared',
+      'ACT-ORDER-RECEIVED-POLLABLE',
+      "orders finish only on a worker tick every 60 s of real time, far later than the profile's finishSeconds (5 s)",
+      { workerIntervalMs: 60_000 },
+    ),
+    // Every other check would wait to the end of its budget for its orders too: the rule that judges finishing only.
+    grep: /^ACT-ORDER-RECEIVED-POLLABLE$/,
+  },
 ];

@@ -14,6 +14,8 @@ export interface Variant {
    */
   alsoBreaks?: string[];
   description: string;
+  /** Only the rules whose ID matches (a variant whose every wait runs to the end of the budget would take minutes). */
+  grep?: RegExp;
   /** The database the kill table runs it on (default SQLite): a bug only concurrent transactions show needs PostgreSQL. */
   backend?: 'sqlite' | 'postgres';
   /** The server's APIs, with the one broken. */

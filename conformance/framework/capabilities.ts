@@ -1,0 +1,133 @@
+/**
+ * Optional capabilities: what the documents let a server offer or not (asynchronous confirmation, a hold per
+ * booking, a way to restart it, ...). The profile's `capabilities` section declares each one true or false; a
+ * check that applies only to a capability declared false is "not applicable" (never run, never unjudged). Left
+ * out, a capability is derived from the profile keys and flags present, as before the section existed: offered
+ * when its test data is given, otherwise unknown (its checks run and are not judged for want of that data).
+ */
+import type { ApiName, CheckResult } from './types.js';
+
+export type CapabilityName = 'asyncConfirmation' | 'asyncRejection' | 'perBookingHolds' | 'failedOrders' | 'outOfOrderFinish' | 'restart';
+
+export interface Capability {
+  name: CapabilityName;
+  /** The API it belongs to; none: the whole server (the restart hook). */
+  api?: ApiName;
+  /** What offering it means, for the reports. */
+  what: string;
+  /** Profile keys of `api` a server offering it must give (the preflight demands them when it is declared). */
+  keys: string[];
+}
+
+export const CAPABILITIES: Capability[] = [
+  {
+    name: 'asyncConfirmation',
+    api: 'cart',
+    what: 'confirmations that are not instant: a confirm answers PENDING and the supplier decides later',
+    keys: ['asyncOptionId', 'asyncAvailabilityId', 'settleSeconds'],
+  },
+  {
+    name: 'asyncRejection',
+    api: 'cart',
+    what: 'a pending confirmation the supplier can decide REJECTED',
+    keys: ['asyncOptionId', 'rejectingAvailabilityId', 'settleSeconds'],
+  },
+  {
+    name: 'perBookingHolds',
+    api: 'cart',
+    what: "a hold per booking: a booking's hold can end before its order's (false: every booking is held until the order's utcExpiresAt)",
+    keys: [],
+  },
+  { name: 'failedOrders', api: 'activation', what: 'orders that can end DONE_FAILED (at the profile\'s failingAccess)', keys: ['failingAccess'] },
+  {
+    name: 'outOfOrderFinish',
+    api: 'activation',
+    what: 'orders that finish out of the order they were created in (at the profile\'s slowAccess)',
+    keys: ['slowAccess', 'slowFinishSeconds'],
+  },
+  { name: 'restart', what: 'a restart hook (--restart-url or --restart-command)', keys: [] },
+];
+
+export const capability = (name: CapabilityName): Capability => CAPABILITIES.find((c) => c.name === name)!;
+
+/** offered: declared true, or derived from the test data; absent: declared false; unknown: neither. */
+export type CapabilityState = 'offered' | 'absent' | 'unknown';
+
+export interface ResolvedCapability {
+  state: CapabilityState;
+  /** Whether the profile's capabilities section said so, or the keys and flags present. */
+  declared: boolean;
+}
+
+export type Capabilities = Record<CapabilityName, ResolvedCapability>;
+
+/** The capabilities of a run: the profile's declarations, and for the rest what its keys and flags show. */
+export function resolveCapabilities(profile: Record<string, any>, run: { restart?: { url?: string; command?: string } } = {}): Capabilities {
+  const declared: Record<string, unknown> = profile?.capabilities ?? {};
+  const entries = CAPABILITIES.map((c): [CapabilityName, ResolvedCapability] => {
+    const value = declared[c.name];
+    if (typeof value === 'boolean') return [c.name, { state: value ? 'offered' : 'absent', declared: true }];
+    const shown = c.name === 'restart' ? !!(run.restart?.url || run.restart?.command) : c.keys.length > 0 && c.keys.every((k) => profile?.[c.api!]?.[k] !== undefined);
+    return [c.name, { state: shown ? 'offered' : 'unknown', declared: false }];
+  });
+  return Object.fromEntries(entries) as Capabilities;
+}
+
+/** Problems with the capabilities section itself, and declarations the run's flags or keys contradict: one line each. */
+export function capabilityProblems(profile: Record<string, any>, apis: ApiName[], run: { restart?: { url?: string; command?: string } } = {}): string[] {
+  const section = profile?.capabilities;
+  if (section === undefined) return [];
+  if (!section || typeof section !== 'object' || Array.isArray(section)) return ['profile capabilities must be a mapping of capability names to true or false'];
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(section)) {
+    const c = CAPABILITIES.find((x) => x.name === name);
+    if (!c) problems.push(`profile capabilities.${name} is not a capability the suite knows; it knows ${CAPABILITIES.map((x) => x.name).join(', ')}`);
+    else if (typeof value !== 'boolean') problems.push(`profile capabilities.${name} must be true or false: ${c.what}`);
+    else if (value && c.api && apis.includes(c.api)) {
+      const missing = c.keys.filter((k) => profile?.[c.api!]?.[k] === undefined);
+      if (missing.length) problems.push(`profile capabilities.${name} is true but ${missing.map((k) => `${c.api}.${k}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing: give the test data, or declare it false`);
+    } else if (value && name === 'restart' && !run.restart?.url && !run.restart?.command) {
+      problems.push('profile capabilities.restart is true but no --restart-url or --restart-command was given: give one, or declare it false');
+    }
+  }
+  return problems;
+}
+
+/** The capability a check applies to: the one it names, or the restart hook for a check that restarts. */
+export const capabilityOf = (check: { needs?: CapabilityName; restarts?: boolean }): CapabilityName | undefined => check.needs ?? (check.restarts ? 'restart' : undefined);
+
+/** The result of a check that applies only to a capability the profile declares absent. */
+export function notApplicable(name: CapabilityName): Pick<CheckResult, 'outcome' | 'message' | 'capability'> {
+  return { outcome: 'n/a', capability: name, message: `not applicable: the profile declares capabilities.${name} false (no ${capability(name).what})` };
+}
+
+/** How a capability came out in a run: certified, failed or not judged when offered; absent when declared false. */
+export interface CapabilityReport {
+  name: CapabilityName;
+  api?: ApiName;
+  what: string;
+  declared: boolean;
+  state: CapabilityState;
+  outcome: 'certified' | 'failed' | 'not judged' | 'absent' | 'unknown';
+  /** The rules of the checks that apply to it. */
+  rules: string[];
+}
+
+export function capabilityReport(capabilities: Capabilities, results: CheckResult[], apis: ApiName[]): CapabilityReport[] {
+  return CAPABILITIES.filter((c) => !c.api || apis.includes(c.api)).map((c) => {
+    const { state, declared } = capabilities[c.name];
+    const mine = results.filter((r) => r.capability === c.name);
+    const rules = [...new Set(mine.map((r) => r.checkRule ?? r.rule))];
+    const outcome: CapabilityReport['outcome'] =
+      state === 'absent'
+        ? 'absent'
+        : mine.some((r) => r.outcome === 'fail')
+          ? 'failed'
+          : mine.length && mine.every((r) => r.outcome === 'pass' || r.outcome === 'warn')
+            ? 'certified'
+            : state === 'offered'
+              ? 'not judged'
+              : 'unknown';
+    return { name: c.name, api: c.api, what: c.what, declared, state, outcome, rules };
+  });
+}
