@@ -348,6 +348,8 @@ export interface operations {
                      *     the API below `/activation`, so its Location is `/activation/api/2.3.1/orders/<uuid>`.
                      */
                     Location?: string;
+                    /** @description The order page's examples send it (an HTTP-date); optional, the reference server does not. */
+                    "Last-Modified"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -607,6 +607,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+        View: string;
         /** @description The Seller's order id. */
         OrderId: string;
     };
@@ -627,6 +629,8 @@ export interface operations {
                 pon?: string;
                 /** @description List only; how many orders to skip. */
                 offset?: number;
+                /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+                view?: components["parameters"]["View"];
                 /** @description List only; the most orders to return. */
                 limit?: number;
             };
@@ -684,7 +688,10 @@ export interface operations {
     };
     getOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+                view?: components["parameters"]["View"];
+            };
             header?: never;
             path: {
                 /** @description The Seller's order id. */
