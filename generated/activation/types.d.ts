@@ -99,6 +99,10 @@ export interface paths {
          * @description Rules: every access of the KO with its address and the services offered there
          *     (`connection` YES, NO or the date the connection is expected). `null` never appears and
          *     required fields are never empty.
+         *
+         *     `Last-Modified` is sent with every 200. A client that sends it back as `If-Modified-Since`
+         *     receives only the accesses changed after that moment, each in full, or `304 Not Modified`
+         *     without a body when none has changed.
          */
         get: operations["listAccesses"];
         put?: never;
@@ -164,6 +168,7 @@ export interface components {
         Operation: "ACTIVATE" | "DEACTIVATE";
         /** @enum {string} */
         OrderState: "RECEIVED" | "DONE_SUCCESS" | "DONE_FAILED";
+        /** @description Equipment sent with an ACTIVATE (every field of an order is sent). */
         Equipment: {
             vendorId: string;
             macAddress: string;
@@ -199,39 +204,57 @@ export interface components {
                 message: string;
             };
         };
+        /** @description Equipment of an active service as the availability answer lists it (`macAddress` may be absent). */
+        ActiveEquipment: {
+            vendorId: string;
+            macAddress?: string;
+        };
+        /** @description "YES", "NO" or an ISO 8601 date (YYYY-MM-DD), at the earliest 1970-01-01. */
+        YesNoOrDate: string;
         OfferedService: {
             service: string;
-            connection: string;
+            connection: components["schemas"]["YesNoOrDate"];
         };
         Access: {
-            accessId: string;
+            accessId: components["schemas"]["AccessId"];
             streetName: string;
-            streetNumber: string;
+            /** @description Digits only ("550" of "Lantvägen 550-70"); not required by the feasibility page. */
+            streetNumber?: string;
             streetLittera?: string;
+            /** @description Always five digits, 10000 to 99999. */
             postalCode: string;
             city: string;
             countryCode: string;
             /** @enum {string} */
             premisesType: "MDU_APARTMENT" | "MDU_COMMON" | "RESIDENTIAL_HOUSE" | "COMMERCIAL" | "PUBLIC" | "UNKNOWN";
+            /** @description The apartment number of the land survey, four digits ("" where there is none). */
             mduApartmentNumber?: string;
             mduDistinguisher?: string;
             outlet?: string;
             population?: string;
-            coFiberConverter?: boolean;
-            coCpeSwitch?: boolean;
-            coCpeRouter?: boolean;
+            /** @description Manufacturer and model of the KO's fibre converter switch the access is connected to ("" when none). */
+            coFiberConverter?: string;
+            /** @description Manufacturer and model of the KO's CPE when it is a switch ("" when none; at most one of coCpeSwitch and coCpeRouter). */
+            coCpeSwitch?: string;
+            /** @description Manufacturer and model of the KO's CPE when it is a router ("" when none). */
+            coCpeRouter?: string;
             services: components["schemas"]["OfferedService"][];
         };
         AvailableService: {
             service: string;
-            connection: string;
-            available: boolean;
+            connection: components["schemas"]["YesNoOrDate"];
+            /**
+             * @description Whether the calling provider can order the service: "YES", "NO" or the date it becomes available (the
+             *     same as `connection` until the access is first connected).
+             */
+            available: components["schemas"]["YesNoOrDate"];
             forcedTakeoverPossible: boolean;
         };
         ActiveService: {
             service: string;
-            option82?: string;
-            equipment: components["schemas"]["Equipment"][];
+            /** @description The key DHCP, RADIUS and TR-069 servers look the access up by; unique within the KO. */
+            option82: string;
+            equipment?: components["schemas"]["ActiveEquipment"][];
             spReference?: string;
         };
         AccessAvailability: components["schemas"]["Access"] & {
@@ -325,6 +348,8 @@ export interface operations {
                      *     the API below `/activation`, so its Location is `/activation/api/2.3.1/orders/<uuid>`.
                      */
                     Location?: string;
+                    /** @description The order page's examples send it (an HTTP-date); optional, the reference server does not. */
+                    "Last-Modified"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -390,20 +415,32 @@ export interface operations {
     listAccesses: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `Last-Modified` of an earlier answer (an HTTP-date); only accesses changed after it are sent. */
+                "If-Modified-Since"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The accesses. */
+            /** @description The accesses (those changed after `If-Modified-Since`, when it is sent). */
             200: {
                 headers: {
+                    /** @description When an access of the list last changed (an HTTP-date); the next call's `If-Modified-Since`. */
+                    "Last-Modified": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Access"][];
                 };
+            };
+            /** @description No access has changed since `If-Modified-Since`; no body. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
@@ -444,13 +481,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The active services. */
+            /**
+             * @description The active services. The source's example is labelled `application/x-ldjson` although its body is one JSON
+             *     array; a client reads either label as this array.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ActiveServiceRef"][];
+                    "application/x-ldjson": components["schemas"]["ActiveServiceRef"][];
                 };
             };
             400: components["responses"]["BadRequest"];

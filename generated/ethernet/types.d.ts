@@ -161,6 +161,11 @@ export interface components {
     schemas: {
         /** @description A date-time as the source writes it; seconds (and fractions) are optional. */
         dateTime: string;
+        /**
+         * @description A date (YYYY-MM-DD) or a date-time as the source writes it (YYYY-MM-DDThh:mmTZD, seconds optional), for
+         *     the dates the source describes in those two forms.
+         */
+        dateOrDateTime: string;
         /** @enum {string} */
         orderStatus: "ACKNOWLEDGED" | "IN_PROGRESS" | "CANCELLED" | "COMPLETED" | "REJECTED" | "PENDING" | "HELD" | "FAILED" | "PARTIAL";
         /** @description The members an order-create-update and an order share. */
@@ -176,8 +181,8 @@ export interface components {
             /** @enum {string} */
             desiredResponses: "NONE" | "CONFIRMATION_ONLY" | "CONFIRMATION_AND_ENGINEERING_DESIGN";
             projectId?: string;
-            requestedCompletionDate: components["schemas"]["dateTime"];
-            requestedStartDate?: components["schemas"]["dateTime"];
+            requestedCompletionDate: components["schemas"]["dateOrDateTime"];
+            requestedStartDate?: components["schemas"]["dateOrDateTime"];
             priority?: number;
             billingInfo: components["schemas"]["billingInformation"];
             buyerOrderContact: components["schemas"]["contact"];
@@ -198,6 +203,8 @@ export interface components {
         orderCreateUpdate: components["schemas"]["orderFields"] & {
             /** @enum {string} */
             objectType?: "order-create-update";
+            /** @description The source's create-update schema lists the order's status; the Seller owns it, so it is ignored. */
+            status?: components["schemas"]["orderStatus"];
         };
         /** @description An order as the Seller answers it. */
         order: components["schemas"]["orderFields"] & {
@@ -206,10 +213,22 @@ export interface components {
             id: string;
             link?: components["schemas"]["link"];
             orderStatus: components["schemas"]["orderStatus"];
+            /** @description When the Seller expects to complete the order. */
+            expectedCompletionDate?: components["schemas"]["dateOrDateTime"];
+            /** @description When the Seller completed the order. */
+            completionDate?: components["schemas"]["dateOrDateTime"];
+            /** @description The TSP provisioning and restoration priority (United States). */
+            restorationPriority?: string;
         };
         /** @description A JSON merge patch (RFC 7386) over an order-create-update. Its result must be a valid order-create-update. */
         orderMergePatch: Record<string, never>;
+        /**
+         * @description The list as the seed shows it (`link`, `available`, `returned`, `items`). The source's schema names the
+         *     array `orders`; the seed's `items` is what a client reads.
+         */
         orderList: {
+            /** @enum {string} */
+            objectType?: "orderList";
             link?: components["schemas"]["link"];
             /** @description How many orders match in all. */
             available: number;
@@ -224,6 +243,8 @@ export interface components {
             /** @enum {string} */
             action: "INSTALL" | "CHANGE" | "NO_CHANGE" | "DELETE";
             quantity: number;
+            /** @description The item's status; the Seller's (the reference server answers the order's status). */
+            orderItemStatus?: components["schemas"]["orderStatus"];
             orderItemDetail?: components["schemas"]["accessEplProductOrder"] | components["schemas"]["uniProductOrder"] | components["schemas"]["disconnectOrderItemDetail"];
         };
         accessEplProductOrder: {
@@ -246,7 +267,7 @@ export interface components {
             enniSiteContact?: components["schemas"]["contact"];
             enniSiteAlternateContact?: components["schemas"]["contact"];
             enniIngressBandwidthProfile?: components["schemas"]["bandwidthProfile"];
-            uniReference?: components["schemas"]["orderedUniReference"] | components["schemas"]["existingUniReference"];
+            uniReference: components["schemas"]["orderedUniReference"] | components["schemas"]["existingUniReference"];
             uniSiteContact?: components["schemas"]["contact"];
             uniSiteAlternateContact?: components["schemas"]["contact"];
             uniIngressBandwidthProfile?: components["schemas"]["bandwidthProfile"];
@@ -259,9 +280,9 @@ export interface components {
             objectType: "uniProductOrder";
             sellerUniId?: string;
             buyerUniId?: string;
-            productSpecification?: components["schemas"]["productSpecRef"];
-            /** @description The UNI's physical layer, e.g. 10GBASE_SR. */
-            physicalLayer?: string;
+            productSpecification: components["schemas"]["productSpecRef"];
+            /** @enum {string} */
+            physicalLayer?: "10BASE_T" | "100BASE_TX" | "100BASE_FX" | "1000BASE_T" | "1000BASE_SX" | "1000BASE_LX" | "10GBASE_SR" | "10GBASE_SW" | "10GBASE_LR" | "10GBASE_LW" | "10GBASE_ER" | "10GBASE_EW";
             synchronousModeEnabled?: boolean;
             numberOfLinks?: number;
             /** @enum {string} */
@@ -286,9 +307,13 @@ export interface components {
              * @enum {string}
              */
             objectType: "disconnectOrderItemDetail";
-            /** @description The OVC to disconnect. */
+            /** @description The service or endpoint to disconnect (the source requires it without defining it). */
+            sellerServiceOrEndpointId?: string;
+            sellerNetworkIdentifier?: string;
+            buyerNetworkIdentifier?: string;
+            /** @description The OVC to disconnect (this spec's own). */
             sellerOvcId?: string;
-            /** @description The UNI to disconnect. */
+            /** @description The UNI to disconnect (this spec's own). */
             sellerUniId?: string;
         };
         orderedEnniReference: {
@@ -297,7 +322,11 @@ export interface components {
              * @enum {string}
              */
             objectType: "orderedEnniReference";
-            /** @description An item of the same order that orders the ENNI. */
+            /** @description The order of the item, where it is not this one. */
+            orderId?: string;
+            /** @description The purchase order number of the item's order, where it is not this one. */
+            buyerPurchaseOrderNumber?: string;
+            /** @description An item of the same order (or of the order named by orderId or buyerPurchaseOrderNumber) that orders the ENNI. */
             orderItemReference: string;
         };
         existingEnniReference: {
@@ -315,7 +344,11 @@ export interface components {
              * @enum {string}
              */
             objectType: "orderedUniReference";
-            /** @description An item of the same order that orders the UNI. */
+            /** @description The order of the item, where it is not this one. */
+            orderId?: string;
+            /** @description The purchase order number of the item's order, where it is not this one. */
+            buyerPurchaseOrderNumber?: string;
+            /** @description An item of the same order (or of the order named by orderId or buyerPurchaseOrderNumber) that orders the UNI. */
             orderItemReference: string;
         };
         existingUniReference: {
@@ -327,21 +360,26 @@ export interface components {
             sellerUniId: string;
             buyerUniId?: string;
         };
+        /** @description A product specification by name, code or reference. `objectType` may be absent, as in two of the source's create examples. */
         productSpecRef: {
             /** @enum {string} */
-            objectType: "productSpecRef";
+            objectType?: "productSpecRef";
             name?: string;
             code?: string;
-            productSpecification: components["schemas"]["resourceReference"];
+            productSpecification?: components["schemas"]["resourceReference"];
         };
         resourceReference: {
             /** @enum {string} */
             objectType: "resourceReference";
             id: string;
             /** @description What the reference points at, e.g. SERVICEABILITY_RESPONSE, PRODUCT_SPEC. */
-            type?: string;
-            link?: components["schemas"]["link"];
+            type: string;
+            link: components["schemas"]["link"];
         };
+        /**
+         * @description Only `href` is required, as in the seed's examples; the source's schema also requires `objectType` and `rel`,
+         *     which the Seller's own links carry. `title` has no length limit: the source's 25 is broken by its own example.
+         */
         link: {
             /** @enum {string} */
             objectType?: "link";
@@ -366,7 +404,9 @@ export interface components {
             objectType: "billingInformation";
             existingBillingAccountNumber?: string;
             billingContact?: components["schemas"]["contact"];
-            billingAddress?: components["schemas"]["formattedAddress"] | components["schemas"]["fieldedAddress"] | components["schemas"]["referencedAddress"];
+            /** @enum {string} */
+            billingAddressType?: "FIELDED_ADDRESS" | "FORMATTED_ADDRESS" | "ADDRESS_REFERENCE" | "GEOGRAPHIC_POINT";
+            billingAddress?: components["schemas"]["formattedAddress"] | components["schemas"]["fieldedAddress"] | components["schemas"]["addressReference"] | components["schemas"]["referencedAddress"];
         };
         serviceSiteInformation: {
             /** @enum {string} */
@@ -375,7 +415,7 @@ export interface components {
             customerName?: string;
             /** @enum {string} */
             siteAddressType?: "FIELDED_ADDRESS" | "FORMATTED_ADDRESS" | "ADDRESS_REFERENCE" | "GEOGRAPHIC_POINT";
-            siteAddress?: components["schemas"]["formattedAddress"] | components["schemas"]["fieldedAddress"] | components["schemas"]["referencedAddress"] | components["schemas"]["geographicPoint"];
+            siteAddress: components["schemas"]["formattedAddress"] | components["schemas"]["fieldedAddress"] | components["schemas"]["addressReference"] | components["schemas"]["referencedAddress"] | components["schemas"]["geographicPoint"];
             additionalSiteInformation?: string;
         };
         formattedAddress: {
@@ -384,8 +424,9 @@ export interface components {
              * @enum {string}
              */
             objectType: "formattedAddress";
-            addressLine1: string;
+            addressLine1?: string;
             addressLine2?: string;
+            locality?: string;
             city?: string;
             stateOrProvince?: string;
             postcode?: string;
@@ -398,16 +439,40 @@ export interface components {
              * @enum {string}
              */
             objectType: "fieldedAddress";
+            streetNr?: string;
+            streetNrSuffix?: string;
+            streetNrLast?: string;
+            /** @description This spec's earlier name for streetNr; accepted. */
             streetNumber?: string;
-            streetName: string;
+            streetName?: string;
             streetType?: string;
+            streetSuffix?: string;
+            subUnitType?: string;
+            subUnitNr?: string;
+            levelType?: string;
+            levelNr?: string;
+            buildingName?: string;
+            privateStreetName?: string;
+            /** @description This spec's own free-text sub-address; accepted. */
             subAddress?: string;
+            locality?: string;
             city?: string;
             stateOrProvince?: string;
             postcode?: string;
             postcodeExtension?: string;
             country?: string;
         };
+        /** @description An address known to the Seller, by reference (the source's form). */
+        addressReference: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            objectType: "addressReference";
+            referenceType?: string;
+            reference?: string;
+        };
+        /** @description This spec's own form of an address reference (the source's is addressReference). */
         referencedAddress: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -424,8 +489,10 @@ export interface components {
              * @enum {string}
              */
             objectType: "geographicPoint";
-            latitude: number;
-            longitude: number;
+            /** @description Degrees as text (e.g. "35.4676"), at most 10 characters, as the source's schema has it. */
+            latitude: string;
+            /** @description Degrees as text (e.g. "-97.5164"), at most 10 characters. */
+            longitude: string;
         };
         bandwidthProfile: {
             /** @enum {string} */
@@ -440,14 +507,25 @@ export interface components {
         };
         informationRateQuantity: {
             /** @enum {string} */
-            objectType?: "informationRateQuantity";
+            objectType: "informationRateQuantity";
             amount: number;
             /** @enum {string} */
             units: "Mbps" | "Gbps";
         };
+        /**
+         * @description The source's schema requires errorCode and errorSeverity but defines code, severity, messageInformation,
+         *     field and correctionRequired (with objectType orderError). This spec requires the members it names and
+         *     accepts the defined ones too; the reference server sends both.
+         */
         orderMessage: {
             /** @enum {string} */
-            objectType: "orderMessage";
+            objectType: "orderMessage" | "orderError";
+            code?: string;
+            field?: string;
+            messageInformation?: string;
+            /** @enum {string} */
+            severity?: "ERROR" | "INFORMATION";
+            correctionRequired?: boolean;
             errorCode: string;
             /** @enum {string} */
             errorSeverity: "ERROR" | "WARNING" | "INFORMATION";
@@ -529,6 +607,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+        View: string;
         /** @description The Seller's order id. */
         OrderId: string;
     };
@@ -549,6 +629,8 @@ export interface operations {
                 pon?: string;
                 /** @description List only; how many orders to skip. */
                 offset?: number;
+                /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+                view?: components["parameters"]["View"];
                 /** @description List only; the most orders to return. */
                 limit?: number;
             };
@@ -606,7 +688,10 @@ export interface operations {
     };
     getOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The view of the resource (the source's endpoint files name it without defining any view); accepted and ignored. */
+                view?: components["parameters"]["View"];
+            };
             header?: never;
             path: {
                 /** @description The Seller's order id. */

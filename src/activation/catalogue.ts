@@ -23,9 +23,10 @@ export interface AccessRecord {
   mduDistinguisher: string;
   outlet: string;
   population: string;
-  coFiberConverter: boolean;
-  coCpeSwitch: boolean;
-  coCpeRouter: boolean;
+  /** Manufacturer and model of the KO's equipment, "" where the KO provides none (text, as the feasibility page has it). */
+  coFiberConverter: string;
+  coCpeSwitch: string;
+  coCpeRouter: string;
   services: Array<{ service: string; connection: Connection }>;
   /** Demo only: provisioning at this access always fails with this message. */
   failsWith?: string;
@@ -56,6 +57,10 @@ export interface AccessCatalogue {
   list(): AccessRecord[];
   get(accessId: string): AccessRecord | undefined;
   serviceType(service: string): string | undefined;
+  /** When an access last changed (whole seconds: an HTTP-date has no finer unit). */
+  modifiedAt(): Date;
+  /** The accesses changed after `since`. */
+  changedSince(since: Date): AccessRecord[];
 }
 
 function demoAccess(n: number): AccessRecord {
@@ -74,9 +79,9 @@ function demoAccess(n: number): AccessRecord {
     mduDistinguisher: mdu ? `LGH ${1000 + n}` : '',
     outlet: '1',
     population: 'DEMO',
-    coFiberConverter: false,
-    coCpeSwitch: true,
-    coCpeRouter: false,
+    coFiberConverter: '',
+    coCpeSwitch: 'ACME FS-8',
+    coCpeRouter: '',
     services: SERVICES.map((s) => ({ service: s.service, connection: accessId === LIMITED_ACCESS && s.service === 'BB-1000-1000' ? 'NO' : 'YES' })),
     failsWith: accessId === FAILING_ACCESS ? FAILING_MESSAGE : undefined,
     slowerBy: accessId === SLOW_ACCESS ? SLOW_FACTOR : undefined,
@@ -87,5 +92,13 @@ export function demoCatalogue(count = DEMO_ACCESS_COUNT): AccessCatalogue {
   const accesses = Array.from({ length: count }, (_, i) => demoAccess(i + 1));
   const byId = new Map(accesses.map((a) => [a.accessId, a]));
   const types = new Map(SERVICES.map((s) => [s.service, s.serviceType]));
-  return { list: () => accesses, get: (id) => byId.get(id), serviceType: (s) => types.get(s) };
+  // The demo accesses never change once built: every one of them last changed when the catalogue was made.
+  const builtAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  return {
+    list: () => accesses,
+    get: (id) => byId.get(id),
+    serviceType: (s) => types.get(s),
+    modifiedAt: () => builtAt,
+    changedSince: (since) => (builtAt > since ? accesses : []),
+  };
 }

@@ -271,8 +271,15 @@ export class ActivationDomain {
 
   // --- feasibility and availability ---
 
-  listAccesses() {
-    return this.options.catalogue.list().map(({ failsWith: _f, slowerBy: _s, ...a }) => a);
+  /** Every access, or only those changed after `since` (If-Modified-Since); each one whole. */
+  listAccesses(since?: Date) {
+    const accesses = since ? this.options.catalogue.changedSince(since) : this.options.catalogue.list();
+    return accesses.map(({ failsWith: _f, slowerBy: _s, ...a }) => a);
+  }
+
+  /** The Last-Modified of the access list. */
+  accessesModifiedAt(): Date {
+    return this.options.catalogue.modifiedAt();
   }
 
   async getAccess(tenant: string, accessId: string) {
@@ -285,7 +292,9 @@ export class ActivationDomain {
       services: access.services.map((s) => {
         const type = this.options.catalogue.serviceType(s.service);
         const other = rows.some((r: any) => r.service_type === type && r.tenant !== tenant);
-        return { ...s, available: s.connection === 'YES' && !other, forcedTakeoverPossible: false };
+        // Before the first connection `available` is `connection` (NO or its date); taken by another provider: NO.
+        const available = s.connection !== 'YES' ? s.connection : other ? 'NO' : 'YES';
+        return { ...s, available, forcedTakeoverPossible: false };
       }),
       active: rows
         .filter((r: any) => r.tenant === tenant)

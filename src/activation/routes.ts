@@ -36,6 +36,13 @@ async function streamArray(res: Response, items: AsyncIterable<EventView>): Prom
   res.end();
 }
 
+/** An If-Modified-Since header as a date; undefined when absent or not an HTTP-date (then the whole list is sent). */
+function ifModifiedSince(header: string | undefined): Date | undefined {
+  if (!header) return undefined;
+  const ms = Date.parse(header);
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
 /** HTTP over the domain: every rule lives in the domain; this maps requests and answers. */
 export function activationRoutes(domain: ActivationDomain, options: { respondCreated?: RespondCreated } = {}): Router {
   const router = express.Router();
@@ -57,9 +64,20 @@ export function activationRoutes(domain: ActivationDomain, options: { respondCre
     await streamArray(res, events);
   });
 
-  // The access list is the immutable demo catalogue: serialised once, sent as is.
+  // The whole access list is serialised once and sent as is; If-Modified-Since asks only for what changed since.
   let accessList: string | undefined;
-  router.get(`${API_ROOT}/accesses/`, (_req, res) => {
+  router.get(`${API_ROOT}/accesses/`, (req, res) => {
+    const modifiedAt = domain.accessesModifiedAt();
+    const since = ifModifiedSince(req.get('If-Modified-Since'));
+    res.set('Last-Modified', modifiedAt.toUTCString());
+    if (since && modifiedAt <= since) {
+      res.status(304).end();
+      return;
+    }
+    if (since) {
+      res.json(domain.listAccesses(since));
+      return;
+    }
     accessList ??= JSON.stringify(domain.listAccesses());
     res.type('application/json').send(accessList);
   });

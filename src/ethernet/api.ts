@@ -35,6 +35,10 @@ export function ethernetErrorBody(error: ApiError) {
       errorCode: short(m.code),
       errorSeverity: 'ERROR',
       errorDescription: clip(m.message || m.code),
+      // The members the source's orderMessage schema defines, beside the ones it requires.
+      code: short(m.code),
+      severity: 'ERROR',
+      messageInformation: clip(m.message || m.code),
       ...(m.orderItemReference ? { orderItemReference: m.orderItemReference.slice(0, 4) } : {}),
     })),
   };

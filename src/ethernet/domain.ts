@@ -26,8 +26,8 @@ export const TRANSITIONS: TransitionTable = {
   release: { from: ['HELD'], to: 'IN_PROGRESS' },
 };
 
-/** Members the Seller owns: never stored from a request, and not patchable to another value. */
-const SELLER_OWNED = ['id', 'link', 'orderStatus'] as const;
+/** Members the Seller owns: never stored from a request (the first three are not patchable to another value either). */
+const SELLER_OWNED = ['id', 'link', 'orderStatus', 'status', 'expectedCompletionDate', 'completionDate'] as const;
 const NOT_PATCHABLE = ['id', 'link', 'orderStatus', 'buyerId', 'buyerPurchaseOrderNumber'] as const;
 
 export interface DomainOptions {
@@ -64,8 +64,13 @@ function schemaProblems(document: unknown): Problem[] {
 const strip = (body: Record<string, any>) => {
   const doc = structuredClone(body);
   for (const key of SELLER_OWNED) delete doc[key];
+  // An item's status is the Seller's too: answers give the order's.
+  if (Array.isArray(doc.orderItems)) for (const item of doc.orderItems) if (item && typeof item === 'object') delete item.orderItemStatus;
   return doc;
 };
+
+/** A link as the source's link schema has it (objectType, href, rel), which the seed's href-only links also satisfy. */
+const selfLink = (href: string) => ({ objectType: 'link', href, rel: 'self', method: 'get', type: 'application/json' });
 
 export class EthernetDomain {
   readonly store: OrderStore;
@@ -90,13 +95,15 @@ export class EthernetDomain {
 
   /** The order as the API answers it. */
   render(order: OrderRecord): Record<string, any> {
-    const { objectType: _ignored, ...rest } = order.document;
+    const { objectType: _ignored, orderItems, ...rest } = order.document;
     return {
       objectType: 'order',
       id: order.id,
-      link: { href: `${this.options.basePath}/orders/${encodeURIComponent(order.id)}` },
+      link: selfLink(`${this.options.basePath}/orders/${encodeURIComponent(order.id)}`),
       ...rest,
       orderStatus: order.status,
+      ...(order.status === 'COMPLETED' ? { completionDate: order.statusSince } : {}),
+      ...(Array.isArray(orderItems) ? { orderItems: orderItems.map((item: any) => ({ ...item, orderItemStatus: order.status })) } : { orderItems }),
     };
   }
 
@@ -144,7 +151,8 @@ export class EthernetDomain {
   async list(buyer: string, offset: number, limit: number) {
     const { total, orders } = await this.listRecords(buyer, offset, limit);
     return {
-      link: { href: `${this.options.basePath}/orders?buyerId=${encodeURIComponent(buyer)}` },
+      objectType: 'orderList',
+      link: selfLink(`${this.options.basePath}/orders?buyerId=${encodeURIComponent(buyer)}`),
       available: total,
       returned: orders.length,
       items: orders.map((o) => this.render(o)),
@@ -185,7 +193,7 @@ export class EthernetDomain {
         }
         delete rest[key];
       }
-      const document = mergePatch(order.document, rest) as Record<string, any>;
+      const document = strip(mergePatch(order.document, rest) as Record<string, any>);
       const problems = schemaProblems(document);
       if (problems.length) throw invalid(problems);
       if (document.buyerOrderVersion !== order.buyerOrderVersion) await this.checkNewVersion(trx, order, document.buyerOrderVersion);

@@ -37,6 +37,9 @@ export const orderedRefsExist: SemanticCheck = (document, knownItemRefs) => {
     for (const field of ['uniReference', 'enniReference'] as const) {
       const ref = detail[field];
       if (!ref || (ref.objectType !== 'orderedUniReference' && ref.objectType !== 'orderedEnniReference')) continue;
+      // A reference that names another order (by id, or by a purchase order number other than this one's) is to
+      // that order's item: not an item of this order, so not this check's to judge.
+      if (ref.orderId !== undefined || (ref.buyerPurchaseOrderNumber !== undefined && ref.buyerPurchaseOrderNumber !== document.buyerPurchaseOrderNumber)) continue;
       if (!refs.has(ref.orderItemReference)) {
         problems.push({
           code: 'DANGLING_REF',

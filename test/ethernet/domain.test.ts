@@ -104,7 +104,9 @@ for (const [backend, makeUrl] of backends) {
       assert.ok(v.response_createOrder_201(created), JSON.stringify(v.response_createOrder_201.errors));
       assert.equal(created.orderStatus, 'IN_PROGRESS');
       assert.equal(created.link.href, `/ethernet/orders/${created.id}`);
-      assert.deepEqual(created.orderItems, CREATE_EXAMPLE.orderItems);
+      // Each item as posted, with the Seller's orderItemStatus (the order's status) beside it.
+      assert.deepEqual(created.orderItems, CREATE_EXAMPLE.orderItems.map((item: any) => ({ ...item, orderItemStatus: 'IN_PROGRESS' })));
+      assert.deepEqual(created.link, { objectType: 'link', href: `/ethernet/orders/${created.id}`, rel: 'self', method: 'get', type: 'application/json' });
       assert.deepEqual(await domain.get('alpha', created.id), created);
       assert.deepEqual(await domain.find('alpha', { pon: 'C1' }), created);
       await rejects(domain.get('beta', created.id), 404, 'NOT_FOUND');

@@ -132,7 +132,7 @@ export function activationStateHandlers(provider: ReferenceProvider): StateHandl
   const orderable = async (accessId: string, service: string) => {
     const access = await domain.getAccess(USER, accessId);
     const offered = access.services.find((s) => s.service === service);
-    if (!offered?.available || access.active.length > 0) throw new Error(`provider state: ${service} cannot be activated at ${accessId}`);
+    if (offered?.available !== 'YES' || access.active.length > 0) throw new Error(`provider state: ${service} cannot be activated at ${accessId}`);
   };
   const activate = async (accessId: string, service: string) => {
     await orderable(accessId, service);

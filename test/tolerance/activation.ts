@@ -63,6 +63,44 @@ class ClaimsAtOrderTime extends ActivationDomain {
   }
 }
 
+/** The KO equipment of the feasibility example, as text: a model name or "" (none provided). */
+const CO_EQUIPMENT = [
+  { coFiberConverter: 'LASER_3001X_MK2', coCpeSwitch: '', coCpeRouter: 'NETGEAR WNDR4000' },
+  { coFiberConverter: '', coCpeSwitch: 'ZYXEL GS1200-5', coCpeRouter: '' },
+];
+
+/**
+ * The access resources exactly in the forms of ON-API's feasibility, availability and active-services pages: the
+ * co* fields as model names, a service another provider holds answered with the date it becomes available, every
+ * active service with spReference ("" when none) and its equipment as `{ vendorId }` alone, as the availability
+ * example lists it; services/ labelled application/x-ldjson as on the active-services page.
+ */
+class OnApiAccessForms extends ActivationDomain {
+  private co(accessId: string) {
+    return CO_EQUIPMENT[Number(accessId.replace(/\D/g, '')) % CO_EQUIPMENT.length];
+  }
+  override listAccesses(since?: Date) {
+    return super.listAccesses(since).map((a) => ({ ...a, ...this.co(a.accessId) }));
+  }
+  override async getAccess(tenant: string, accessId: string) {
+    const access = await super.getAccess(tenant, accessId);
+    const freeOn = new Date(this.clock.now().getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+    return {
+      ...access,
+      ...this.co(accessId),
+      services: access.services.map((s) => ({ ...s, available: s.available === 'NO' && s.connection === 'YES' ? freeOn : s.available })),
+      active: access.active.map((a: any) => ({ ...a, spReference: a.spReference ?? '', equipment: a.equipment.map((e: any) => ({ vendorId: e.vendorId })) })),
+    };
+  }
+}
+
+const onApiAccessForms = withEdge(activationApi(domainOf(OnApiAccessForms)), (req, res, next) => {
+  if (req.method === 'GET' && /\/services\/$/.test(req.path)) {
+    res.json = (body: any) => res.type('application/x-ldjson').send(JSON.stringify(body));
+  }
+  next();
+});
+
 export const activationTolerance: ToleranceVariant[] = [
   {
     name: 'act-opaque-event-ids',
@@ -109,5 +147,14 @@ export const activationTolerance: ToleranceVariant[] = [
     allowedBy: 'ACT-ORDER-TYPE-CLAIMED, ACT-ORDER-SAME-TYPE-ACTIVE (orders sent at once: refused, or received and then at most one active)',
     strict: true,
     server: withActivation(activationApi(domainOf(ClaimsAtOrderTime))),
+  },
+  {
+    name: 'act-on-api-access-forms',
+    apis: ['activation'],
+    choice: 'access resources exactly in the ON-API forms: text co* fields, available YES/NO/date, equipment as { vendorId }, services/ as x-ldjson',
+    allowedBy: "ON-API 2.3.1 feasibility, availability and active-services pages (their examples); docs/SOURCES.md",
+    strict: true,
+    grep: /^ACT-(ACCESS-|SERVICES-|SCHEMA$)/,
+    server: withActivation(onApiAccessForms),
   },
 ];

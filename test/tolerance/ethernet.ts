@@ -5,7 +5,7 @@ import { ethernetApi } from '../../src/ethernet/api.js';
 import { EthernetDomain } from '../../src/ethernet/domain.js';
 import { ApiError } from '../../src/shared/errors.js';
 import type { ApiModule } from '../../src/shared/api.js';
-import { withEdge } from './edge.js';
+import { mapAnswers, withEdge } from './edge.js';
 import type { ToleranceVariant } from './variant.js';
 
 const withEthernet = (ethernet: ApiModule) => () => [cartApi(), activationApi(), ethernet];
@@ -73,6 +73,49 @@ class PatchConflicts extends EthernetDomain {
   }
 }
 
+/** A link in the full form of CableLabs' link schema (objectType, href, rel, title, method, type). */
+const fullLink = (link: any, title: string) => ({ objectType: 'link', href: link?.href, rel: 'self', title, method: 'get', type: 'application/json' });
+
+/** An order with the members CableLabs' order schema adds: the expected completion (a date, as its description allows), a restoration priority, each item's status. */
+function cableLabsOrder(o: any): any {
+  return {
+    ...o,
+    link: fullLink(o.link, 'Retrieve the Order'),
+    expectedCompletionDate: String(o.requestedCompletionDate ?? '').slice(0, 10) || undefined,
+    restorationPriority: 'TSP-E3',
+    orderItems: (o.orderItems ?? []).map((item: any) => ({ ...item, orderItemStatus: o.orderStatus })),
+  };
+}
+
+/**
+ * Every answer in the forms of CableLabs' JSON Schemas where the seed allows them: full links, the list with its
+ * objectType and the array also as `orders` (the seed's `items` kept), orders with the extra members, and error
+ * entries as the schema defines them (objectType orderError, code, severity, messageInformation, field) beside the
+ * members it requires.
+ */
+function cableLabsForms(body: any): any {
+  if (body?.objectType === 'errorResponse') {
+    return {
+      ...body,
+      orderMessages: (body.orderMessages ?? []).map((m: any) => ({
+        ...m,
+        objectType: 'orderError',
+        code: m.errorCode,
+        severity: 'ERROR',
+        messageInformation: m.errorDescription,
+        field: m.orderItemReference ? `orderItems/${m.orderItemReference}` : '(order)',
+        correctionRequired: true,
+      })),
+    };
+  }
+  if (body?.objectType === 'order') return cableLabsOrder(body);
+  if (Array.isArray(body?.items) && typeof body.available === 'number') {
+    const items = body.items.map(cableLabsOrder);
+    return { ...body, objectType: 'orderList', link: fullLink(body.link, 'Orders of the Buyer'), items, orders: items };
+  }
+  return body;
+}
+
 export const ethernetTolerance: ToleranceVariant[] = [
   {
     name: 'ethernet-transitions-200-allowed',
@@ -123,5 +166,13 @@ export const ethernetTolerance: ToleranceVariant[] = [
     allowedBy: 'ETH-PATCH-MERGE reading: patches sent at once are each applied or refused as a conflict (409)',
     strict: true,
     server: withEthernet(ethernetApi({ domain: (o) => new PatchConflicts(o) })),
+  },
+  {
+    name: 'ethernet-cablelabs-schema-forms',
+    apis: ['ethernet'],
+    choice: "answers in CableLabs' schema forms: full links, list objectType and orders, expectedCompletionDate, orderItemStatus, orderError entries",
+    allowedBy: "CableLabs' order, orderItem, orderList, link and orderMessage schemas, where seed 002 is silent (docs/SOURCES.md)",
+    strict: true,
+    server: withEthernet(mapAnswers(ethernetApi(), cableLabsForms)),
   },
 ];
