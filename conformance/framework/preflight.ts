@@ -4,6 +4,7 @@
  * tell), and the test clock, when given, answers and moves forward. Each problem is one line that says
  * what to fix; any problem means nothing is judged (exit 2).
  */
+import { excerpt } from './excerpt.js';
 import { makeContext, type CheckContext } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
@@ -23,7 +24,7 @@ export interface PreflightOptions {
 
 export const PREFLIGHT_MIN_WAIT_MS = 10_000;
 const TENANT_FLAGS = ['--tenant-a', '--tenant-b'] as const;
-const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${ex.text.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`;
+const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${excerpt(ex.text, 160)}` : ''}`;
 
 /** A context for preflight steps that reuse the checks' building blocks. */
 function contextFor(api: ApiName, options: PreflightOptions, clients: ApiClient[]): CheckContext {
