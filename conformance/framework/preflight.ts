@@ -134,7 +134,10 @@ async function clockProblems(url: string, timeoutMs: number): Promise<string[]> 
     }
     return [];
   } catch (err: any) {
-    return [`the test clock at ${url}: ${err?.message ?? err} (GET must answer {"now": "<RFC 3339>"}, POST {"advanceSeconds": n} must move it)`];
+    // The clock's own messages already name it ("the test clock at URL did not answer: ...").
+    const why = String(err?.message ?? err);
+    const line = why.includes(url) ? why : `the test clock at ${url}: ${why}`;
+    return [`${line} (GET must answer {"now": "<RFC 3339>"}, POST {"advanceSeconds": n} must move it)`];
   }
 }
 
