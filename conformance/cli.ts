@@ -24,11 +24,13 @@ import { junitReport } from './report/junit.js';
 import { jsonReport } from './report/json.js';
 import { harReport } from './report/har.js';
 import { replayMain } from './replay.js';
+import { initMain } from './init.js';
 
 const USAGE = `ordercert ${suiteVersion()}: certify an ordering API server against its documented rules
 
 usage:
   ordercert certify [options]     run the conformance suite against a server (ordercert certify --help)
+  ordercert init [options]        write a profile from what your server tells (ordercert init --help)
   ordercert rules [--api NAME]    list the rule catalogue (ordercert rules --help)
   ordercert replay REPORT CHECK   send a failed check's requests again and show what differs (ordercert replay --help)
   ordercert explore [options]     random sequences judged by the rule catalogue (ordercert explore --help)
@@ -209,6 +211,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'explore') return exploreMain(rest);
   if (command === 'replay') return replayMain(rest);
+  if (command === 'init') return initMain(rest);
   if (command !== 'certify' && command !== 'rules') {
     console.error(`unknown command "${command}"\n\n${USAGE}`);
     return 2;

@@ -221,13 +221,18 @@ export async function replayMain(argv: string[]): Promise<number> {
       throw new ReplayError(`${result.check} moved the server's clock: give --clock-url (the test clock of ${baseUrl})`);
     }
     const ids = opts['same-ids'] ? new Map<string, string>() : freshIds(result.transcript!);
-    if (ids.size) console.log(`with fresh ids in place of the ${ids.size} the check chose (${[...ids.keys()].slice(0, 3).join(', ')}${ids.size > 3 ? ', ...' : ''}); --same-ids sends the recorded ones`);
+    if (ids.size) {
+      const pairs = [...ids].map(([recorded, now]) => `${recorded} -> ${now}`);
+      console.log(`with fresh ids in place of the ${ids.size} the check chose (recorded -> sent now; --same-ids sends the recorded ones):\n  ${pairs.join('\n  ')}`);
+    }
     const steps = await replayTranscript(result.transcript!, recordedBase, baseUrl, tenants, timeout, ids, opts['clock-url']);
     let differing = 0;
     steps.forEach((step, i) => {
       const same = step.differences.length === 0;
       if (!same) differing++;
-      console.log(`${same ? '  same' : '  DIFF'} ${describeExchange(step.exchange, i).replace(/: answered .*$/, '')}: ${step.status}${same ? ' as recorded' : ` (recorded ${step.exchange.status})`}`);
+      // The request as sent now: with the fresh ids.
+      const sent = { ...step.exchange, url: replaceAll(step.exchange.url, ids) };
+      console.log(`${same ? '  same' : '  DIFF'} ${describeExchange(sent, i).replace(/: answered .*$/, '')}: ${step.status}${same ? ' as recorded' : ` (recorded ${step.exchange.status})`}`);
       for (const line of formatDifferences(step.differences)) console.log(`         ${line.replace(/^\(status\): /, 'status: ')}`);
     });
     if (differing === 0) {

@@ -66,7 +66,18 @@ export async function verifyVendorPacts(v: VendorVerification): Promise<unknown>
   }).verifyProvider();
 }
 
-const USAGE = `usage: ordercert pact-verify --api <cart|activation|ethernet> --base-url <url> --state-url <url> --user <name> --password <secret>`;
+const USAGE = `usage: ordercert pact-verify --api <cart|activation|ethernet> --base-url <url> --state-url <url> --user <name> --password <secret>
+
+Verifies ordercert's consumer pacts of one API against a server (docs/PACT.md lists the interactions and what
+the provider-state endpoint must answer). Needs @pact-foundation/pact@16 installed beside ordercert.
+
+  --api NAME         cart, activation or ethernet
+  --base-url URL     the API's base URL on your server
+  --state-url URL    your provider-state endpoint (POSTed the state of each interaction before it)
+  --user, --password a test tenant's HTTP Basic credentials (they replace the pacts' demo tenant)
+  --pact FILE        verify this pact file instead of the packaged one
+
+exit codes: 0 every interaction verified, 1 an interaction failed, 2 bad arguments or Pact not installed`;
 
 export async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | undefined>;
@@ -80,11 +91,16 @@ export async function main(argv: string[]): Promise<number> {
         user: { type: 'string' },
         password: { type: 'string' },
         pact: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
-    }) as { values: Record<string, string | undefined> });
+    }) as unknown as { values: Record<string, string | undefined> });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if ((values as { help?: boolean }).help) {
+    console.log(USAGE);
+    return 0;
   }
   const missing = ['api', 'base-url', 'state-url', 'user', 'password'].filter((k) => !values[k]);
   if (missing.length) {

@@ -1,4 +1,5 @@
 /** Activation order event feed: every finished order once, immutable, oldest first, strictly after since. */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import {
@@ -262,7 +263,7 @@ export const feedChecks: Check[] = [
     async run(t: CheckContext) {
       const ex = await t.alpha.get(EVENTS, { query: { since: t.uuid() } });
       t.expectStatus(ex, [400, 404], 'GET orderevents/ with an unknown since');
-      t.expect(typeof ex.body?.cause === 'string' && ex.body.cause.length > 0, 'the error needs a cause', { actual: ex.text.slice(0, 200), exchange: ex });
+      t.expect(typeof ex.body?.cause === 'string' && ex.body.cause.length > 0, 'the error needs a cause', { actual: excerpt(ex.text, 200), exchange: ex });
     },
   },
 ];

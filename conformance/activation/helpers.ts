@@ -1,4 +1,5 @@
 /** Steps the activation checks share: picking and cleaning a test access, placing orders, waiting, reading the feed. */
+import { excerpt } from '../framework/excerpt.js';
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
@@ -152,7 +153,7 @@ async function clean(t: CheckContext, accessId: string): Promise<void> {
       for (let attempt = 0; attempt < 5; attempt++) {
         // The answer's shape is judged by the checks that send it on purpose, not by a set-up.
         const ex = await client.post(ORDERS, deactivateBody(accessId, svc), { skipSchema: true });
-        unread = `DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${ex.text.slice(0, 200)}`;
+        unread = `DEACTIVATE ${svc} at ${accessId} answered ${ex.status}: ${excerpt(ex.text, 200)}`;
         if (ex.status >= 200 && ex.status < 300 && ex.body?.state === 'DONE_SUCCESS' && !ex.body.path) {
           unread = '';
           break;
@@ -187,7 +188,7 @@ export async function ensureActive(t: CheckContext, client: ApiClient, accessId:
       return;
     }
     if (ex.status >= 200 && ex.status < 300 && (await activeAt(client, accessId))?.includes(service)) return;
-    throw new Error(`ACTIVATE answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    throw new Error(`ACTIVATE answered ${ex.status}: ${excerpt(ex.text, 200)}`);
   });
 }
 
@@ -243,7 +244,7 @@ export async function cleanAccess(t: CheckContext, accessId: string): Promise<st
 export async function placeReceived(t: CheckContext, client: ApiClient, body: Record<string, unknown>): Promise<{ exchange: Exchange; order: OrderBody }> {
   return t.prerequisite(`placing ${body.operation} of ${body.service} at ${body.accessId}`, async () => {
     const ex = await client.post(ORDERS, body);
-    if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path, got ${ex.status}: ${ex.text.slice(0, 200)}`);
+    if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path, got ${ex.status}: ${excerpt(ex.text, 200)}`);
     return { exchange: ex, order: ex.body as OrderBody };
   });
 }
@@ -278,7 +279,7 @@ export async function scanFeed(
   });
   t.expectStatus(ex, 200, `GET orderevents/${since ? `?since=${since}` : ''}`);
   const list = Array.isArray(ex.body) || (!!ex.cut && /json/i.test(ex.headers['content-type'] ?? ''));
-  t.expect(list, 'the feed must be a JSON array', { expected: 'an array', actual: ex.text.slice(0, 200), exchange: ex });
+  t.expect(list, 'the feed must be a JSON array', { expected: 'an array', actual: excerpt(ex.text, 200), exchange: ex });
   return { exchange: ex, count };
 }
 
@@ -334,7 +335,7 @@ export function expectCause(t: CheckContext, ex: Exchange, what: string) {
   t.expectStatus(ex, 400, what);
   t.expect(typeof ex.body?.cause === 'string' && ex.body.cause.length > 0, `${what}: the 400 answer needs a cause`, {
     expected: '{ "cause": "<text>" }',
-    actual: ex.text.slice(0, 200),
+    actual: excerpt(ex.text, 200),
     exchange: ex,
   });
 }

@@ -1,4 +1,5 @@
 /** Activation orders: received, polled, finished, and the answers for orders with nothing to do. */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import type { Exchange } from '../framework/types.js';
 import { NotRun } from '../framework/violation.js';
@@ -158,7 +159,7 @@ export const orderChecks: Check[] = [
       const end = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expect(end.status === 201 && !!end.body?.path, 'DEACTIVATE of an active service answered as if there were nothing to do', {
         expected: '201 with the new order (state RECEIVED, a path)',
-        actual: `${end.status} ${end.text.slice(0, 200)}`,
+        actual: `${end.status} ${excerpt(end.text, 200)}`,
         exchange: end,
       });
       await settle(t, t.alpha, end.body.path);
@@ -183,7 +184,7 @@ export const orderChecks: Check[] = [
     async run(t: CheckContext) {
       const ex = await t.alpha.get(`${ROOT}/orders/${t.uuid()}`);
       t.expectStatus(ex, 404, 'GET of an unknown order');
-      t.expect(typeof ex.body?.cause === 'string', 'the 404 needs a cause', { actual: ex.text.slice(0, 200), exchange: ex });
+      t.expect(typeof ex.body?.cause === 'string', 'the 404 needs a cause', { actual: excerpt(ex.text, 200), exchange: ex });
     },
   },
 ];

@@ -4,6 +4,7 @@
  * type already active) has to hold when the conflict only shows while provisioning. Judged by what each provider
  * then has active (GET services/), set against how its order ended.
  */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
@@ -32,7 +33,7 @@ async function orderAtOnce(t: CheckContext, orders: Array<{ who: 'A' | 'B'; clie
       continue;
     }
     await t.prerequisite(`ACTIVATE ${service} as ${who} received`, async () => {
-      if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path or 400, got ${ex.status}: ${ex.text.slice(0, 200)}`);
+      if (ex.status !== 201 || !ex.body?.path) throw new Error(`expected 201 with a path or 400, got ${ex.status}: ${excerpt(ex.text, 200)}`);
     });
     const done = await t.prerequisite(`waiting for ${ex.body.path} to finish`, () => waitDone(t, client, ex.body.path));
     outcomes.push({ who, service, ended: done.state, message: done.message, exchange: ex });
@@ -45,7 +46,7 @@ async function activeThere(t: CheckContext, client: ApiClient, accessId: string,
   // How services/ answers is ACT-SERVICES-LIST's to judge; here it is only read.
   const ex = await t.prerequisite('reading services/', async () => {
     const answer = await client.get(`${ROOT}/services/`);
-    if (answer.status !== 200 || !Array.isArray(answer.body)) throw new Error(`GET services/ answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body)) throw new Error(`GET services/ answered ${answer.status}: ${excerpt(answer.text, 200)}`);
     return answer;
   });
   return { services: (ex.body as any[]).filter((s) => s?.accessId === accessId && services.includes(s?.service)).map((s) => s.service), exchange: ex };

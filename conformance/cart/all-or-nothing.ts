@@ -1,4 +1,6 @@
 /** Cart all-or-nothing: an order operation blocked by one booking changes nothing, and says so. */
+import { diff } from '../framework/diff.js';
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import {
   advancePast,
@@ -7,10 +9,12 @@ import {
   buildOrder,
   expectError,
   expectRefusedUnchanged,
+  expectOrderAll,
   expectUnchanged,
   ok,
   orderOp,
   readOrder,
+  snapshot,
   type Block,
   type OrderOp,
 } from './helpers.js';
@@ -26,7 +30,11 @@ const allOrNothing = (op: OrderOp, block: Block): Check => ({
   run: async (t: CheckContext) => {
     const { orderId, before } = await blockedOrder(t, block);
     const ex = await orderOp(t, op, orderId);
-    t.expect(!ok(ex), `order ${op} succeeded although booking 2 was ${block}`, { expected: 'the operation fails', actual: `${ex.status}: ${ex.text.slice(0, 300)}`, exchange: ex });
+    if (ok(ex)) {
+      // Show what the operation changed, member by member, when it changed anything.
+      const differences = diff(before, snapshot(await readOrder(t, orderId)));
+      t.fail(`order ${op} succeeded although booking 2 was ${block}`, { expected: 'the operation fails', actual: `${ex.status}: ${excerpt(ex.text, 300)}`, exchange: ex, differences });
+    }
     await expectUnchanged(t, orderId, before, `a failed order ${op}`, ex);
   },
 });
@@ -59,11 +67,7 @@ export const allOrNothingChecks: Check[] = [
         const { orderId } = await buildOrder(t, [30, 30, 30]);
         const [confirm, cancel] = await t.together([orderOp(t, 'confirm', orderId), orderOp(t, 'cancel', orderId)] as const);
         const order = await readOrder(t, orderId);
-        const statuses = bookingStatuses(order);
-        t.expect(new Set(statuses).size === 1 && statuses[0] === order.status, `round ${round + 1}: bookings do not share the order's status`, {
-          expected: `every booking ${order.status}`,
-          actual: { order: order.status, bookings: statuses, confirm: confirm.status, cancel: cancel.status },
-        });
+        expectOrderAll(t, order, [order.status], `round ${round + 1}: bookings do not share the order's status (confirm answered ${confirm.status}, cancel ${cancel.status})`);
         if (ok(confirm) && !ok(cancel)) t.expectEqual(order.status, 'CONFIRMED', `round ${round + 1}: confirm won but the order is not CONFIRMED`);
         // A cancelled hold may read EXPIRED ("should expire the hold", CART-ORDER-CANCEL-DELETE).
         if (ok(cancel) && !ok(confirm)) {
@@ -87,10 +91,7 @@ export const allOrNothingChecks: Check[] = [
       const statuses = bookingStatuses(order);
       const wanted = ok(confirm) ? 'CONFIRMED' : 'EXPIRED';
       if (!ok(confirm) && statuses.every((s) => s === 'ON_HOLD') && order.status === 'ON_HOLD') return; // refused before expiry, nothing changed
-      t.expect(order.status === wanted && statuses.every((s) => s === wanted), `after confirm answered ${confirm.status} the order is not all ${wanted}`, {
-        expected: `order and every booking ${wanted}`,
-        actual: { order: order.status, bookings: statuses },
-      });
+      expectOrderAll(t, order, [wanted], `after confirm answered ${confirm.status} the order is not all ${wanted}`, confirm);
     },
   },
   {

@@ -1,4 +1,6 @@
 /** Building blocks of the cart checks: bookings and orders made through the API, snapshots, time. */
+import { diff } from '../framework/diff.js';
+import { excerpt } from '../framework/excerpt.js';
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
@@ -60,7 +62,7 @@ export async function buildOrder(t: CheckContext, holds: number[] = [30, 30, 30]
     const uuid = t.uuid();
     await t.prerequisite(`creating booking ${uuids.length + 1} of order ${orderId}`, async () => {
       const ex = await createBooking(t, { uuid, orderId, minutes }, client);
-      if (!ok(ex)) throw new Error(`create booking answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+      if (!ok(ex)) throw new Error(`create booking answered ${ex.status}: ${excerpt(ex.text, 200)}`);
     });
     uuids.push(uuid);
   }
@@ -70,7 +72,7 @@ export async function buildOrder(t: CheckContext, holds: number[] = [30, 30, 30]
 export async function readOrder(t: CheckContext, orderId: string, client: ApiClient = t.alpha): Promise<any> {
   return t.prerequisite(`reading order ${orderId}`, async () => {
     const ex = await client.get(orderPath(t, orderId));
-    if (ex.status !== 200) throw new Error(`GET order answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    if (ex.status !== 200) throw new Error(`GET order answered ${ex.status}: ${excerpt(ex.text, 200)}`);
     return ex.body;
   });
 }
@@ -78,7 +80,7 @@ export async function readOrder(t: CheckContext, orderId: string, client: ApiCli
 export async function readBooking(t: CheckContext, uuid: string, client: ApiClient = t.alpha): Promise<any> {
   return t.prerequisite(`reading booking ${uuid}`, async () => {
     const ex = await client.get(bookingPath(t, uuid));
-    if (ex.status !== 200) throw new Error(`GET booking answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    if (ex.status !== 200) throw new Error(`GET booking answered ${ex.status}: ${excerpt(ex.text, 200)}`);
     return ex.body;
   });
 }
@@ -115,7 +117,7 @@ export const bookingStatuses = (order: any): string[] => (order?.bookings ?? [])
 export async function must(t: CheckContext, what: string, step: () => Promise<Exchange>): Promise<Exchange> {
   return t.prerequisite(what, async () => {
     const ex = await step();
-    if (!ok(ex)) throw new Error(`answered ${ex.status}: ${ex.text.slice(0, 200)}`);
+    if (!ok(ex)) throw new Error(`answered ${ex.status}: ${excerpt(ex.text, 200)}`);
     return ex;
   });
 }
@@ -142,12 +144,12 @@ export function isErrorArray(body: unknown): boolean {
 export function expectError(t: CheckContext, ex: Exchange, what: string, statuses?: number[]) {
   t.expect(statuses ? statuses.includes(ex.status) : clientError(ex), `${what} answered ${ex.status}`, {
     expected: statuses ? `status ${statuses.join(' or ')} with the error array` : 'a 4xx answer with the error array',
-    actual: `${ex.status}: ${ex.text.slice(0, 300)}`,
+    actual: `${ex.status}: ${excerpt(ex.text, 300)}`,
     exchange: ex,
   });
   t.expect(isErrorArray(ex.body), `${what}: the error body is not the error array`, {
     expected: '[{ errorClass, errorCode, errorMessage, retryable }]',
-    actual: ex.text.slice(0, 300),
+    actual: excerpt(ex.text, 300),
     exchange: ex,
   });
 }
@@ -251,5 +253,20 @@ export async function blockedOrder(t: CheckContext, block: Block) {
 /** Fails unless the order has bookings and every one reads one of `wanted`. */
 export const statusesAll = (t: CheckContext, order: any, wanted: string[], message: string) => {
   const statuses = bookingStatuses(order);
-  t.expect(statuses.length > 0 && statuses.every((s) => wanted.includes(s)), message, { expected: `every booking ${wanted.join(' or ')}`, actual: statuses });
+  if (statuses.length === 0) t.fail(message, { expected: `every booking ${wanted.join(' or ')}`, actual: 'no bookings' });
+  const differences = statuses.flatMap((s, i) => (wanted.includes(s) ? [] : [{ pointer: `/bookings/${i}/status`, expected: wanted.join(' or '), actual: s, kind: 'changed' as const }]));
+  if (differences.length) t.fail(message, { expected: `every booking ${wanted.join(' or ')}`, actual: statuses, differences });
 };
+
+/**
+ * All-or-nothing: fails unless the order and every booking read `wanted` (the first of `wanted` the order itself
+ * reads, else the first), naming each member that differs by JSON pointer (`/bookings/1/status`).
+ */
+export function expectOrderAll(t: CheckContext, order: any, wanted: string[], message: string, exchange?: Exchange): void {
+  const status = wanted.includes(order?.status) ? order.status : wanted[0];
+  const shape = (o: any) => ({ status: o?.status, bookings: (o?.bookings ?? []).map((b: any) => ({ status: b?.status })) });
+  const expected = { status, bookings: (order?.bookings ?? []).map(() => ({ status })) };
+  const differences = diff(expected, shape(order));
+  if (!order?.bookings?.length) t.fail(message, { expected: `the order and every booking ${wanted.join(' or ')}`, actual: 'an order without bookings', exchange });
+  if (differences.length) t.fail(message, { expected, actual: shape(order), exchange, differences });
+}

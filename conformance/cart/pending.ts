@@ -5,6 +5,7 @@
  * (asyncOptionId, asyncAvailabilityId, rejectingAvailabilityId) and settleSeconds; without them they are not run,
  * and where the profile declares capabilities.asyncConfirmation (asyncRejection) false they do not apply.
  */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import type { Exchange } from '../framework/types.js';
 import { NotRun } from '../framework/violation.js';
@@ -12,7 +13,7 @@ import {
   bookingBody,
   bookingPath,
   bookingsPath,
-  bookingStatuses,
+  expectOrderAll,
   buildOrder,
   CANCEL,
   CART,
@@ -78,12 +79,7 @@ async function pendingOrder(t: CheckContext) {
 
 /** Fails unless the order and every booking read one status, and it is `wanted` (when given). */
 function expectCollective(t: CheckContext, order: any, what: string, wanted?: string[], ex?: Exchange) {
-  const statuses = bookingStatuses(order);
-  t.expect(
-    statuses.length > 0 && statuses.every((s) => s === order.status) && (!wanted || wanted.includes(order.status)),
-    `${what}: the order and its bookings do not share one ${wanted ? wanted.join(' or ') + ' ' : ''}status`,
-    { expected: `order and every booking ${wanted ? wanted.join(' or ') : 'in one status'}`, actual: { order: order.status, bookings: statuses }, exchange: ex },
-  );
+  expectOrderAll(t, order, wanted ?? [order?.status], `${what}: the order and its bookings do not share one ${wanted ? wanted.join(' or ') + ' ' : ''}status`, ex);
 }
 
 export const pendingChecks: Check[] = [
@@ -169,7 +165,7 @@ export const pendingChecks: Check[] = [
         if (ok(again)) fillers.push(uuid);
         t.expect(ok(again), 'the place held by the rejected order did not come back', {
           expected: 'a new hold on the freed place succeeds',
-          actual: `${again.status}: ${again.text.slice(0, 200)}`,
+          actual: `${again.status}: ${excerpt(again.text, 200)}`,
           exchange: again,
         });
       } finally {

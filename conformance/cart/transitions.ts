@@ -1,4 +1,5 @@
 /** Cart transitions: what an order accepts in each status (join, extend, confirm, cancel). */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import {
@@ -147,7 +148,7 @@ export const transitionChecks: Check[] = [
         const again = await createBooking(t, { uuid, availabilityId: small });
         t.expect(ok(again), 'the place held by the cancelled order did not come back', {
           expected: 'a new hold on the freed place succeeds',
-          actual: `${again.status}: ${again.text.slice(0, 200)}`,
+          actual: `${again.status}: ${excerpt(again.text, 200)}`,
           exchange: again,
         });
         fillers.push(uuid);

@@ -1,4 +1,5 @@
 /** Ethernet input: orders a seller must refuse with the error shape, creating nothing; answers match the spec. */
+import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import * as validators from '../../generated/ethernet/validators.js';
 import {
@@ -54,7 +55,7 @@ export const inputChecks: Check[] = [
         exchange: res,
       });
       const conflict = await t.alpha.post(`${orderPath('no-such-order-' + t.uid())}/hold`, undefined, { skipSchema: true });
-      t.expect(validators.response_holdOrder_404(conflict.body), 'the 404 answer is not an errorResponse of the spec', { actual: conflict.text.slice(0, 300), exchange: conflict });
+      t.expect(validators.response_holdOrder_404(conflict.body), 'the 404 answer is not an errorResponse of the spec', { actual: excerpt(conflict.text, 300), exchange: conflict });
     },
   },
   {

@@ -1,4 +1,5 @@
 /** Building blocks of the ethernet checks: orders built from the source's examples, and comparisons. */
+import { excerpt } from '../framework/excerpt.js';
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
 import type { Exchange } from '../framework/types.js';
@@ -47,7 +48,7 @@ export async function createOrder(t: CheckContext, body: Order, client: ApiClien
   // The request runs outside the prerequisite: an answer that breaks the spec's schema is a failure, not a skip.
   const res = await client.post('/orders', body);
   return t.prerequisite('creating an order', async () => {
-    if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${res.text.slice(0, 300)}`);
+    if (res.status !== 201) throw new Error(`POST /orders answered ${res.status}: ${excerpt(res.text, 300)}`);
     if (typeof res.body?.id !== 'string' || res.body.id === '') throw new Error('the created order has no id');
     return res.body;
   });
@@ -69,7 +70,7 @@ export async function drive(t: CheckContext, id: string, actions: Array<'hold' |
   for (const action of actions) {
     const res = await t.alpha.post(`${orderPath(id)}/${action}`);
     await t.prerequisite(`${action} of the order`, async () => {
-      if (!TRANSITION_OK.includes(res.status)) throw new Error(`POST .../${action} answered ${res.status}: ${res.text.slice(0, 200)}`);
+      if (!TRANSITION_OK.includes(res.status)) throw new Error(`POST .../${action} answered ${res.status}: ${excerpt(res.text, 200)}`);
     });
   }
 }
@@ -129,7 +130,7 @@ export function expectRefused(t: CheckContext, res: Exchange, statuses: number[]
   t.expectStatus(res, statuses, what);
   t.expect(res.body?.objectType === 'errorResponse' && Array.isArray(res.body?.orderMessages) && res.body.orderMessages.length > 0, `${what}: the refusal is not in the error shape`, {
     expected: '{ objectType: errorResponse, orderMessages: [...] }',
-    actual: res.text.slice(0, 300),
+    actual: excerpt(res.text, 300),
     exchange: res,
   });
 }

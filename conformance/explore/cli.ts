@@ -28,7 +28,10 @@ connection options as for certify: --api NAME, --base-url URL, --cart-url/--acti
   --runs N        sequences per API (default 100)
   --time S        stop starting sequences after S seconds per API
   --seed N        fast-check seed (a run is repeatable with the same seed)
-  --path P        with --seed and one --api: rerun exactly the case printed by a failure`;
+  --path P        with --seed and one --api: rerun exactly the case printed by a failure
+
+exit codes: 0 no rule broken, 1 a rule broken (the shortest sequence that breaks it is printed), 2 bad
+arguments, a preflight problem or nothing judged`;
 
 class ConfigError extends Error {}
 

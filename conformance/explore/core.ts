@@ -3,11 +3,12 @@
  * of what the documents allow; a step runs one action, or several at once (then some sequential order of
  * them must explain every answer: a small linearizability check). Every judgement names a catalogue rule.
  */
+import { excerpt } from '../framework/excerpt.js';
 import crypto from 'node:crypto';
 import type { ClockControl } from '../framework/clock.js';
 import type { ApiClient } from '../framework/http.js';
 import type { ApiName, Exchange, Level, Rule } from '../framework/types.js';
-import { RuleViolation, show } from '../framework/violation.js';
+import { RuleViolation } from '../framework/violation.js';
 
 /** A broken rule, found by judging an answer. */
 export class Finding extends Error {
@@ -82,7 +83,7 @@ export interface Action<S> {
 
 export const ok = (ex: Exchange) => ex.status >= 200 && ex.status < 300;
 export const is4xx = (ex: Exchange) => ex.status >= 400 && ex.status < 500;
-export const brief = (ex: Exchange) => `${ex.status}: ${show(ex.body).slice(0, 300)}`;
+export const brief = (ex: Exchange) => `${ex.status}: ${excerpt(ex.body, 300)}`;
 
 /** Sends one request as a tenant and notes the server-time window around it. */
 export async function observe(env: Env, step: number, tenant: Tenant, send: (client: ApiClient) => Promise<Exchange>): Promise<Obs> {

@@ -5,6 +5,7 @@
  * without since (several readers, also at once). Every feed read must extend every earlier one and hold
  * exactly the finished orders, each once, in the order they finished.
  */
+import { excerpt } from '../framework/excerpt.js';
 import fc from 'fast-check';
 import type { Exchange } from '../framework/types.js';
 import { advance, brief, currentStep, observe, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
@@ -182,10 +183,10 @@ function readFeedAction(tenant: Tenant, since: 'none' | number, sinceEvent: stri
         const o = s.orders.find((x) => x.path === e.path);
         if (!o) {
           const rule = s.orders.some((x) => x.path === e.path && x.tenant !== tenant) ? 'ACT-TENANCY' : 'ACT-FEED-ONLY-RECEIVED-ORDERS';
-          j.fail(rule, `the feed has an event for ${e.path}, not an order ${TENANT_NAMES[tenant]} placed`, { actual: e.json.slice(0, 300), exchange: ex });
+          j.fail(rule, `the feed has an event for ${e.path}, not an order ${TENANT_NAMES[tenant]} placed`, { actual: excerpt(e.json, 300), exchange: ex });
           continue;
         }
-        if (o.tenant !== tenant) j.fail('ACT-TENANCY', `${TENANT_NAMES[tenant]}'s feed shows ${TENANT_NAMES[o.tenant]}'s order #${o.n}`, { actual: e.json.slice(0, 300), exchange: ex });
+        if (o.tenant !== tenant) j.fail('ACT-TENANCY', `${TENANT_NAMES[tenant]}'s feed shows ${TENANT_NAMES[o.tenant]}'s order #${o.n}`, { actual: excerpt(e.json, 300), exchange: ex });
         if (seenPaths.has(e.path)) j.fail('ACT-FEED-EVERY-FINISHED-ORDER', `order #${o.n} appears twice in the feed`, { expected: 'every finished order exactly once', actual: e.path, exchange: ex });
         seenPaths.add(e.path);
         if (raw?.order?.state !== 'DONE_SUCCESS' && raw?.order?.state !== 'DONE_FAILED') j.fail('ACT-FEED-ONLY-DONE', `an event of order #${o.n} has state ${raw?.order?.state}`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: raw?.order?.state, exchange: ex });

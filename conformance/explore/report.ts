@@ -1,7 +1,7 @@
 /** Console report of an exploration: the broken rule as certify reports it, and the shortest sequence as curl steps. */
+import { excerpt } from '../framework/excerpt.js';
 import { citation } from '../framework/catalogue.js';
 import type { Exchange, Rule } from '../framework/types.js';
-import { show } from '../framework/violation.js';
 import type { TranscriptEntry } from './core.js';
 import type { ExploreResult, Failure } from './engine.js';
 
@@ -32,7 +32,7 @@ export function replayScript(failure: Failure): string[] {
       if (entry.advanceSeconds !== undefined) lines.push(`     ${clockCurl(entry.advanceSeconds)}`);
       if (entry.exchange) {
         lines.push(`     ${curlFor(entry.exchange, entry.tenant)}`);
-        lines.push(`       -> ${entry.exchange.status} ${show(entry.exchange.body).slice(0, 160)}`);
+        lines.push(`       -> ${entry.exchange.status} ${excerpt(entry.exchange.body, 160)}`);
       }
     }
   });
@@ -50,8 +50,8 @@ function describeFinding(failure: Failure, rules: Map<string, Rule>, outcome: 'F
     if (rule.reading) lines.push(`  reading: ${rule.reading}`);
   }
   lines.push(`  ${finding.message}`);
-  if (finding.detail.expected !== undefined) lines.push(`  expected: ${show(finding.detail.expected).slice(0, 500)}`);
-  if (finding.detail.actual !== undefined) lines.push(`  actual:   ${show(finding.detail.actual).slice(0, 500)}`);
+  if (finding.detail.expected !== undefined) lines.push(`  expected: ${excerpt(finding.detail.expected, 500)}`);
+  if (finding.detail.actual !== undefined) lines.push(`  actual:   ${excerpt(finding.detail.actual, 500)}`);
   return lines;
 }
 

@@ -1,8 +1,9 @@
+import { excerpt } from './excerpt.js';
 import crypto from 'node:crypto';
 import type { ApiClient } from './http.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CheckAborted, NotRun, RuleViolation, SuiteError, show } from './violation.js';
+import { CheckAborted, NotRun, RuleViolation, SuiteError } from './violation.js';
 import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
 import type { ProfileKey } from './profile-keys.js';
@@ -177,7 +178,7 @@ export function makeContext(
       if (!allowed.includes(exchange.status)) {
         ctx.fail(`${what ?? `${exchange.method} ${new URL(exchange.url).pathname}`} answered ${exchange.status}`, {
           expected: `status ${allowed.join(' or ')}`,
-          actual: `status ${exchange.status}: ${show(exchange.body).slice(0, 300)}`,
+          actual: `status ${exchange.status}: ${excerpt(exchange.body, 300)}`,
           exchange,
         });
       }

@@ -4,6 +4,7 @@
  * tell), and the test clock, when given, answers and moves forward. Each problem is one line that says
  * what to fix; any problem means nothing is judged (exit 2).
  */
+import { excerpt } from './excerpt.js';
 import { makeContext, type CheckContext, type Suite } from './check.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
@@ -29,7 +30,7 @@ export interface PreflightOptions {
 
 export const PREFLIGHT_MIN_WAIT_MS = 10_000;
 const TENANT_FLAGS = ['--tenant-a', '--tenant-b'] as const;
-const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${ex.text.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`;
+const brief = (ex: Exchange) => `${ex.status}${ex.text ? `: ${excerpt(ex.text, 160)}` : ''}`;
 
 /** A context for preflight steps that reuse the checks' building blocks. */
 function contextFor(suite: Suite, options: PreflightOptions, clients: ApiClient[]): CheckContext {
@@ -71,7 +72,10 @@ async function clockProblems(url: string, timeoutMs: number): Promise<string[]> 
     }
     return [];
   } catch (err: any) {
-    return [`the test clock at ${url}: ${err?.message ?? err} (GET must answer {"now": "<RFC 3339>"}, POST {"advanceSeconds": n} must move it)`];
+    // The clock's own messages already name it ("the test clock at URL did not answer: ...").
+    const why = String(err?.message ?? err);
+    const line = why.includes(url) ? why : `the test clock at ${url}: ${why}`;
+    return [`${line} (GET must answer {"now": "<RFC 3339>"}, POST {"advanceSeconds": n} must move it)`];
   }
 }
 

@@ -63,6 +63,25 @@ describe('ordercert CLI', function () {
     assert.match(run.err, /unreachable .*is the server running/);
   });
 
+  it('says once which test clock did not answer', () => {
+    const dead = 'http://127.0.0.1:9/__clock';
+    const run = ordercert('certify', '--api', 'cart', '--base-url', server.url, ...tenants, '--profile', profileFile, '--clock-url', dead);
+    assert.equal(run.code, 2, run.out + run.err);
+    const line = run.err.split('\n').find((l) => l.includes(dead));
+    assert.ok(line, run.err);
+    assert.equal(line.split(dead).length - 1, 1, line);
+    assert.match(line, /the test clock at http:\/\/127\.0\.0\.1:9\/__clock did not answer/);
+  });
+
+  it('answers --help for every command, with its exit codes', () => {
+    for (const command of ['certify', 'replay', 'explore', 'pact-verify', 'init']) {
+      const run = ordercert(command, '--help');
+      assert.equal(run.code, 0, `${command} --help: ${run.out}${run.err}`);
+      assert.match(run.out, /^usage: ordercert /, command);
+      assert.match(run.out, /\nexit codes: \d /, command);
+    }
+  });
+
   it('exits 2 on bad configuration: missing profile, unknown API, one tenant only', () => {
     assert.match(ordercert('certify', '--base-url', server.url, ...tenants).err, /--profile FILE is required/);
     assert.equal(ordercert('certify', '--api', 'nope', '--base-url', server.url, ...tenants, '--profile', profileFile).code, 2);

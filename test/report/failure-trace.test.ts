@@ -118,6 +118,13 @@ describe('a failure a vendor can reproduce and trace', function () {
     const again = ordercert(['replay', path.join(dir, 'report.json'), failed.check]);
     assert.equal(again.code, 1, again.out + again.err);
     assert.match(again.out, /every answer is as recorded: the recorded fail reproduces/);
+    // The requests it prints carry the fresh ids it announces, never the recorded ones.
+    const pairs = [...again.out.matchAll(/^  (\S+) -> (\S+)$/gm)].map((m) => [m[1], m[2]]);
+    assert.ok(pairs.length >= 2, again.out);
+    const requests = again.out.split('\n').filter((line) => /^ {2}(same|DIFF) \d+\. /.test(line));
+    assert.equal(requests.length, failed.transcript.length, again.out);
+    for (const [recorded] of pairs) assert.ok(!requests.some((line) => line.includes(recorded)), `${recorded} printed:\n${again.out}`);
+    assert.ok(pairs.some(([, now]) => requests.some((line) => line.includes(now))), again.out);
 
     const fixed = ordercert(['replay', path.join(dir, 'report.json'), failed.check, '--cart-url', reference.apis.cart]);
     assert.equal(fixed.code, 0, fixed.out + fixed.err);
