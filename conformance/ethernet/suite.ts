@@ -13,6 +13,8 @@ import { limitChecks } from './limits.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
 import { forbiddenChangeChecks } from './forbidden-changes.js';
 import { seedStatusChecks } from './seed-statuses.js';
+import { sweepChecks } from '../explore/sweep.js';
+import { ethernetSweepModel } from './sweep-cases.js';
 
 export default defineSuite({
   api: 'ethernet',
@@ -28,5 +30,6 @@ export default defineSuite({
     ...tenancyWriteChecks,
     ...forbiddenChangeChecks,
     ...seedStatusChecks,
+    ...sweepChecks(ethernetSweepModel),
   ],
 });
