@@ -6,8 +6,9 @@ import { sequenceVariants } from './sequence.js';
 import { powerVariants } from './power.js';
 import { sweepEthernetVariants } from './sweep-ethernet.js';
 import { sweepCartVariants } from './sweep-cart.js';
+import { sweepActivationVariants } from './sweep-activation.js';
 
-export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants];
+export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants];
 
 export function findVariant(name: string): Variant {
   // Sequence-only variants are not in the kill table (certify does not catch them) but can be started by name.
