@@ -165,10 +165,12 @@ export async function ensureActive(t: CheckContext, client: ApiClient, accessId:
   });
 }
 
+/** The next access of the pool: every check and sweep case takes its accesses here, so that no two share one. */
+export const nextAccess = (accesses: string[]) => accesses[cursor++ % accesses.length];
+
 /** The next access of the profile's pool, with the test services inactive for both providers. */
 export async function freshAccess(t: CheckContext): Promise<string> {
-  const { accesses } = profileOf(t);
-  return cleanAccess(t, accesses[cursor++ % accesses.length]);
+  return cleanAccess(t, nextAccess(profileOf(t).accesses));
 }
 
 /** A named access (e.g. the profile's slowAccess), with the test services inactive for both providers. */
