@@ -13,6 +13,8 @@ import { adversarialChecks } from './adversarial.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
 import { afterExpiryChecks } from './after-expiry.js';
 import { joiningHoldChecks } from './joining-holds.js';
+import { sweepChecks } from '../explore/sweep.js';
+import { cartSweepModel } from '../explore/sweep-cart.js';
 
 export default defineSuite({
   api: 'cart',
@@ -30,5 +32,6 @@ export default defineSuite({
     ...tenancyWriteChecks,
     ...afterExpiryChecks,
     ...joiningHoldChecks,
+    ...sweepChecks(cartSweepModel),
   ],
 });

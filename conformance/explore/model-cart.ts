@@ -224,7 +224,9 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   const o = orderId ? orderOf(s, tenant, orderId) : undefined;
   const state = o ? orderSeen(o, obs) : 'NEW';
   const mustFail = state !== 'NEW' && state !== 'ON_HOLD' && state !== 'EITHER';
-  const rule = mustFail ? (state === 'EXPIRED' ? 'CART-ORDER-EXPIRES' : 'CART-ORDER-JOIN-ONLY-ON-HOLD') : o ? 'CART-BOOKING-JOINS-ORDER' : orderId ? 'CART-ORDER-CREATED-ON-DEMAND' : 'CART-BOOKING-JOINS-ORDER';
+  // Another tenant's order under this orderId must not matter (CART-TENANCY: separate orders).
+  const others = !o && !!orderId && s.orders.some((x) => x.id === orderId && x.tenant !== tenant);
+  const rule = mustFail ? (state === 'EXPIRED' ? 'CART-ORDER-EXPIRES' : 'CART-ORDER-JOIN-ONLY-ON-HOLD') : o ? 'CART-BOOKING-JOINS-ORDER' : others ? 'CART-TENANCY' : orderId ? 'CART-ORDER-CREATED-ON-DEMAND' : 'CART-BOOKING-JOINS-ORDER';
   const limited = avail === 'small' || avail === 'rejecting';
   if (!ok(ex)) {
     if (mustFail && !(is4xx(ex) && isErrorArray(ex.body))) j.fail(rule, `a booking for a ${state} order answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });

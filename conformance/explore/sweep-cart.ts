@@ -132,7 +132,9 @@ const stateCases = (): SweepCase<CartState>[] =>
       title: `every read and write of an order ${st.name} by the other tenant answers 404 or acts on its own data; the order is unchanged`,
       steps: [...st.steps, ...otherTenant(st), compareStep(0)],
     };
-    return [...own, kept, ...(st.tenancy ? [tenancy] : [])];
+    // A pending order's operations again after the supplier's decision is due: what they did must outlast it.
+    const settled = st.pending && !st.clock ? own.map((c): SweepCase<CartState> => ({ ...c, id: `${c.id}-then-settled`, title: `${c.title}, also once the decision is due`, steps: [...c.steps, clockStep('settle'), compareStep(0)], clock: true })) : [];
+    return [...own, ...settled, kept, ...(st.tenancy ? [tenancy] : [])];
   });
 
 /** Times each pair of writes is sent at once: enough to see a check-then-write race on a loaded machine. */

@@ -26,11 +26,22 @@ const past = (iso: string | null | undefined, now: Date, seconds = 0) => !!iso &
 class PendingCancelStillDecided extends CartDomain {
   override async cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
     const { order } = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
-    if (this.effectiveOrderStatus(order, ctx.clock.now()) !== 'PENDING') return super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+    if (this.effectiveOrderStatus(order, ctx.clock.now()) !== 'PENDING') {
+      // A decision already taken is done with: a later cancel of the confirmed order stands.
+      const cancelled = await super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+      await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update({ decision: null });
+      await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update({ decision: null });
+      return cancelled;
+    }
     const changes = { status: 'CANCELLED' as Status, cancel_reason: req.reason };
     await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update(changes);
     await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update(changes);
     return this.getOrder(ctx, tenant, supplierId, orderId);
+  }
+  override async cancelBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: CancelRequest) {
+    const cancelled = await super.cancelBooking(ctx, tenant, supplierId, uuid, req);
+    await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, uuid }).update({ decision: null });
+    return cancelled;
   }
   private late(row: { status: Status; decision?: Status | null; utc_decision_at?: string | null }, now: Date): Status | undefined {
     return row.status === 'CANCELLED' && row.decision && past(row.utc_decision_at, now) ? row.decision : undefined;
