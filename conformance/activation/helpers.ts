@@ -228,6 +228,12 @@ async function leaseAccess(t: CheckContext, accesses: string[]): Promise<string>
   }
 }
 
+/** The next access of the pool in turn, for `explore`'s sequences (one at a time, no check to hold it). */
+export const nextAccess = (accesses: string[]) => accesses[cursor++ % accesses.length];
+
+/** An access of the pool that no other check in flight holds, for the check (a sweep case takes its accesses here). */
+export const takeAccess = (t: CheckContext) => leaseAccess(t, profileOf(t).accesses);
+
 /** An access of the profile's pool that no other check in flight uses, with the test services inactive for both providers. */
 export async function freshAccess(t: CheckContext): Promise<string> {
   const { accesses } = profileOf(t);

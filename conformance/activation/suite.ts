@@ -13,6 +13,8 @@ import { persistenceChecks } from './persistence.js';
 import { feedOrderChecks } from './feed-order.js';
 import { outOfOrderChecks } from './out-of-order.js';
 import { raceChecks } from './races.js';
+import { sweepChecks } from '../explore/sweep.js';
+import { activationSweepModel } from '../explore/sweep-activation.js';
 
 /** No order of its own at all. */
 const NO_ORDER = ['unknown-order-404', 'service-listed-without-connection-400', 'no-credentials-401', 'accesses-list-profile-accesses'];
@@ -35,6 +37,8 @@ export default defineSuite({
     ...feedOrderChecks,
     // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders.
     ...outOfOrderChecks,
+    // The behaviour model's fixed cases (each says whether it may overlap others).
+    ...sweepChecks(activationSweepModel),
     // They restart the server: the runner runs them last, alone.
     ...persistenceChecks,
   ],

@@ -14,6 +14,8 @@ import { adversarialChecks } from './adversarial.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
 import { afterExpiryChecks } from './after-expiry.js';
 import { joiningHoldChecks } from './joining-holds.js';
+import { sweepChecks } from '../explore/sweep.js';
+import { cartSweepModel } from '../explore/sweep-cart.js';
 
 const independent = (c: Check): Check => ({ independent: true, ...c });
 /** Marked as reading time, but those named, which move the clock (and stay unmarked). */
@@ -44,5 +46,6 @@ export default defineSuite({
     ...tenancyWriteChecks.map(reads()),
     ...afterExpiryChecks,
     ...joiningHoldChecks.map(reads('longer-joining-hold-expires-with-the-order')),
+    ...sweepChecks(cartSweepModel),
   ],
 });

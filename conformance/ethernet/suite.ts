@@ -14,6 +14,8 @@ import { limitChecks } from './limits.js';
 import { tenancyWriteChecks } from './tenancy-writes.js';
 import { forbiddenChangeChecks } from './forbidden-changes.js';
 import { seedStatusChecks } from './seed-statuses.js';
+import { sweepChecks } from '../explore/sweep.js';
+import { ethernetSweepModel } from './sweep-cases.js';
 
 export default defineSuite({
   api: 'ethernet',
@@ -24,15 +26,18 @@ export default defineSuite({
   // Time: a server may move orders on as its clock moves (a fulfilment simulator), so each 'reads' time; the one
   // that moves the clock is unmarked.
   checks: [
-    ...orderChecks,
-    ...inputChecks,
-    ...tenancyChecks,
-    ...updateChecks,
-    ...concurrencyChecks,
-    ...transitionChecks,
-    ...limitChecks,
-    ...tenancyWriteChecks,
-    ...forbiddenChangeChecks,
-    ...seedStatusChecks,
-  ].map((c): Check => ({ independent: true, ...(c.id === 'cancelled-after-hold-refuses-put-and-patch' ? {} : { time: 'reads' as const }), ...c })),
+    ...[
+      ...orderChecks,
+      ...inputChecks,
+      ...tenancyChecks,
+      ...updateChecks,
+      ...concurrencyChecks,
+      ...transitionChecks,
+      ...limitChecks,
+      ...tenancyWriteChecks,
+      ...forbiddenChangeChecks,
+      ...seedStatusChecks,
+    ].map((c): Check => ({ independent: true, ...(c.id === 'cancelled-after-hold-refuses-put-and-patch' ? {} : { time: 'reads' as const }), ...c })),
+    ...sweepChecks(ethernetSweepModel),
+  ],
 });

@@ -5,6 +5,7 @@
  */
 import { excerpt } from '../framework/excerpt.js';
 import crypto from 'node:crypto';
+import type { CheckContext } from '../framework/check.js';
 import type { ClockControl } from '../framework/clock.js';
 import type { ApiClient } from '../framework/http.js';
 import type { ApiName, Exchange, Level, Rule } from '../framework/types.js';
@@ -45,6 +46,8 @@ export interface Env {
   /** Labels of the steps run so far (in order). */
   steps: string[];
   warnings: Finding[];
+  /** The certify check a sweep case runs in (none in `explore`): what it holds, such as an access of the pool, is the check's. */
+  check?: CheckContext;
 }
 
 export interface TranscriptEntry {

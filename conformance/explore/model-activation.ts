@@ -2,17 +2,21 @@
  * The Service Activation model: who has which test service active at two accesses of the profile, the
  * orders placed (RECEIVED until seen finished), and each tenant's feed as read so far. Actions: ACTIVATE and
  * DEACTIVATE by either tenant, order reads, the clock moved and orders waited for, feed reads with and
- * without since (several readers, also at once). Every feed read must extend every earlier one and hold
- * exactly the finished orders, each once, in the order they finished.
+ * without since (several readers, also at once), a reader following the since chain while orders finish, and
+ * long clock jumps (an hour, a day). Every feed read must extend every earlier one and hold exactly the finished
+ * orders, each once, in the order they finished, each event with its order's members (failures included).
+ * Each kind of step is a plain function (placeStep, feedStep, ...) that explore's generators and the sweep's
+ * fixed cases (sweep-activation.ts) both call.
  */
 import { excerpt } from '../framework/excerpt.js';
 import fc from 'fast-check';
 import type { Exchange } from '../framework/types.js';
 import { advance, brief, currentStep, observe, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
+import { nextAccess, takeAccess } from '../activation/helpers.js';
 
 const ROOT = '/api/2.3.1';
-type Op = 'ACTIVATE' | 'DEACTIVATE';
+export type Op = 'ACTIVATE' | 'DEACTIVATE';
 type Active = { tenant: Tenant; service: string } | null | 'unknown';
 
 interface AOrder {
@@ -28,6 +32,9 @@ interface AOrder {
   doneSeenAt?: number;
   /** What the access's active list was when it was placed (for the one-order-at-a-slot check after it finishes). */
   before: Active;
+  /** The final message as GET answered it, and as its event carried it (each compared with the other). */
+  message?: string;
+  eventMessage?: string;
 }
 
 interface Ev {
@@ -37,6 +44,7 @@ interface Ev {
 }
 
 export interface ActivationState {
+  /** Two accesses of the pool, then the profile's failingAccess when it has one. */
   accesses: string[];
   services: string[];
   /** Per access: the active one of the two test services (both have one service type), as far as known. */
@@ -56,7 +64,6 @@ export interface ActivationState {
   suspects: Array<{ paths: string[]; what: string; exchange: Exchange }>;
 }
 
-let rotation = 0;
 const pathOf = (p: string) => new URL(p, 'http://x').pathname;
 const label = (t: Tenant, what: string) => `${TENANT_NAMES[t]}: ${what}`;
 /** An event as the feed rules see it: its id and the order's documented members (a server may add others, even changing ones). */
@@ -67,12 +74,22 @@ const toEv = (e: any): Ev => {
 };
 const pending = (s: ActivationState, access: string) => s.orders.filter((o) => o.access === access && o.state === 'RECEIVED');
 
-function placeAction(s: ActivationState, tenant: Tenant, access: string, service: string, operation: Op): Action<ActivationState> {
-  const body = operation === 'ACTIVATE' ? { accessId: access, service, operation, forcedTakeover: false } : { accessId: access, service, operation };
+/**
+ * Members of an order body beyond accessId, service and operation: optional ones (spReference, equipment) a
+ * retry may change, and `invalid` when a member is outside its documented limit (the answer must be 400).
+ */
+export interface Extra {
+  body?: Record<string, unknown>;
+  what?: string;
+  invalid?: boolean;
+}
+
+function placeAction(s: ActivationState, tenant: Tenant, access: string, service: string, operation: Op, extra: Extra = {}): Action<ActivationState> {
+  const body = { ...(operation === 'ACTIVATE' ? { accessId: access, service, operation, forcedTakeover: false } : { accessId: access, service, operation }), ...extra.body };
   // An order of the same service that may still be in progress is read right after: if it still is, the answer had to name it.
   const watched = s.orders.filter((o) => o.tenant === tenant && o.access === access && o.service === service && o.state === 'RECEIVED').at(-1);
   return {
-    label: label(tenant, `${operation} ${service} at ${access}${watched ? `, then read order #${watched.n}` : ''}`),
+    label: label(tenant, `${operation} ${service} at ${access}${extra.what ? ` with ${extra.what}` : ''}${watched ? `, then read order #${watched.n}` : ''}`),
     tenant,
     async send(env) {
       const obs = await observe(env, currentStep(env), tenant, (c) => c.post(`${ROOT}/orders/`, body));
@@ -89,6 +106,13 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
   function judgePlace(s: ActivationState, obs: Obs, j: Judge) {
     const { ex } = obs;
     const tick = ++s.tick;
+    if (extra.invalid) {
+      if (ex.status !== 400 || typeof ex.body?.cause !== 'string' || !ex.body.cause) {
+        j.fail('ACT-ORDER-BAD-INPUT', `${operation} of ${service} at ${access} with ${extra.what} (outside its documented limit) answered ${ex.status}`, { expected: '400 with a cause, nothing created', actual: brief(ex), exchange: ex });
+      }
+      if (ex.status === 201) s.active[access] = 'unknown';
+      return;
+    }
     const inFlight = pending(s, access);
     const active = s.active[access];
     // Orders of this service not yet seen finished: any of them may be the one still in progress.
@@ -103,6 +127,8 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
       j.fail('ACT-ORDER-CREATED', 'a 201 answer is not a RECEIVED order with a path and an empty message', { expected: '{ path, state: RECEIVED, message: "" }', actual: brief(ex), exchange: ex });
     }
     const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
+    const foreign = ex.status === 200 && s.orders.find((o) => o.tenant !== tenant && o.path === pathOf(String(ex.body?.path)));
+    if (foreign) j.fail('ACT-TENANCY', `${TENANT_NAMES[tenant]}'s ${operation} of ${service} at ${access} was answered with ${TENANT_NAMES[foreign.tenant]}'s order #${foreign.n}`, { expected: `an order of ${TENANT_NAMES[tenant]}'s own (or 201, or 400)`, actual: brief(ex), exchange: ex });
     if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
     if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
       // With nothing of this service in progress a received order is a new one: 201, not 200.
@@ -137,6 +163,11 @@ function judgeRead(j: Judge, s: ActivationState, o: AOrder, obs: Obs) {
     j.fail('ACT-ORDER-GET', 'GET answers another order', { expected: { accessId: o.access, service: o.service, operation: o.operation }, actual: brief(ex), exchange: ex });
   }
   if (o.state !== 'RECEIVED' && b?.state !== o.state) return j.fail('ACT-ORDER-FINAL', `order #${o.n} was ${o.state} and now reads ${b?.state}`, { expected: o.state, actual: b?.state, exchange: ex });
+  if (b?.state === 'DONE_FAILED' && (typeof b?.message !== 'string' || !b.message.trim())) j.fail('ACT-ORDER-FAILURE-MESSAGE', `order #${o.n} is DONE_FAILED without a message saying why`, { expected: 'a non-empty message', actual: brief(ex), exchange: ex });
+  if ((b?.state === 'DONE_SUCCESS' || b?.state === 'DONE_FAILED') && o.message === undefined) {
+    o.message = b.message;
+    if (o.eventMessage !== undefined && o.eventMessage !== b.message) j.fail('ACT-FEED-FIELDS-AS-ORDER', `the event of order #${o.n} has the message ${JSON.stringify(o.eventMessage)}, the order ${JSON.stringify(b.message)}`, { expected: b.message, actual: o.eventMessage, exchange: ex });
+  }
   const missed = b?.state === 'RECEIVED' ? s.suspects.find((x) => x.paths.includes(o.path)) : undefined;
   if (missed) {
     j.fail('ACT-ORDER-IN-PROGRESS', `order #${o.n} is still RECEIVED, so it was in progress when the ${missed.what}`, { expected: `200 with the order in progress (${o.path})`, actual: brief(missed.exchange), exchange: missed.exchange });
@@ -194,6 +225,8 @@ function readFeedAction(tenant: Tenant, since: 'none' | number, sinceEvent: stri
         if (raw?.order?.accessId !== o.access || raw?.order?.service !== o.service || raw?.order?.operation !== o.operation) {
           j.fail('ACT-FEED-FIELDS-AS-ORDER', `the event of order #${o.n} does not carry the order's fields`, { expected: { accessId: o.access, service: o.service, operation: o.operation }, actual: raw?.order, exchange: ex });
         }
+        if (o.message !== undefined && raw?.order?.message !== o.message) j.fail('ACT-FEED-FIELDS-AS-ORDER', `the event of order #${o.n} has the message ${JSON.stringify(raw?.order?.message)}, the order ${JSON.stringify(o.message)}`, { expected: o.message, actual: raw?.order?.message, exchange: ex });
+        o.eventMessage ??= raw?.order?.message;
         if (o.state === 'RECEIVED' && (raw?.order?.state === 'DONE_SUCCESS' || raw?.order?.state === 'DONE_FAILED')) (o.state = raw.order.state), (o.doneSeenAt = s.tick + 1);
       }
       // Orders seen finished before this read started must be in it (with since: after the since event, or before it).
@@ -258,14 +291,14 @@ function finishAction(accesses: string[]): Action<ActivationState> {
       }
       for (const access of accesses) {
         if (pending(s, access).length) continue;
-        // One order since the access was last known: its outcome says what is active now.
+        // The orders since the access was last known: some serial order of their outcomes must explain what is active now.
         const since = s.orders.filter((o) => o.access === access && o.placedAt > (s.synced[access] ?? 0));
-        const o = since[0];
-        if (since.length === 1 && o.before !== 'unknown') {
-          const expected: Active = o.state === 'DONE_SUCCESS' ? (o.operation === 'ACTIVATE' ? { tenant: o.tenant, service: o.service } : null) : o.before;
-          if (JSON.stringify(expected) !== JSON.stringify(views[access])) {
-            j.fail('ACT-ACCESS-ACTIVE', `after order #${o.n} (${o.operation} ${o.service}, ${o.state}) the active lists at ${access} show ${views[access] ? `${TENANT_NAMES[views[access]!.tenant]} with ${views[access]!.service}` : 'no test service'}`, { expected: expected ? `${TENANT_NAMES[expected.tenant]} with ${expected.service} active` : 'no test service active', actual: views[access] });
-          }
+        if (since.length && since.length <= 3 && since[0].before !== 'unknown' && !explains(since, since[0].before, views[access])) {
+          const tenants = new Set(since.filter((o) => o.operation === 'ACTIVATE').map((o) => o.tenant));
+          const services = new Set(since.filter((o) => o.operation === 'ACTIVATE').map((o) => o.service));
+          const rule = tenants.size > 1 ? 'ACT-ORDER-TYPE-CLAIMED' : services.size > 1 ? 'ACT-ORDER-SAME-TYPE-ACTIVE' : 'ACT-ACCESS-ACTIVE';
+          const what = since.map((o) => `#${o.n} ${TENANT_NAMES[o.tenant]} ${o.operation} ${o.service}: ${o.state}`).join(', ');
+          j.fail(rule, `no serial order of ${what} explains the active lists at ${access}, which show ${views[access] ? `${TENANT_NAMES[views[access]!.tenant]} with ${views[access]!.service}` : 'no test service'}`, { expected: `what the successful orders leave active, each legal when it was carried out (before: ${JSON.stringify(since[0].before)})`, actual: views[access] });
         }
         s.active[access] = views[access];
         s.synced[access] = ++s.tick;
@@ -274,86 +307,218 @@ function finishAction(accesses: string[]): Action<ActivationState> {
   };
 }
 
-const tenantArb = fc.constantFrom<Tenant>(0, 0, 0, 1);
-const placeStep = fc.record({ tenant: tenantArb, a: fc.nat(1), sv: fc.nat(1), op: fc.constantFrom<Op>('ACTIVATE', 'ACTIVATE', 'DEACTIVATE') }).map(
-  ({ tenant, a, sv, op }): StepSpec<ActivationState> => ({ name: `${op}`, make: (s) => [placeAction(s, tenant, s.accesses[a], s.services[sv], op)] }),
-);
+function* orders<T>(xs: T[], prefix: T[] = []): Generator<T[]> {
+  if (!xs.length) return yield prefix;
+  for (let i = 0; i < xs.length; i++) yield* orders([...xs.slice(0, i), ...xs.slice(i + 1)], [...prefix, xs[i]]);
+}
+
+/** Whether the finished orders, carried out one after the other in some order, leave `now` active: each success legal then. */
+function explains(done: AOrder[], before: Exclude<Active, 'unknown'>, now: Exclude<Active, 'unknown'>): boolean {
+  for (const order of orders(done)) {
+    let active = before;
+    let legal = true;
+    for (const o of order) {
+      if (o.state !== 'DONE_SUCCESS') continue;
+      if (o.operation === 'DEACTIVATE') {
+        if (active && active.tenant === o.tenant && active.service === o.service) active = null;
+      } else if (!active || (active.tenant === o.tenant && active.service === o.service)) active = { tenant: o.tenant, service: o.service };
+      else legal = false;
+    }
+    if (legal && JSON.stringify(active) === JSON.stringify(now)) return true;
+  }
+  return false;
+}
+
+/**
+ * Moves the clock by finishSeconds (or waits that long) and follows the feed as a reader would: each read since
+ * the last event read, the open orders read between the feed reads, until every order has been seen finished and
+ * a feed read has started after that. A position taken before its event commits is passed over by the chain.
+ */
+function followAction(s: ActivationState, tenant: Tenant): Action<ActivationState> {
+  const open = s.orders.filter((o) => o.tenant === tenant && o.state === 'RECEIVED').map((o) => o.path);
+  const start = s.feeds[tenant].at(-1)?.event;
+  let seen: Array<{ path?: string; since?: string; obs: Obs }> = [];
+  return {
+    label: label(tenant, 'clock: advance finishSeconds, then follow the feed by since (reading the open orders in between) until every order has finished'),
+    tenant,
+    async send(env) {
+      seen = [];
+      const seconds = Number(env.profile.finishSeconds ?? 5);
+      const step = currentStep(env);
+      if (env.clock.controllable) await advance(env, step, seconds);
+      const deadline = Date.now() + env.timeoutMs + (env.clock.controllable ? 0 : seconds * 1000);
+      let since = start;
+      let waiting = [...open];
+      for (let last = false; ; ) {
+        const obs = await observe(env, step, tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since } }));
+        seen.push({ since, obs });
+        if (obs.ex.status !== 200 || !Array.isArray(obs.ex.body) || last) return undefined;
+        since = obs.ex.body.at(-1)?.event ?? since;
+        for (const path of waiting) {
+          const read = await observe(env, step, tenant, (c) => c.get(path));
+          seen.push({ path, obs: read });
+          if (read.ex.status !== 200) return undefined;
+        }
+        waiting = waiting.filter((p) => [...seen].reverse().find((x) => x.path === p)?.obs.ex.body?.state === 'RECEIVED');
+        last = !waiting.length || Date.now() > deadline;
+        if (!last) await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    judge(s, _obs, j) {
+      for (const x of seen) {
+        if (x.path) {
+          const o = s.orders.find((y) => y.path === x.path)!;
+          judgeRead(j, s, o, x.obs);
+          continue;
+        }
+        const index = x.since === undefined ? -1 : s.feeds[tenant].findIndex((e) => e.event === x.since);
+        readFeedAction(tenant, x.since === undefined ? 'none' : 0, x.since, index).judge(s, x.obs, j);
+      }
+      const late = s.orders.find((o) => open.includes(o.path) && o.state === 'RECEIVED');
+      const last = [...seen].reverse().find((x) => x.path === late?.path);
+      if (late && last) j.fail('ACT-ORDER-RECEIVED-POLLABLE', `order #${late.n} is still RECEIVED after finishSeconds`, { expected: 'DONE_SUCCESS or DONE_FAILED', actual: brief(last.obs.ex), exchange: last.obs.ex });
+    },
+  };
+}
+
+/** Reads each of the given orders by its provider and, with `foreign`, by the other one (who must get 404). */
+function readAllAction(targets: Array<{ path: string; owner: Tenant }>, foreign: boolean): Action<ActivationState> {
+  let reads: Array<{ path: string; tenant: Tenant; obs: Obs }> = [];
+  return {
+    label: `read every order placed (${targets.length}) by its provider${foreign ? ' and by the other one' : ''}`,
+    async send(env) {
+      reads = [];
+      for (const { path, owner } of targets) {
+        for (const tenant of (foreign ? [owner, 1 - owner] : [owner]) as Tenant[]) reads.push({ path, tenant, obs: await observe(env, currentStep(env), tenant, (c) => c.get(path)) });
+      }
+      return undefined;
+    },
+    judge(s, _obs, j) {
+      for (const r of reads) {
+        const o = s.orders.find((x) => x.path === r.path)!;
+        if (r.tenant === o.tenant) judgeRead(j, s, o, r.obs);
+        else if (r.obs.ex.status !== 404) j.fail('ACT-TENANCY', `${TENANT_NAMES[r.tenant]} reading ${TENANT_NAMES[o.tenant]}'s order #${o.n} answered ${r.obs.ex.status}`, { expected: 'status 404', actual: brief(r.obs.ex), exchange: r.obs.ex });
+      }
+    },
+  };
+}
+
+// ---- the kinds of step, each a plain function of its parameters (explore draws them, the sweep lists them) ----
+
+type Step = StepSpec<ActivationState>;
+
+/** An order by a tenant: accesses[a] (2: the failingAccess), services[sv] (0: service, 1: sameTypeService). */
+export const placeStep = (tenant: Tenant, a: number, sv: number, op: Op, extra: Extra = {}): Step => ({
+  name: `${op}${extra.what ? ` with ${extra.what}` : ''}`,
+  make: (s) => (s.accesses[a] ? [placeAction(s, tenant, s.accesses[a], s.services[sv], op, extra)] : undefined),
+});
 /** The latest order's service at its access again, same or other operation (a client retrying, or changing its mind). */
-const againStep = fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE').map(
-  (op): StepSpec<ActivationState> => ({
-    name: `${op} again`,
-    make: (s) => {
-      const last = s.orders.at(-1);
-      return last ? [placeAction(s, last.tenant, last.access, last.service, op)] : undefined;
-    },
-  }),
-);
-const feedStep = fc.record({ tenant: tenantArb, back: fc.constantFrom<'none' | number>('none', 0, 1, 1, 2) }).map(
-  ({ tenant, back }): StepSpec<ActivationState> => ({ name: 'read feed', make: (s) => [feedAction(s, tenant, back)] }),
-);
-const readStep = fc.record({ i: fc.nat(), foreign: fc.constantFrom(false, false, true) }).map(
-  ({ i, foreign }): StepSpec<ActivationState> => ({
-    name: 'read order',
-    make(s) {
-      if (!s.orders.length) return undefined;
-      // Mostly one of the two latest orders: their state is the one still changing.
-      const target = s.orders[i % 3 === 0 ? i % s.orders.length : Math.max(0, s.orders.length - 1 - (i % 2))];
-      const tenant = (foreign ? 1 - target.tenant : target.tenant) as Tenant;
-      return [
-        {
-          label: label(tenant, `GET order #${target.n}${foreign ? ` of ${TENANT_NAMES[target.tenant]}` : ''}`),
-          tenant,
-          send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(target.path)),
-          judge(s, obs, j) {
-            if (foreign) {
-              if (obs!.ex.status !== 404) j.fail('ACT-TENANCY', `another provider's order answered ${obs!.ex.status}`, { expected: 'status 404', actual: brief(obs!.ex), exchange: obs!.ex });
-              return;
-            }
-            judgeRead(j, s, s.orders.find((o) => o.path === target.path)!, obs!);
-          },
-        },
-      ];
-    },
-  }),
-);
-/** A since no event ever had: an error, never 200 [] (which would let a reader miss events silently). */
-const unknownSinceStep = fc.constantFrom<Tenant>(0, 1).map(
-  (tenant): StepSpec<ActivationState> => ({
-    name: 'read the feed since an unknown event',
-    make: () => [
+export const againStep = (op: Op, extra: Extra = {}): Step => ({
+  name: `${op} again${extra.what ? ` with ${extra.what}` : ''}`,
+  make: (s) => {
+    const last = s.orders.at(-1);
+    return last ? [placeAction(s, last.tenant, last.access, last.service, op, extra)] : undefined;
+  },
+});
+export const feedStep = (tenant: Tenant, back: number | 'none'): Step => ({ name: 'read feed', make: (s) => [feedAction(s, tenant, back)] });
+/** Order number i (mostly one of the two latest: their state is the one still changing), by its owner or the other tenant. */
+export const readStep = (i: number, foreign: boolean): Step => ({
+  name: 'read order',
+  make(s) {
+    if (!s.orders.length) return undefined;
+    const target = s.orders[i % 3 === 0 ? i % s.orders.length : Math.max(0, s.orders.length - 1 - (i % 2))];
+    const tenant = (foreign ? 1 - target.tenant : target.tenant) as Tenant;
+    return [
       {
-        label: label(tenant, 'read the feed since an event id nobody was given'),
+        label: label(tenant, `GET order #${target.n}${foreign ? ` of ${TENANT_NAMES[target.tenant]}` : ''}`),
         tenant,
-        send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since: `${env.prefix}-no-such-event` }, skipSchema: true })),
-        judge(_s, obs, j) {
-          if (obs!.ex.status !== 400 && obs!.ex.status !== 404) j.fail('ACT-FEED-UNKNOWN-SINCE-REJECTED', `an unknown since answered ${obs!.ex.status}`, { expected: 'status 400 (or 404) with a cause', actual: brief(obs!.ex), exchange: obs!.ex });
+        send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(target.path)),
+        judge(s, obs, j) {
+          if (foreign) {
+            if (obs!.ex.status !== 404) j.fail('ACT-TENANCY', `another provider's order answered ${obs!.ex.status}`, { expected: 'status 404', actual: brief(obs!.ex), exchange: obs!.ex });
+            return;
+          }
+          judgeRead(j, s, s.orders.find((o) => o.path === target.path)!, obs!);
         },
       },
-    ],
-  }),
-);
+    ];
+  },
+});
+export const readAllStep = (foreign = true): Step => ({
+  name: 'read every order',
+  make: (s) => [readAllAction(s.orders.map((o) => ({ path: o.path, owner: o.tenant })), foreign)],
+});
+/** A since no event ever had: an error, never 200 [] (which would let a reader miss events silently). */
+export const unknownSinceStep = (tenant: Tenant): Step => ({
+  name: 'read the feed since an unknown event',
+  make: () => [
+    {
+      label: label(tenant, 'read the feed since an event id nobody was given'),
+      tenant,
+      send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since: `${env.prefix}-no-such-event` }, skipSchema: true })),
+      judge(_s, obs, j) {
+        if (obs!.ex.status !== 400 && obs!.ex.status !== 404) j.fail('ACT-FEED-UNKNOWN-SINCE-REJECTED', `an unknown since answered ${obs!.ex.status}`, { expected: 'status 400 (or 404) with a cause', actual: brief(obs!.ex), exchange: obs!.ex });
+      },
+    },
+  ],
+});
+/** Time passes (a minute, an hour, a day): nothing finished may change because of it. Only with a test clock. */
+export const timeStep = (seconds: number): Step => ({
+  name: 'time passes',
+  make: (_s, env) => (env.clock.controllable ? [{ label: `clock: advance ${seconds} s`, send: (env) => advance(env, currentStep(env), seconds).then(() => undefined), judge() {} }] : undefined),
+});
+/** Finishes every open order, then reads the active lists of the accesses whose state the model no longer knows. */
+/**
+ * Time passes as far as a test clock can move it: a sweep case re-reads final states later with one, and judges
+ * them once without one (the step then moves nothing and says so).
+ */
+export const laterStep = (seconds: number): Step => ({
+  name: 'time passes',
+  make: (_s, env) => [
+    env.clock.controllable
+      ? { label: `clock: advance ${seconds} s`, send: (env) => advance(env, currentStep(env), seconds).then(() => undefined), judge() {} }
+      : { label: `no test clock: the clock is not advanced by ${seconds} s`, send: async () => undefined, judge() {} },
+  ],
+});
+export const finishStep = (): Step => ({ name: 'finish', make: (s) => [finishAction(s.accesses.filter((a) => s.active[a] === 'unknown'))] });
+export const followStep = (tenant: Tenant): Step => ({ name: 'follow the feed while orders finish', make: (s) => [followAction(s, tenant)] });
+/** Several steps' actions sent at the same moment: some serial order of them must explain every answer. */
+export const atOnce = (...steps: Step[]): Step => ({
+  name: steps.map((x) => x.name).join(' || '),
+  make(s, env) {
+    const actions = steps.map((x) => x.make(s, env));
+    return actions.every((a) => a?.length) ? actions.flatMap((a) => a!) : undefined;
+  },
+});
 
-/** Time passes (a few minutes): nothing finished may change because of it. */
-const timeStep = fc.integer({ min: 61, max: 600 }).map(
-  (seconds): StepSpec<ActivationState> => ({
-    name: 'time passes',
-    make: (_s, env) => (env.clock.controllable ? [{ label: `clock: advance ${seconds} s`, send: (env) => advance(env, currentStep(env), seconds).then(() => undefined), judge() {} }] : undefined),
-  }),
-);
+// ---- explore's generators ----
 
-const finishStep = fc.constant<StepSpec<ActivationState>>({ name: 'finish', make: (s) => [finishAction(s.accesses)] });
-/** Two readers at once, or an order placed while a feed is read. */
-const concurrentStep = fc.record({ kind: fc.constantFrom('readers', 'place+read', 'two places', 'two places', 'two places'), a: fc.nat(1), sv: fc.nat(1), op: fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE') }).map(
-  ({ kind, a, sv, op }): StepSpec<ActivationState> => ({
-    name: kind,
-    make: (s) =>
+const tenantArb = fc.constantFrom<Tenant>(0, 0, 0, 1);
+const opArb = fc.constantFrom<Op>('ACTIVATE', 'ACTIVATE', 'DEACTIVATE');
+const steps = (clock: boolean): fc.Arbitrary<Step>[] => [
+  fc.tuple(tenantArb, fc.nat(1), fc.nat(1), opArb).map(([t, a, sv, op]) => placeStep(t, a, sv, op)),
+  fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE').map((op) => againStep(op)),
+  // A retry of the latest order with another spReference: the same intent in another body.
+  fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE').map((op) => againStep(op, { body: { spReference: `retry-${op}` }, what: 'another spReference' })),
+  ...[1, 2, 3].map(() => fc.tuple(tenantArb, fc.constantFrom<'none' | number>('none', 0, 1, 1, 2)).map(([t, back]) => feedStep(t, back))),
+  ...[1, 2].map(() => fc.tuple(fc.nat(), fc.constantFrom(false, false, true)).map(([i, foreign]) => readStep(i, foreign))),
+  fc.constant(finishStep()),
+  fc.constant(finishStep()),
+  tenantArb.map((t) => followStep(t)),
+  ...[1, 2, 3].map(() =>
+    fc.tuple(fc.constantFrom('readers', 'place+read', 'two places', 'two places', 'two tenants'), fc.nat(1), fc.nat(1), fc.constantFrom<Op>('ACTIVATE', 'DEACTIVATE')).map(([kind, a, sv, op]) =>
       kind === 'readers'
-        ? [feedAction(s, 0, 'none'), feedAction(s, 0, 0)]
+        ? atOnce(feedStep(0, 'none'), feedStep(0, 0))
         : kind === 'place+read'
-          ? [placeAction(s, 0, s.accesses[a], s.services[sv], op), feedAction(s, 0, 'none')]
-          : [placeAction(s, 0, s.accesses[0], s.services[sv], op), placeAction(s, 0, s.accesses[1], s.services[sv], op)],
-  }),
-);
+          ? atOnce(placeStep(0, a, sv, op), feedStep(0, 'none'))
+          : kind === 'two tenants'
+            ? atOnce(placeStep(0, a, sv, op), placeStep(1, a, sv, op))
+            : atOnce(placeStep(0, 0, sv, op), placeStep(0, 1, sv, op)),
+    ),
+  ),
+  ...(clock ? [fc.oneof(fc.integer({ min: 61, max: 600 }), fc.constantFrom(3600, 86_400)).map((seconds) => timeStep(seconds))] : []),
+  fc.constantFrom<Tenant>(0, 1).map((t) => unknownSinceStep(t)),
+];
 
 async function readAccess(env: Env, access: string): Promise<Exclude<Active, 'unknown'>> {
   for (const t of [0, 1] as Tenant[]) {
@@ -365,12 +530,12 @@ async function readAccess(env: Env, access: string): Promise<Exclude<Active, 'un
   return null;
 }
 
-async function finishAll(env: Env, s: ActivationState): Promise<void> {
-  const open = s.orders.filter((o) => o.state === 'RECEIVED');
-  if (!open.length) return;
+/** Reads orders until they have finished (moving the clock once first); never judged. */
+async function settle(env: Env, orders: Array<{ tenant: Tenant; path: string }>): Promise<void> {
+  if (!orders.length) return;
   if (env.clock.controllable) await advance(env, -1, Number(env.profile.finishSeconds ?? 5));
   const deadline = Date.now() + env.timeoutMs + (env.clock.controllable ? 0 : Number(env.profile.finishSeconds ?? 5) * 1000);
-  for (const o of open) {
+  for (const o of orders) {
     while (Date.now() < deadline) {
       const ex = await env.clients[o.tenant].get(o.path, { skipSchema: true });
       if (ex.status !== 200 || ex.body?.state !== 'RECEIVED') break;
@@ -379,15 +544,41 @@ async function finishAll(env: Env, s: ActivationState): Promise<void> {
   }
 }
 
+/**
+ * Deactivates the test services either provider has active at an access (as the hand-written checks' set-up does),
+ * so that a sequence starts from a known state, and says what is active after (null unless a DEACTIVATE failed).
+ */
+async function clean(env: Env, access: string): Promise<Exclude<Active, 'unknown'>> {
+  const tests = [env.profile.service, env.profile.sameTypeService];
+  for (let round = 0; round < 3; round++) {
+    const open: Array<{ tenant: Tenant; path: string }> = [];
+    let listed = 0;
+    for (const tenant of [0, 1] as Tenant[]) {
+      const ex = await env.clients[tenant].get(`${ROOT}/accesses/${encodeURIComponent(access)}`, { skipSchema: true });
+      if (ex.status !== 200) throw new Error(`GET accesses/${access} as ${TENANT_NAMES[tenant]} answered ${ex.status}`);
+      for (const service of (ex.body?.active ?? []).map((x: any) => x?.service).filter((x: string) => tests.includes(x))) {
+        listed++;
+        const d = await env.clients[tenant].post(`${ROOT}/orders/`, { accessId: access, service, operation: 'DEACTIVATE' }, { skipSchema: true });
+        if ((d.status === 200 || d.status === 201) && d.body?.path) open.push({ tenant, path: pathOf(String(d.body.path)) });
+      }
+    }
+    if (!listed) return null;
+    await settle(env, open);
+  }
+  return readAccess(env, access);
+}
+
 export const activationModel: ExploreModel<ActivationState> = {
   api: 'activation',
   maxSteps: 12,
-  steps: () => [placeStep, againStep, feedStep, feedStep, feedStep, readStep, readStep, finishStep, finishStep, concurrentStep, concurrentStep, concurrentStep, timeStep, unknownSinceStep],
+  steps: ({ clock }) => steps(clock),
   async init(env) {
+    // Accesses are taken as the hand-written checks take them, so that checks running side by side never share one.
     const pool: string[] = env.profile.accesses;
-    const accesses = [pool[rotation++ % pool.length], pool[rotation++ % pool.length]];
+    const take = async () => (env.check ? takeAccess(env.check) : nextAccess(pool));
+    const accesses = [await take(), await take(), ...(env.profile.failingAccess ? [String(env.profile.failingAccess)] : [])];
     const active: Record<string, Active> = {};
-    for (const a of accesses) active[a] = await readAccess(env, a);
+    for (const a of accesses) active[a] = await clean(env, a);
     const feeds: [Ev[], Ev[]] = [[], []];
     for (const t of [0, 1] as Tenant[]) {
       const ex = await env.clients[t].get(`${ROOT}/orderevents/`, { skipSchema: true });
@@ -396,5 +587,5 @@ export const activationModel: ExploreModel<ActivationState> = {
     }
     return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds, tick: 0, synced: {}, base: [feeds[0].length, feeds[1].length], suspects: [] };
   },
-  cleanup: finishAll,
+  cleanup: (env, s) => settle(env, s.orders.filter((o) => o.state === 'RECEIVED')),
 };

@@ -54,6 +54,7 @@ async function envFor(t: CheckContext, model: ExploreModel<unknown>): Promise<En
     transcript: [],
     steps: [],
     warnings: [],
+    check: t,
   };
 }
 

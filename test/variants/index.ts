@@ -4,8 +4,11 @@ import { activationVariants } from './activation.js';
 import { ethernetVariants } from './ethernet.js';
 import { sequenceVariants } from './sequence.js';
 import { powerVariants } from './power.js';
+import { sweepEthernetVariants } from './sweep-ethernet.js';
+import { sweepCartVariants } from './sweep-cart.js';
+import { sweepActivationVariants } from './sweep-activation.js';
 
-export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...powerVariants];
+export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants];
 
 export function findVariant(name: string): Variant {
   // Sequence-only variants are not in the kill table (certify does not catch them) but can be started by name.
