@@ -149,7 +149,9 @@ export class EthernetDomain {
   }
 
   async list(buyer: string, offset: number, limit: number) {
-    const { total, orders } = await this.listRecords(buyer, offset, limit);
+    // The count and the page from one snapshot: orders created meanwhile never make `available` below `returned`.
+    const snapshot = this.db.client.config.client === 'pg' ? { isolationLevel: 'repeatable read' as const } : undefined;
+    const { total, orders } = await this.db.transaction((trx) => this.listRecords(buyer, offset, limit, trx), snapshot);
     return {
       objectType: 'orderList',
       link: selfLink(`${this.options.basePath}/orders?buyerId=${encodeURIComponent(buyer)}`),
@@ -159,8 +161,8 @@ export class EthernetDomain {
     };
   }
 
-  protected listRecords(buyer: string, offset: number, limit: number) {
-    return this.store.list(this.db, { buyer_id: buyer }, offset, limit);
+  protected listRecords(buyer: string, offset: number, limit: number, trx: Knex = this.db) {
+    return this.store.list(trx, { buyer_id: buyer }, offset, limit);
   }
 
   /** A supplemental order: full replacement, same PON, a buyerOrderVersion the order has not had. */

@@ -26,8 +26,8 @@ class PonChangeAccepted extends EthernetDomain {
 }
 
 class ListLeaks extends EthernetDomain {
-  protected override listRecords(_buyer: string, offset: number, limit: number) {
-    return this.store.list(this.options.db, {}, offset, limit);
+  protected override listRecords(_buyer: string, offset: number, limit: number, trx: Knex = this.options.db) {
+    return this.store.list(trx, {}, offset, limit);
   }
 }
 
