@@ -22,7 +22,8 @@ export interface paths {
          * Create an order
          * @description Creates an order from an `order-create-update` object and answers 201 with the `order`: a Seller-assigned
          *     `id`, its `link`, and `orderStatus` IN_PROGRESS. Everything the Buyer sent comes back as sent.
-         *     Fields the Seller owns (`id`, `link`, `orderStatus`) are ignored when a request carries them.
+         *     Fields the Seller owns (`id`, `link`, `orderStatus`, `expectedCompletionDate`, `completionDate`, `status`, each
+         *     item's `orderItemStatus`) are ignored when a request carries them.
          *
          *     The body's buyerId must be the caller (403 otherwise). The buyerPurchaseOrderNumber must not be used by
          *     another order of the same Buyer (409 `PON_IN_USE`; a change to an order is a PUT). The semantic checks

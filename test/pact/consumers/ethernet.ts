@@ -56,7 +56,7 @@ export function ethernetOrderBody(pon: string, buyerId: unknown = USER, version 
         orderItemReference: '01',
         action: 'INSTALL',
         quantity: 1,
-        orderItemDetail: { objectType: 'uniProductOrder', buyerUniId: 'UNI-1', physicalLayer: '10GBASE_SR' },
+        orderItemDetail: { objectType: 'uniProductOrder', buyerUniId: 'UNI-1', productSpecification: { objectType: 'productSpecRef', name: 'UNI 10G', code: 'UNI10G' }, physicalLayer: '10GBASE_SR' },
       },
     ],
   } satisfies Record<string, unknown>;
