@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun } from './violation.js';
-import { clockExchange } from './http.js';
+import { clockExchange, readCapped, type BodyRead } from './http.js';
 import type { Exchange } from './types.js';
+
+/** The longest test clock answer read (it answers { "now": ... }). */
+const CLOCK_MAX_BYTES = 64 * 1024;
 
 export interface ClockOptions {
   /** The check's signal: a wait or a clock request stops when it aborts. */
@@ -49,7 +52,10 @@ export class ClockControl {
     const startedAt = new Date();
     try {
       const res = await fetch(this.url!, { ...init, signal: this.signal() });
-      const text = await res.text();
+      // The clock answers a few bytes; a longer answer is cut there rather than held.
+      const read: BodyRead = { text: '', bytes: 0 };
+      await readCapped(res, CLOCK_MAX_BYTES, read);
+      const text = read.text;
       this.options.onExchange?.(clockExchange(this.url!, init, res, text, startedAt));
       return { res, text };
     } catch (err: any) {

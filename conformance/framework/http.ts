@@ -9,7 +9,7 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const KEPT_BYTES = 64 * 1024;
 
 /** An answer's body as read so far: its text (or the start of it), its length, and whether reading stopped early. */
-interface BodyRead {
+export interface BodyRead {
   text: string;
   bytes: number;
   cut?: { bytes: number; kept: number };
@@ -19,7 +19,7 @@ interface BodyRead {
  * Reads a body chunk by chunk. With `onChunk` every chunk is handed on and only the first KEPT_BYTES are kept;
  * otherwise up to `cap` bytes are kept, and a longer body is cut there (the rest is never read).
  */
-async function readCapped(response: Response, cap: number, read: BodyRead, onChunk?: (chunk: Uint8Array) => void): Promise<void> {
+export async function readCapped(response: Response, cap: number, read: BodyRead, onChunk?: (chunk: Uint8Array) => void): Promise<void> {
   const keep = onChunk ? KEPT_BYTES : cap;
   const chunks: Buffer[] = [];
   let kept = 0;

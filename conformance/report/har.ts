@@ -40,10 +40,16 @@ function entry(ex: Exchange, pageref: string, check: string) {
       httpVersion: 'HTTP/1.1',
       cookies: [],
       headers: headerList(ex.headers),
-      content: { size: bytes(ex.text), mimeType: ex.headers['content-type'] ?? '', text: ex.text },
+      content: {
+        size: ex.cut?.bytes ?? bytes(ex.text),
+        mimeType: ex.headers['content-type'] ?? '',
+        text: ex.text,
+        // An answer longer than --max-body, or a list read item by item: only its start is kept.
+        ...(ex.cut ? { comment: `cut: the first ${ex.cut.kept} of at least ${ex.cut.bytes} bytes` } : {}),
+      },
       redirectURL: ex.headers.location ?? '',
       headersSize: -1,
-      bodySize: bytes(ex.text),
+      bodySize: ex.cut?.bytes ?? bytes(ex.text),
     },
     cache: {},
     timings: { send: 0, wait: ex.durationMs, receive: 0 },
