@@ -19,7 +19,7 @@ async function run(...checks: Check[]) {
   process.on('unhandledRejection', listener);
   try {
     const results = await runChecks({
-      suites: [{ api: 'activation', schemaRule: OTHER, checks }],
+      suites: [{ api: 'activation', schemaRule: OTHER, profileKeys: [], checks }],
       rules,
       baseUrls: { activation: 'http://127.0.0.1:9' },
       tenants: [
