@@ -32,7 +32,9 @@ const allOrNothing = (op: OrderOp, block: Block): Check => ({
     const ex = await orderOp(t, op, orderId);
     if (ok(ex)) {
       // Show what the operation changed, member by member, when it changed anything.
-      const differences = diff(before, snapshot(await readOrder(t, orderId)));
+      // A read that fails does not hide the failure itself.
+      const after = await readOrder(t, orderId).catch(() => undefined);
+      const differences = after === undefined ? [] : diff(before, snapshot(after));
       t.fail(`order ${op} succeeded although booking 2 was ${block}`, { expected: 'the operation fails', actual: `${ex.status}: ${excerpt(ex.text, 300)}`, exchange: ex, differences });
     }
     await expectUnchanged(t, orderId, before, `a failed order ${op}`, ex);

@@ -32,14 +32,18 @@ function swaggerUiFolder(): string | undefined {
 const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png'];
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;color:#222}
-nav.oc{background:#1b1b1b;color:#eee;padding:.5rem 1rem;font-size:14px}nav.oc a{color:#9cf;margin-right:.8rem}
+nav.oc{background:#1b1b1b;color:#eee;padding:.5rem 1rem;font-size:14px;white-space:nowrap;overflow-x:auto}nav.oc a{color:#9cf;margin-right:.8rem}
+nav.oc .sep{color:#888;margin-right:.8rem}
 main.oc{max-width:72rem;margin:1.5rem auto;padding:0 1rem}main.oc code{background:#f4f4f4;padding:.05rem .25rem}
 main.oc table{border-collapse:collapse;width:100%}main.oc td,main.oc th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
 main.oc td:first-child code{white-space:nowrap}.lvl-MUST{color:#a00;font-weight:bold}.lvl-SHOULD{color:#a60;font-weight:bold}.lvl-MAY{color:#666}`;
 
-function nav(names: string[], titles: Record<string, string>): string {
-  const rules = names.map((n) => `<a href="${n}">${escape(titles[n])}</a>`).join('');
-  return `<nav class="oc"><a href="./">API reference</a> Rules: ${rules}</nav>`;
+/** Short names for the top bar, where the specs' full titles would read like API titles and wrap. */
+const SHORT_NAMES: Record<string, string> = { cart: 'Cart', activation: 'Service Activation', ethernet: 'Ethernet Order' };
+
+function nav(names: string[]): string {
+  const rules = names.map((n) => `<a href="${n}">${escape(SHORT_NAMES[n] ?? n)} rules</a>`).join('');
+  return `<nav class="oc"><a href="./">API reference</a><span class="sep">|</span>${rules}</nav>`;
 }
 
 function page(title: string, head: string, body: string): string {
@@ -53,7 +57,7 @@ function referencePage(names: string[], titles: Record<string, string>): string 
   return page(
     'ordercert API reference',
     '<link rel="stylesheet" href="assets/swagger-ui.css">',
-    `${nav(names, titles)}<div id="swagger-ui"></div>
+    `${nav(names)}<div id="swagger-ui"></div>
 <script src="assets/swagger-ui-bundle.js"></script><script src="assets/swagger-ui-standalone-preset.js"></script>
 <script type="application/json" id="oc-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script src="init.js"></script>`,
@@ -85,9 +89,14 @@ function rulesPage(name: string, names: string[], titles: Record<string, string>
   const file = path.join(ROOT, 'specs', name, 'rules.yaml');
   const doc = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) : undefined;
   const rules: any[] = doc?.rules ?? [];
-  // A rule's `source` names an entry of the catalogue's `sources` table: the public document's title and URL.
-  const cite = (r: any, s = doc?.sources?.[r.source]) =>
-    s ? `<a href="${escape(s.url)}">${escape(s.title)}</a>${r.section ? `, section “${escape(r.section)}”` : ''}` : escape(r.source);
+  // A rule's `source` names an entry of the catalogue's `sources` table: the public document's title and URL, linked
+  // once in the list above the table; each row names its source by number and its section.
+  const used = [...new Set(rules.map((r) => r.source))].filter((key) => doc?.sources?.[key]);
+  const sources = used
+    .map((key, i) => `<li id="source-${escape(key)}" value="${i + 1}"><a href="${escape(doc.sources[key].url)}">${escape(doc.sources[key].title)}</a></li>`)
+    .join('');
+  const cite = (r: any, n = used.indexOf(r.source) + 1) =>
+    n ? `<a href="#source-${escape(r.source)}">[${n}]</a>${r.section ? ` section “${escape(r.section)}”` : ''}` : escape(r.source);
   const rows = rules
     .map(
       (r) => `<tr id="${escape(r.id)}"><td><code>${escape(r.id)}</code></td><td class="lvl-${escape(r.level)}">${escape(r.level)}</td>
@@ -98,10 +107,11 @@ function rulesPage(name: string, names: string[], titles: Record<string, string>
   return page(
     `${titles[name]}: rules`,
     '',
-    `${nav(names, titles)}<main class="oc"><h1>${escape(titles[name])}: Rule catalogue</h1>
+    `${nav(names)}<main class="oc"><h1>${escape(titles[name])}: Rule catalogue</h1>
 <p>Every rule the conformance suite checks, quoted word for word from its source. “Reading” says how ordercert reads
 a quote where it leaves room. <a href="./?api=${name}">API reference</a> · <a href="${name}/openapi.yaml">openapi.yaml</a> ·
 <a href="${name}/rules.yaml">rules.yaml</a></p>
+<p>Sources:</p><ol class="sources">${sources}</ol>
 <table><tr><th>Rule</th><th>Level</th><th>Source sentence</th><th>Reading</th><th>Source</th></tr>${rows}</table>
 <p>${rules.length} rules</p></main>`,
   );

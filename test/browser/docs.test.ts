@@ -91,13 +91,26 @@ describe('API docs in the browser', function () {
     await getOrder.locator('.opblock-summary').click();
   });
 
-  it('links each API\'s rule catalogue', async () => {
+  it('links each API\'s rule catalogue from a one-line top bar; each source is linked once', async () => {
+    const labels = { cart: 'Cart rules', activation: 'Service Activation rules', ethernet: 'Ethernet Order rules' };
     for (const api of APIS) {
       await page.goto(`${server.url}/docs/`);
-      await page.locator('nav.oc a', { hasText: spec(api).info.title }).click();
+      const bar = page.locator('nav.oc');
+      const link = bar.locator('a', { hasText: labels[api] });
+      // One line: every link of the bar stands at the same height.
+      const tops = await bar.locator('a').evaluateAll((links) => links.map((a) => Math.round(a.getBoundingClientRect().top)));
+      assert.equal(new Set(tops).size, 1, `the top bar wraps: its links stand at ${tops.join(', ')} px`);
+      await link.click();
       await page.locator('h1', { hasText: 'Rule catalogue' }).waitFor();
-      const ids = (YAML.parse(fs.readFileSync(path.join(ROOT, 'specs', api, 'rules.yaml'), 'utf8')).rules as any[]).map((r) => r.id);
+      const catalogue = YAML.parse(fs.readFileSync(path.join(ROOT, 'specs', api, 'rules.yaml'), 'utf8'));
+      const ids = (catalogue.rules as any[]).map((r) => r.id);
       assert.deepEqual(await page.locator('table tr[id]').evaluateAll((rows) => rows.map((r) => r.id)), ids);
+      const listed = await page.locator('ol.sources a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      const used = [...new Set((catalogue.rules as any[]).map((r) => r.source))];
+      assert.deepEqual(listed, used.map((key) => catalogue.sources[key].url), 'each source linked once, above the table');
+      assert.equal(await page.locator('table a[href^="http"]').count(), 0, 'no source link repeated in the table');
+      const cells = await page.locator('table tr[id] td:last-child').allInnerTexts();
+      assert.ok(cells.every((c) => /^\[\d\]/.test(c)), cells.slice(0, 3).join(' | '));
     }
   });
 
