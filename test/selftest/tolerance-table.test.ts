@@ -140,8 +140,9 @@ describe(SUITE_TITLE, function () {
 
   before(() => {
     // Under `mocha --grep`, only the variants whose tests are selected get a server.
-    const at = process.argv.findIndex((a) => a === '--grep' || a === '-g');
-    const grep = at >= 0 ? new RegExp(process.argv[at + 1]) : undefined;
+    // mocha passes it on as `--grep X`, or as `--grep=X` when it runs the tests in a child process (--exit).
+    const at = process.argv.findIndex((a) => a === '--grep' || a === '-g' || a.startsWith('--grep='));
+    const grep = at < 0 ? undefined : new RegExp(process.argv[at].startsWith('--grep=') ? process.argv[at].slice('--grep='.length) : process.argv[at + 1]);
     const selected = toleranceVariants.filter((v) => !grep || grep.test(`${SUITE_TITLE} ${titleOf(v)}`));
     runs = pooled(selected, AT_ONCE, certifyVariant);
   });
