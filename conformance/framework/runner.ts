@@ -30,7 +30,7 @@ export interface RunOptions {
   restart?: RestartHook;
   /**
    * How many checks of one API that wait in real time (or are independent) may overlap (default 16; with a test
-   * clock 8, and as their use of time allows), besides the one other check each API runs at a time. 1 runs every
+   * clock 4, and as their use of time allows), besides the one other check each API runs at a time. 1 runs every
    * check one by one.
    */
   concurrency?: number;
@@ -43,7 +43,7 @@ export const DEFAULT_CONCURRENCY = 16;
  * With a test clock, checks that overlap keep the server busy rather than wait on it, so each takes longer by the
  * number beside it: a smaller default keeps a check within its budget on a loaded machine.
  */
-export const DEFAULT_CLOCK_CONCURRENCY = 8;
+export const DEFAULT_CLOCK_CONCURRENCY = 4;
 
 export interface RuleOutcome {
   rule: Rule;
