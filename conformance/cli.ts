@@ -13,7 +13,7 @@ import { certifySuites, EXIT_CODES, summarize, suiteVersion, type CertificationR
 import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
+import { DEFAULT_CLOCK_CONCURRENCY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
 import { API_NAMES, type ApiName, type CheckResult } from './framework/types.js';
 import { DEFAULT_MAX_BODY_BYTES, type Credentials } from './framework/http.js';
 import { SUITES, suitesFor } from './suites.js';
@@ -67,8 +67,8 @@ what is judged:
   --exclude REGEX      leave out rules whose ID matches
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
   --concurrency N      how many checks of one API that use only their own data may overlap (default
-                       ${DEFAULT_CONCURRENCY}; with a test clock as their use of time allows, see INTERPRETING.md;
-                       1 runs every check one by one)
+                       ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY}, and as their use of time allows, see
+                       INTERPRETING.md; 1 runs every check one by one)
   --max-body BYTES     the longest answer held whole (default ${DEFAULT_MAX_BODY_BYTES}, 16 MiB); a longer one
                        fails the API's response rule and is cut in the reports. The event feed is read
                        item by item and has no such limit
@@ -254,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     const grep = regex(opts.grep, '--grep');
     const exclude = regex(opts.exclude, '--exclude');
     const timeoutMs = positiveInt(opts.timeout, DEFAULT_TIMEOUT_MS, '--timeout', 'of milliseconds');
-    const concurrency = positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
+    const concurrency = opts.concurrency === undefined ? undefined : positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
     const maxBodyBytes = positiveInt(opts['max-body'], DEFAULT_MAX_BODY_BYTES, '--max-body', 'of bytes');
     const clockUrl: string | undefined = opts['clock-url'];
 
