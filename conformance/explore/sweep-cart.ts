@@ -244,6 +244,8 @@ const retryCases = (): SweepCase<CartState>[] =>
     needs: change === 'availabilityId' ? ['smallAvailabilityId'] : [],
   }));
 
-export const cartSweep = (): SweepCase<CartState>[] => [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()];
+/** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
+export const cartSweep = (): SweepCase<CartState>[] =>
+  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: !c.needs?.length }));
 
 export const cartSweepModel: SweepModel<CartState> = { ...cartModel, sweep: cartSweep };

@@ -5,7 +5,7 @@
  * body) with every answer judged by the model. Each case is one check; a finding names its own rule.
  */
 import { ruleIndex } from '../framework/catalogue.js';
-import type { Check, CheckContext } from '../framework/check.js';
+import type { Check, CheckContext, TimeUse } from '../framework/check.js';
 import { CLOCK_REMEDY } from '../framework/clock.js';
 import { NotRun, RuleViolation } from '../framework/violation.js';
 import { Finding, runPrefix, runStep, type Env } from './core.js';
@@ -25,6 +25,8 @@ export interface SweepCase<S> {
   needs?: string[];
   /** Runs the whole case this many times, each from a fresh state (races on a loaded machine). Default 1. */
   repeat?: number;
+  /** Passed on to the check (see Check): its use of the server's time; default 'moves' with `clock`, else 'reads'. */
+  time?: TimeUse;
   /** Passed on to the check (see Check): uses scarce shared data, or only its own. */
   exclusive?: boolean;
   independent?: boolean;
@@ -91,6 +93,8 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
       title: c.title,
       ...(c.exclusive ? { exclusive: true } : {}),
       ...(c.independent ? { independent: true } : {}),
+      // A case that moves the clock for a reason it does not declare is stopped before the move and run again as 'moves'.
+      ...(c.time ? { time: c.time } : c.clock ? {} : { time: 'reads' as const }),
       async run(t) {
         if (c.clock && !t.clock.controllable) throw new NotRun('the sweep case moves the server clock by more than can be waited for', CLOCK_REMEDY);
         const missing = (c.needs ?? []).filter((k) => t.profile[k] === undefined);
