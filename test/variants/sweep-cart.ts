@@ -16,8 +16,8 @@ import { withEdge } from '../tolerance/edge.js';
 import type { Variant } from './variant.js';
 
 const withCart = (domain: CartDomain) => () => [cartApi({ domain }), activationApi(), ethernetApi()];
-/** The supplier's own system, called between a check and the write it allows. */
-const supplierCall = () => new Promise((resolve) => setTimeout(resolve, 25));
+/** The supplier's own system, called between a check and the write it allows (a fifth of a second, as over the internet). */
+const supplierCall = () => new Promise((resolve) => setTimeout(resolve, 200));
 const past = (iso: string | null | undefined, now: Date, seconds = 0) => !!iso && Date.parse(iso) + seconds * 1000 <= now.getTime();
 
 // ---- operations from pending and rejected orders ------------------------------------------------------------
