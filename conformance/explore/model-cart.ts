@@ -446,12 +446,16 @@ export const clockStep = (kind: ClockKind): StepSpec<CartState> => ({ name: `clo
  * in the other order than the last, so that a case repeated twice tries both.
  */
 let reversed = false;
+const STAGGER_MS = 30;
 export const together = (...steps: StepSpec<CartState>[]): StepSpec<CartState> => ({
   name: steps.map((x) => x.name).join(' || '),
   make(s, env) {
     reversed = !reversed;
     const actions = (reversed ? [...steps].reverse() : steps).map((x) => x.make(s, env));
-    return actions.every((a) => a?.length) ? actions.flatMap((a) => a!) : undefined;
+    if (!actions.every((a) => a?.length)) return undefined;
+    // The later ones leave a few milliseconds after the first: a server that checks, waits on something, then
+    // writes is still inside its window, and one that parses the later request faster no longer overtakes it.
+    return actions.flatMap((a, k) => a!.map((x) => (k === 0 ? x : { ...x, send: (e: Env) => new Promise<void>((r) => setTimeout(r, STAGGER_MS)).then(() => x.send(e)) })));
   },
 });
 
