@@ -35,6 +35,8 @@ interface AOrder {
   /** The final message as GET answered it, and as its event carried it (each compared with the other). */
   message?: string;
   eventMessage?: string;
+  /** When (our real time) its placing answer arrived: only an order answered before a request was sent was surely in progress then. */
+  answeredAt: number;
 }
 
 interface Ev {
@@ -88,11 +90,15 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
   const body = { ...(operation === 'ACTIVATE' ? { accessId: access, service, operation, forcedTakeover: false } : { accessId: access, service, operation }), ...extra.body };
   // An order of the same service that may still be in progress is read right after: if it still is, the answer had to name it.
   const watched = s.orders.filter((o) => o.tenant === tenant && o.access === access && o.service === service && o.state === 'RECEIVED').at(-1);
+  let sentAt = 0;
+  let answeredAt = 0;
   return {
     label: label(tenant, `${operation} ${service} at ${access}${extra.what ? ` with ${extra.what}` : ''}${watched ? `, then read order #${watched.n}` : ''}`),
     tenant,
     async send(env) {
+      sentAt = Date.now();
       const obs = await observe(env, currentStep(env), tenant, (c) => c.post(`${ROOT}/orders/`, body));
+      answeredAt = Date.now();
       if (!watched) return obs;
       return { ...obs, follow: await observe(env, currentStep(env), tenant, (c) => c.get(watched.path)) };
     },
@@ -119,7 +125,7 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
     const mine = inFlight.filter((o) => o.tenant === tenant && o.service === service);
     const add = () => {
       if (ex.status !== 201) return;
-      s.orders.push({ path: pathOf(String(ex.body?.path)), n: s.orders.length + 1, tenant, access, service, operation, state: 'RECEIVED', placedAt: tick, before: inFlight.length ? 'unknown' : active });
+      s.orders.push({ path: pathOf(String(ex.body?.path)), n: s.orders.length + 1, tenant, access, service, operation, state: 'RECEIVED', placedAt: tick, before: inFlight.length ? 'unknown' : active, answeredAt });
       s.active[access] = 'unknown';
     };
     if (ex.status === 201 && !ex.headers.location) j.fail('ACT-ORDER-CREATED', 'a 201 answer has no Location header', { expected: 'Location: /api/2.3.1/orders/<uuid>', actual: JSON.stringify(ex.headers), exchange: ex });
@@ -129,7 +135,10 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
     const namesMine = ex.status === 200 && ex.body?.state === 'RECEIVED' && mine.some((o) => o.path === pathOf(String(ex.body?.path)));
     const foreign = ex.status === 200 && s.orders.find((o) => o.tenant !== tenant && o.path === pathOf(String(ex.body?.path)));
     if (foreign) j.fail('ACT-TENANCY', `${TENANT_NAMES[tenant]}'s ${operation} of ${service} at ${access} was answered with ${TENANT_NAMES[foreign.tenant]}'s order #${foreign.n}`, { expected: `an order of ${TENANT_NAMES[tenant]}'s own (or 201, or 400)`, actual: brief(ex), exchange: ex });
-    if (mine.length && !namesMine) s.suspects.push({ paths: mine.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
+    // Sent at the same moment as the order (a step of several), an answer other than a new order may have been
+    // given before that order existed (a DEACTIVATE with nothing to do); two new orders cannot both be right.
+    const before = mine.filter((o) => o.answeredAt < sentAt || ex.status === 201);
+    if (before.length && !namesMine) s.suspects.push({ paths: before.map((o) => o.path), what: `${operation} of ${service} at ${access} answered ${ex.status} ${ex.body?.state ?? ''}`.trim(), exchange: ex });
     if (ex.status === 200 && ex.body?.state === 'RECEIVED' && !namesMine) {
       // With nothing of this service in progress a received order is a new one: 201, not 200.
       j.fail(mine.length ? 'ACT-ORDER-IN-PROGRESS' : 'ACT-ORDER-CREATED', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });

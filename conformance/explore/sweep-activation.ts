@@ -92,14 +92,14 @@ function raceCases(): SweepCase<ActivationState>[] {
     { from: 'active', a: write(A, 'DEACTIVATE', SERVICE), b: write(A, 'ACTIVATE', SAME_TYPE), rule: 'ACT-ORDER-SAME-TYPE-ACTIVE' },
     { from: 'active', a: write(A, 'DEACTIVATE', SERVICE), b: write(B, 'ACTIVATE', SERVICE), rule: 'ACT-ORDER-TYPE-CLAIMED' },
   ];
-  return pairs.map(({ from, a, b, rule }) => ({
-    id: `act-race-${from}-${a.name}-with-${b.name}`,
+  // Three runs each, as checks of their own: each run gets the whole --timeout, also on a loaded machine.
+  return pairs.flatMap(({ from, a, b, rule }) => [1, 2, 3].map((run) => ({
+    id: `act-race-${from}-${a.name}-with-${b.name}-${run}`,
     rule,
     title: `from ${from}: ${a.op} of the ${SERVICES[a.service]} service by the ${TENANTS[a.tenant]} provider and ${b.op} of the ${SERVICES[b.service]} service by the ${TENANTS[b.tenant]} provider at the same moment`,
     steps: [...STATES[from].reach, atOnce(placeStep(a.tenant, HERE, a.service, a.op), placeStep(b.tenant, HERE, b.service, b.op)), readAllStep(false), finishStep()],
-    repeat: 3,
     independent: true,
-  }));
+  })));
 }
 
 /**
@@ -190,16 +190,13 @@ function finalCases(): SweepCase<ActivationState>[] {
 
 /** A reader of each provider following the since chain while orders of both finish at once (two of A's, one of B's). */
 function followCases(): SweepCase<ActivationState>[] {
-  return [
-    {
-      id: 'act-follow-the-feed-while-orders-finish',
+  return [1, 2].map((run) => ({
+      id: `act-follow-the-feed-while-orders-finish-${run}`,
       rule: 'ACT-FEED-SINCE-CHAIN',
       title: 'a reader following since while orders finish at the same moment sees each event once, none passed over',
       steps: [placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(B, ELSEWHERE, SERVICE, 'ACTIVATE'), placeStep(A, ELSEWHERE, SAME_TYPE, 'ACTIVATE'), followStep(A), followStep(B), feedStep(A, 'none'), feedStep(B, 'none')],
-      repeat: 2,
       exclusive: true,
-    },
-  ];
+  }));
 }
 
 export const activationSweepModel: SweepModel<ActivationState> = {

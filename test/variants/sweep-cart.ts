@@ -16,8 +16,8 @@ import { withEdge } from '../tolerance/edge.js';
 import type { Variant } from './variant.js';
 
 const withCart = (domain: CartDomain) => () => [cartApi({ domain }), activationApi(), ethernetApi()];
-/** The supplier's own system, called between a check and the write it allows. */
-const supplierCall = () => new Promise((resolve) => setTimeout(resolve, 25));
+/** The supplier's own system, called between a check and the write it allows (a fifth of a second, as over the internet). */
+const supplierCall = (ms = 200) => new Promise((resolve) => setTimeout(resolve, ms));
 const past = (iso: string | null | undefined, now: Date, seconds = 0) => !!iso && Date.parse(iso) + seconds * 1000 <= now.getTime();
 
 // ---- operations from pending and rejected orders ------------------------------------------------------------
@@ -96,7 +96,8 @@ class ConfirmChecksStaleBookings extends CartDomain {
     const before = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
     if (this.effectiveOrderStatus(before.order, now) !== 'ON_HOLD') return super.confirmOrder(ctx, tenant, supplierId, orderId, req);
     this.requireBookings(before.bookings, 'ON_HOLD', now, orderId, 'confirmed');
-    await supplierCall();
+    // The supplier confirms within a second.
+    await supplierCall(1000);
     return ctx.db.transaction(async (trx) => {
       const { order } = await this.loadOrder(trx, tenant, supplierId, orderId, true);
       this.requireOrderOnHold(order, now, 'confirmed');
