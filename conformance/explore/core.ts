@@ -48,6 +48,8 @@ export interface Env {
   warnings: Finding[];
   /** The certify check a sweep case runs in (none in `explore`): what it holds, such as an access of the pool, is the check's. */
   check?: CheckContext;
+  /** That check runs alone in its API (an exclusive sweep case): it may use scarce shared test data. */
+  alone?: boolean;
 }
 
 export interface TranscriptEntry {

@@ -585,7 +585,9 @@ export const activationModel: ExploreModel<ActivationState> = {
     // Accesses are taken as the hand-written checks take them, so that checks running side by side never share one.
     const pool: string[] = env.profile.accesses;
     const take = async () => (env.check ? takeAccess(env.check) : nextAccess(pool));
-    const accesses = [await take(), await take(), ...(env.profile.failingAccess ? [String(env.profile.failingAccess)] : [])];
+    // The failing access is one for every check: a sweep case cleans and uses it only when it runs alone in its API.
+    const failing = env.profile.failingAccess && (!env.check || env.alone) ? [String(env.profile.failingAccess)] : [];
+    const accesses = [await take(), await take(), ...failing];
     const active: Record<string, Active> = {};
     for (const a of accesses) active[a] = await clean(env, a);
     const feeds: [Ev[], Ev[]] = [[], []];

@@ -201,5 +201,7 @@ function followCases(): SweepCase<ActivationState>[] {
 
 export const activationSweepModel: SweepModel<ActivationState> = {
   ...activationModel,
-  sweep: () => [...gridCases(), ...raceCases(), ...sameIntentCases(), ...limitCases(), ...finalCases(), ...followCases()],
+  // Every case judges orders while they may still be in progress, and moves the clock to finish them: no clock move
+  // of another check may fall between its steps ('moves').
+  sweep: () => [...gridCases(), ...raceCases(), ...sameIntentCases(), ...limitCases(), ...finalCases(), ...followCases()].map((c) => ({ ...c, time: 'moves' as const })),
 };

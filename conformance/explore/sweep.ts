@@ -39,7 +39,7 @@ export interface SweepModel<S> extends ExploreModel<S> {
 }
 
 /** What `explore` calls the run's environment, made from a check's context. */
-async function envFor(t: CheckContext, model: ExploreModel<unknown>): Promise<Env> {
+async function envFor(t: CheckContext, model: ExploreModel<unknown>, alone: boolean): Promise<Env> {
   const offsetMs = t.clock.controllable ? (await t.clock.now()).getTime() - Date.now() : 0;
   return {
     api: model.api,
@@ -57,6 +57,7 @@ async function envFor(t: CheckContext, model: ExploreModel<unknown>): Promise<En
     steps: [],
     warnings: [],
     check: t,
+    alone,
   };
 }
 
@@ -65,7 +66,7 @@ const toViolation = (f: Finding, steps: string[]) =>
 
 /** Runs one case once: fresh state, its steps, then the model's cleanup (never judged). */
 async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>): Promise<RuleViolation | undefined> {
-  const env = await envFor(t, model as ExploreModel<unknown>);
+  const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive);
   const box = { s: await t.prerequisite('setting up the sweep state', () => model.init(env)) };
   try {
     for (const spec of c.steps) {
