@@ -26,6 +26,11 @@ export interface ToleranceVariant {
    * exit 0, not only "nothing failed".
    */
   fullyJudged?: boolean;
+  /**
+   * Run without the behaviour-model sweep's checks (ids `sweep-*`): where each of its dozens of cases would wait in
+   * real time for the choice (a slow worker), and the hand-written checks judge every rule.
+   */
+  withoutSweep?: boolean;
   /** The vendor's --timeout, where the choice makes checks take longer than the default. */
   timeoutMs?: number;
   /** The server's APIs, with the choice made. Each API's base URL is the server's URL plus its mountPath. */
