@@ -150,6 +150,10 @@ function cartSection(o: Options): Section {
 const offeredAt = (access: any): Map<string, any> =>
   new Map((Array.isArray(access?.services) ? access.services : []).filter((s: any) => s?.connection === 'YES').map((s: any) => [s.service, s]));
 
+/** ON-API's `available`: "YES", "NO" or the date it becomes available (a boolean in older servers). */
+const availableNow = (value: unknown) =>
+  value === true || value === 'YES' || (typeof value === 'string' && value !== 'NO' && !Number.isNaN(Date.parse(value)) && Date.parse(value) <= Date.now());
+
 /** Two services of one type: the same leading letters (BB-100-10, BB-100-100), offered at the most accesses. */
 function chooseServices(accesses: any[]): [string, string] | undefined {
   const count = new Map<string, number>();
@@ -191,7 +195,7 @@ async function activationSection(o: Options, url: string, tenants: Credentials[]
           if (one.status !== 200) return false;
           const services = new Map((one.body?.services ?? []).map((s: any) => [s?.service, s]));
           const active = new Set((one.body?.active ?? []).map((s: any) => s?.service));
-          return chosen.every((s) => (services.get(s) as any)?.available === true || active.has(s));
+          return chosen.every((s) => availableNow((services.get(s) as any)?.available) || active.has(s));
         }),
       );
       if (free.every(Boolean)) pool.push(id);

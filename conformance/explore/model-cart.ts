@@ -55,6 +55,8 @@ export const AVAIL_NEEDS: Record<Avail, string[]> = {
 const hasKeys = (env: Env, avail: Avail) => AVAIL_NEEDS[avail].every((k) => env.profile[k] !== undefined);
 const availabilityOf = (env: Env, avail: Avail) =>
   ({ open: env.profile.availabilityId, small: env.profile.smallAvailabilityId, async: env.profile.asyncAvailabilityId, rejecting: env.profile.rejectingAvailabilityId })[avail];
+/** Whether an order opened on `avail` confirms asynchronously: the pending availabilities, or any availability of the option when the profile's main option is the asynchronous one. */
+const asyncOption = (env: Env, avail: Avail) => avail === 'async' || avail === 'rejecting' || (env.profile.asyncOptionId !== undefined && optionOf(env, avail) === env.profile.asyncOptionId);
 const optionOf = (env: Env, avail: Avail) => (avail === 'async' || avail === 'rejecting' ? env.profile.asyncOptionId : env.profile.optionId);
 const settleMs = (env: Env) => Number(env.profile.settleSeconds ?? 0) * 1000;
 
@@ -197,7 +199,7 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     // The other tenant's orderId: an order of this tenant's own, timed when next read.
     const o = orderOf(s, tenant, sentOrderId);
     if (o) o.bookings.push(uuid);
-    else s.orders.push({ id: sentOrderId, n: s.orders.length + 1, tenant, status: 'ON_HOLD', expires: NaN, rule: 'CART-ORDER-READ', bookings: [uuid], async: other.avail === 'async' || other.avail === 'rejecting' });
+    else s.orders.push({ id: sentOrderId, n: s.orders.length + 1, tenant, status: 'ON_HOLD', expires: NaN, rule: 'CART-ORDER-READ', bookings: [uuid], async: asyncOption(env, other.avail) });
   }
 }
 
@@ -251,7 +253,7 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   }
   if (o) return void o.bookings.push(c.uuid);
   if (!orderId) return;
-  const order: COrder = { id: orderId, n: s.orders.length + 1, tenant, status: 'ON_HOLD', expires: NaN, rule: 'CART-ORDER-READ', bookings: [c.uuid], async: avail === 'async' || avail === 'rejecting' };
+  const order: COrder = { id: orderId, n: s.orders.length + 1, tenant, status: 'ON_HOLD', expires: NaN, rule: 'CART-ORDER-READ', bookings: [c.uuid], async: asyncOption(env, avail) };
   s.orders.push(order);
   const read = obs.follow;
   // Created beside another write: the order is timed by its next read.

@@ -203,5 +203,5 @@ export const activationSweepModel: SweepModel<ActivationState> = {
   ...activationModel,
   // Every case judges orders while they may still be in progress, and moves the clock to finish them: no clock move
   // of another check may fall between its steps ('moves').
-  sweep: () => [...gridCases(), ...raceCases(), ...sameIntentCases(), ...limitCases(), ...finalCases(), ...followCases()].map((c) => ({ ...c, time: 'moves' as const })),
+  sweep: () => [...gridCases(), ...raceCases(), ...sameIntentCases(), ...limitCases(), ...finalCases(), ...followCases()].map((c) => ({ ...c, time: 'moves' as const, ...(c.needs?.includes('failingAccess') ? { capability: 'failedOrders' as const } : {}) })),
 };

@@ -246,6 +246,10 @@ const retryCases = (): SweepCase<CartState>[] =>
 
 /** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
 export const cartSweep = (): SweepCase<CartState>[] =>
-  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: !c.needs?.length }));
+  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: !c.needs?.length, ...capabilityOf(c) }));
+
+/** A case on the rejecting or the pending availability belongs to the capability that makes such an order. */
+const capabilityOf = (c: SweepCase<CartState>): Pick<SweepCase<CartState>, 'capability'> =>
+  c.needs?.includes('rejectingAvailabilityId') ? { capability: 'asyncRejection' } : c.needs?.includes('asyncAvailabilityId') ? { capability: 'asyncConfirmation' } : {};
 
 export const cartSweepModel: SweepModel<CartState> = { ...cartModel, sweep: cartSweep };

@@ -5,6 +5,7 @@
  * body) with every answer judged by the model. Each case is one check; a finding names its own rule.
  */
 import { ruleIndex } from '../framework/catalogue.js';
+import type { CapabilityName } from '../framework/capabilities.js';
 import type { Check, CheckContext, TimeUse } from '../framework/check.js';
 import { CLOCK_REMEDY } from '../framework/clock.js';
 import { NotRun, RuleViolation } from '../framework/violation.js';
@@ -21,6 +22,8 @@ export interface SweepCase<S> {
   steps: StepSpec<S>[];
   /** Moves the server's clock: judged only with a test clock (a day cannot be waited for in real time). */
   clock?: boolean;
+  /** The optional capability the state belongs to: declared absent, the case is not applicable. */
+  capability?: CapabilityName;
   /** Profile keys without which the state cannot be reached (optional keys of the profile). */
   needs?: string[];
   /** Runs the whole case this many times, each from a fresh state (races on a loaded machine). Default 1. */
@@ -92,6 +95,7 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
       id: `sweep-${c.id}`,
       rule: c.rule,
       title: c.title,
+      ...(c.capability ? { needs: c.capability } : {}),
       ...(c.exclusive ? { exclusive: true } : {}),
       ...(c.independent ? { independent: true } : {}),
       // A case that moves the clock for a reason it does not declare is stopped before the move and run again as 'moves'.

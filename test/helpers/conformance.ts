@@ -1,5 +1,6 @@
 /** Runs the conformance suite, over HTTP, against a test server started by test/helpers/server.ts. */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ruleIndex } from '../../conformance/framework/catalogue.js';
 import { loadProfile } from '../../conformance/framework/profile.js';
@@ -13,6 +14,17 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 
 export const REFERENCE_PROFILE = path.join(ROOT, 'conformance/profiles/reference.yaml');
 export const referenceProfile = () => loadProfile([REFERENCE_PROFILE]);
+
+/**
+ * The reference profile without its capabilities section (each capability derived from the test data), written to
+ * `file`: for broken variants that confirm every order at once, whose preflight would stop a declared asynchronous
+ * confirmation (exit 2) before the rule the variant breaks is judged.
+ */
+export function writeUndeclaredProfile(file: string): string {
+  const { capabilities: _declared, ...profile } = referenceProfile() as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify(profile, null, 2));
+  return file;
+}
 
 /** The reference server's two demo tenants, as the suite's tenant A and tenant B. */
 export const DEMO_CREDENTIALS: [(typeof DEMO_TENANTS)[number], (typeof DEMO_TENANTS)[number]] = [DEMO_TENANTS[0], DEMO_TENANTS[1]];

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BINARY, buildBinary } from '../../scripts/build-binary.js';
-import { REFERENCE_PROFILE } from '../helpers/conformance.js';
+import { REFERENCE_PROFILE, writeUndeclaredProfile } from '../helpers/conformance.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -39,6 +39,7 @@ describe('the single executable', function () {
   before(async () => {
     if (!fs.existsSync(BINARY) || fs.statSync(BINARY).mtimeMs < newestSource()) await buildBinary();
     fs.copyFileSync(REFERENCE_PROFILE, path.join(empty, 'profile.yaml'));
+    writeUndeclaredProfile(path.join(empty, 'undeclared.json'));
     server = await startTestServer();
   });
   after(() => server?.stop());
@@ -66,7 +67,7 @@ describe('the single executable', function () {
   it('fails a broken variant by the rule it breaks (exit 1)', async () => {
     const broken = await startTestServer({ variant: 'cart-partial-confirm' });
     try {
-      const r = run('certify', '--api', 'cart', '--base-url', broken.url, ...tenants, '--profile', 'profile.yaml', '--clock-url', broken.clockUrl!, '--grep', '^CART-ORDER-ALL-OR-NOTHING$', '--no-color');
+      const r = run('certify', '--api', 'cart', '--base-url', broken.url, ...tenants, '--profile', 'undeclared.json', '--clock-url', broken.clockUrl!, '--grep', '^CART-ORDER-ALL-OR-NOTHING$', '--no-color');
       assert.equal(r.code, 1, r.out + r.err);
       assert.match(r.out, /FAIL CART-ORDER-ALL-OR-NOTHING/);
       assert.match(r.out, /\/bookings\/\d+\/status: ON_HOLD -> CONFIRMED/);

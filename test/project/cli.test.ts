@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REFERENCE_PROFILE } from '../helpers/conformance.js';
+import { REFERENCE_PROFILE, writeUndeclaredProfile } from '../helpers/conformance.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -12,14 +12,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercert-cli-'));
 const profileFile = REFERENCE_PROFILE;
 
 function ordercert(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/ordercert.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/ordercert.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 400_000 });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
 const tenants = ['--tenant-a', 'alpha:alpha-secret', '--tenant-b', 'beta:beta-secret'];
 
 describe('ordercert CLI', function () {
-  this.timeout(180_000);
+  this.timeout(420_000);
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
@@ -46,7 +46,8 @@ describe('ordercert CLI', function () {
   it('exits 1 and names the broken rule with its quote and a curl command when a rule fails', async () => {
     const broken = await startTestServer({ variant: 'cart-partial-confirm' });
     try {
-      const run = ordercert('certify', '--api', 'cart', '--base-url', broken.url, ...tenants, '--profile', profileFile, '--clock-url', broken.clockUrl!, '--grep', '^CART-ORDER-ALL-OR-NOTHING$', '--no-color');
+      const undeclared = writeUndeclaredProfile(path.join(tmp, 'undeclared.json'));
+      const run = ordercert('certify', '--api', 'cart', '--base-url', broken.url, ...tenants, '--profile', undeclared, '--clock-url', broken.clockUrl!, '--grep', '^CART-ORDER-ALL-OR-NOTHING$', '--no-color');
       assert.equal(run.code, 1, run.out + run.err);
       assert.match(run.out, /FAIL CART-ORDER-ALL-OR-NOTHING/);
       assert.match(run.out, /rule: "/);
