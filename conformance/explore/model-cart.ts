@@ -120,7 +120,7 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
   const joined = p.target === 'join' && s.orders.length ? s.orders[(p.i ?? 0) % s.orders.length] : undefined;
   if (!repeated && p.target === 'join' && !joined) return undefined;
   // An order holds bookings of one kind of confirmation (instant or not), as the sweep and explore build them.
-  if (joined && joined.async !== (p.avail === 'async' || p.avail === 'rejecting')) return undefined;
+  if (joined && joined.async !== asyncOption(env, p.avail)) return undefined;
   const orderId = repeated ? repeated.request.orderId : p.target === 'alone' ? undefined : (joined?.id ?? p.orderId ?? uid(env, 'o'));
   const uuid = repeated ? repeated.uuid : crypto.randomUUID();
   const body = own ? retryBody(env, own.request, p.change ?? 'none') : repeated ? { ...repeated.request } : bodyFor(env, p, uuid, orderId);
