@@ -410,6 +410,18 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /**
+             * @description `since` names no event this provider has read (an unknown event is refused with an error, never answered
+             *     with an empty list; 400 is this server's answer, 404 another server's allowed one).
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listAccesses: {

@@ -13,6 +13,7 @@ export declare const response_getOrder_404: ValidateFunction;
 export declare const response_listOrderEvents_200: ValidateFunction;
 export declare const response_listOrderEvents_400: ValidateFunction;
 export declare const response_listOrderEvents_401: ValidateFunction;
+export declare const response_listOrderEvents_404: ValidateFunction;
 export declare const response_listAccesses_200: ValidateFunction;
 export declare const response_listAccesses_400: ValidateFunction;
 export declare const response_listAccesses_401: ValidateFunction;

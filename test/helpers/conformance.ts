@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ruleIndex } from '../../conformance/framework/catalogue.js';
 import { loadProfile } from '../../conformance/framework/profile.js';
+import type { Check } from '../../conformance/framework/check.js';
 import { groupByRule, runChecks } from '../../conformance/framework/runner.js';
 import type { ApiName, CheckResult } from '../../conformance/framework/types.js';
 import { SUITES } from '../../conformance/suites.js';
@@ -40,6 +41,8 @@ export interface SuiteRunOptions {
   timeoutMs?: number;
   /** Sees each result as it comes. */
   onResult?: (result: CheckResult) => void;
+  /** Only the checks this keeps (default every check of each API). */
+  checks?: (check: Check) => boolean;
 }
 
 /** The profile with each API's section overridden key by key; a key set to undefined is removed. */
@@ -56,7 +59,7 @@ function withOverrides(profile: Record<string, any>, overrides: SuiteRunOptions[
 export async function runSuiteAgainst(server: TestServer, apis: ApiName[], options: SuiteRunOptions = {}) {
   const rules = ruleIndex(apis);
   const results: CheckResult[] = await runChecks({
-    suites: apis.map((a) => SUITES[a]),
+    suites: apis.map((a) => (options.checks ? { ...SUITES[a], checks: SUITES[a].checks.filter(options.checks) } : SUITES[a])),
     rules,
     baseUrls: { ...server.apis, ...options.baseUrls },
     tenants: DEMO_CREDENTIALS,
