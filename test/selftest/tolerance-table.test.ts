@@ -65,7 +65,7 @@ async function certifyVariant(variant: ToleranceVariant): Promise<Row> {
     );
     const rules = ruleIndex(variant.apis);
     const results = await runChecks({
-      suites: variant.apis.map((a) => (variant.withoutSweep ? { ...SUITES[a], checks: SUITES[a].checks.filter((c) => !c.id.startsWith('sweep-')) } : SUITES[a])),
+      suites: variant.apis.map((a) => (variant.sweep ? SUITES[a] : { ...SUITES[a], checks: SUITES[a].checks.filter((c) => !c.id.startsWith('sweep-')) })),
       rules,
       baseUrls: mounts,
       tenants: DEMO_CREDENTIALS,

@@ -128,7 +128,6 @@ export const activationTolerance: ToleranceVariant[] = [
     // slowFinishSeconds above finishSeconds, as the preflight demands; no restart hook in the table's runs.
     profile: { activation: { finishSeconds: 14, slowFinishSeconds: 28 }, capabilities: { restart: false } },
     timeoutMs: DEFAULT_TIMEOUT_MS,
-    withoutSweep: true,
     server: withActivation(activationApi({ workerIntervalMs: 12_000 })),
   },
   {
@@ -151,6 +150,7 @@ export const activationTolerance: ToleranceVariant[] = [
   },
   {
     name: 'act-on-api-access-forms',
+    sweep: true,
     apis: ['activation'],
     choice: 'access resources exactly in the ON-API forms: text co* fields, available YES/NO/date, equipment as { vendorId }, services/ as x-ldjson',
     allowedBy: "ON-API 2.3.1 feasibility, availability and active-services pages (their examples); docs/SOURCES.md",

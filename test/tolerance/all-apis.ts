@@ -30,6 +30,7 @@ const everyApiMapped = (map: (body: any) => any) => (): ApiModule[] => [
 export const allApisTolerance: ToleranceVariant[] = [
   {
     name: 'read-time-fields',
+    sweep: true,
     apis: ['cart', 'activation', 'ethernet'],
     choice: 'every object of every answer carries utcRetrievedAt, the moment of the read (changes on every read)',
     allowedBy: 'INTERPRETING.md: extra fields in a response never fail a server',
@@ -38,6 +39,7 @@ export const allApisTolerance: ToleranceVariant[] = [
   },
   {
     name: 'extra-unknown-members',
+    sweep: true,
     apis: ['cart', 'activation', 'ethernet'],
     choice: 'every object of every answer, errors included, carries members the spec does not name',
     allowedBy: 'INTERPRETING.md: extra fields in a response never fail a server',

@@ -147,6 +147,7 @@ export const cartTolerance: ToleranceVariant[] = [
   },
   {
     name: 'cart-synchronous-confirmation-only',
+    sweep: true,
     apis: ['cart'],
     choice: 'every confirmation is instant (never PENDING); the profile declares asyncConfirmation and asyncRejection false',
     allowedBy: 'CART-ORDER-PENDING-FLOW, CART-ORDER-REJECT-COLLECTIVE: a confirmation "may be" pending or rejected (a possibility, not an obligation)',
@@ -160,6 +161,7 @@ export const cartTolerance: ToleranceVariant[] = [
   },
   {
     name: 'cart-one-hold-per-order',
+    sweep: true,
     apis: ['cart'],
     choice: "every booking of an order is held until the order's utcExpiresAt (one timer per order); the profile declares perBookingHolds false",
     allowedBy: 'CART-ORDER-EXPIRY-TIME, CART-ORDER-CONFIRM-EXPIRED-BOOKING (the seed gives the hold to the Order)',

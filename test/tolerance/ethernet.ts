@@ -169,6 +169,7 @@ export const ethernetTolerance: ToleranceVariant[] = [
   },
   {
     name: 'ethernet-cablelabs-schema-forms',
+    sweep: true,
     apis: ['ethernet'],
     choice: "answers in CableLabs' schema forms: full links, list objectType and orders, expectedCompletionDate, orderItemStatus, orderError entries",
     allowedBy: "CableLabs' order, orderItem, orderList, link and orderMessage schemas, where seed 002 is silent (docs/SOURCES.md)",

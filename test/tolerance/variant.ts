@@ -27,10 +27,11 @@ export interface ToleranceVariant {
    */
   fullyJudged?: boolean;
   /**
-   * Run without the behaviour-model sweep's checks (ids `sweep-*`): where each of its dozens of cases would wait in
-   * real time for the choice (a slow worker), and the hand-written checks judge every rule.
+   * Also run the behaviour-model sweep's checks (ids `sweep-*`). The table runs them for the rows whose choice bears
+   * on what the sweep compares (members added or changing on every read, confirmation and hold designs, the sources'
+   * forms); for the others the hand-written checks judge every rule, which keeps the table's time bounded.
    */
-  withoutSweep?: boolean;
+  sweep?: boolean;
   /** The vendor's --timeout, where the choice makes checks take longer than the default. */
   timeoutMs?: number;
   /** The server's APIs, with the choice made. Each API's base URL is the server's URL plus its mountPath. */
