@@ -25,6 +25,7 @@ const t = makeContext(
     beta: client,
     anonymous: client,
     clock: new ClockControl(undefined, false),
+    memo: new Map(),
     signal: new AbortController().signal,
     deadline: () => 10 * 60_000,
     restart: async () => undefined,

@@ -296,13 +296,29 @@ export async function readFeed(t: CheckContext, client: ApiClient, since?: strin
   return { exchange, events };
 }
 
-/** The provider's last event so far (undefined when there is none): the mark a check reads after. */
+/**
+ * The provider's last event so far (undefined when there is none): the mark a check reads after. The first mark of
+ * a run reads the whole feed; later ones read only what came after the mark found last (a feed of a million events
+ * is read whole once per provider, not once per check). A since the server refuses falls back to a whole read:
+ * what since answers is judged by the feed's own checks, never here.
+ */
 export async function mark(t: CheckContext, client: ApiClient = t.alpha): Promise<string | undefined> {
-  // Only the last id is needed; the feed's schema is judged by the checks that read it, so a schema
-  // problem does not stop checks of other rules from running.
-  let last: string | undefined;
-  await t.prerequisite('reading the feed to find its current end', () => scanFeed(t, client, undefined, (e) => (last = e?.event), { skipSchema: true }));
-  return last;
+  const key = `activation feed end: ${client.baseUrl} ${client.credentials?.user ?? ''}`;
+  const found = await t.prerequisite('reading the feed to find its current end', async () => {
+    const known = t.memo.get(key) as string | undefined;
+    let last: string | undefined;
+    if (known !== undefined) {
+      const ex = await client.get(EVENTS, { query: { since: known }, skipSchema: true, onItem: (e) => (last = e?.event ?? last) });
+      if (ex.status === 200 && /json/i.test(ex.headers['content-type'] ?? '')) return last ?? known;
+      last = undefined;
+    }
+    // Only the last id is needed; the feed's schema is judged by the checks that read it, so a schema
+    // problem does not stop checks of other rules from running.
+    await scanFeed(t, client, undefined, (e) => (last = e?.event), { skipSchema: true });
+    return last;
+  });
+  if (found !== undefined) t.memo.set(key, found);
+  return found;
 }
 
 /** The last `size` items seen, oldest first: what a check compares the end of a whole feed with. */

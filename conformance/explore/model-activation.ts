@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { Exchange } from '../framework/types.js';
 import { advance, brief, currentStep, observe, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
-import { nextAccess, takeAccess } from '../activation/helpers.js';
+import { mark, nextAccess, takeAccess } from '../activation/helpers.js';
 
 const ROOT = '/api/2.3.1';
 export type Op = 'ACTIVATE' | 'DEACTIVATE';
@@ -52,13 +52,13 @@ export interface ActivationState {
   /** Per access: the active one of the two test services (both have one service type), as far as known. */
   active: Record<string, Active>;
   orders: AOrder[];
-  /** Each tenant's feed as known: the longest list read so far (baseline read at the start, then extended). */
+  /** Each tenant's feed after its start as known: the longest list read so far. */
   feeds: [Ev[], Ev[]];
+  /** Each tenant's last event when the sequence started (undefined: the feed was empty): what is known starts after it. */
+  starts: [string | undefined, string | undefined];
   tick: number;
   /** Per access: the tick at which its active list was last read. */
   synced: Record<string, number>;
-  /** How many events each tenant's feed had when the sequence started. */
-  base: [number, number];
   /**
    * Answers given while an order of the same service may have been in progress, without naming it: wrong if
    * one of those orders is later still seen RECEIVED (it was in progress then, so ACT-ORDER-IN-PROGRESS applied).
@@ -187,16 +187,57 @@ function judgeRead(j: Judge, s: ActivationState, o: AOrder, obs: Obs) {
   }
 }
 
-function readFeedAction(tenant: Tenant, since: 'none' | number, sinceEvent: string | undefined, sinceIndex: number): Action<ActivationState> {
+/**
+ * The events of a whole-feed answer after the tenant's start event, taken item by item as they arrive (the events
+ * before it are passed over, so a feed of any length is read in bounded memory); `startSeen` false when the start
+ * event was not in it.
+ */
+class AfterStart {
+  events: Ev[] = [];
+  startSeen: boolean;
+  constructor(private readonly start: string | undefined) {
+    this.startSeen = start === undefined;
+  }
+  push = (item: any) => {
+    if (this.startSeen) this.events.push(toEv(item));
+    else if (String(item?.event) === this.start) this.startSeen = true;
+  };
+}
+
+/**
+ * A feed read: without since (the whole feed, judged from the tenant's start event on), or since an event known
+ * (`sinceIndex` its place in what is known; -1 for the start event itself).
+ */
+function readFeedAction(tenant: Tenant, since: 'none' | number | 'start', sinceEvent: string | undefined, sinceIndex: number, start: string | undefined): Action<ActivationState> {
+  let whole: AfterStart | undefined;
+  const what =
+    since === 'none'
+      ? 'read the feed without since'
+      : sinceIndex < 0
+        ? `read the feed since its last event when the sequence started`
+        : `read the feed since the event ${since} from the end of what ${TENANT_NAMES[tenant]} has read`;
   return {
-    label: label(tenant, since === 'none' ? 'read the feed without since' : `read the feed since the event ${since} from the end of what ${TENANT_NAMES[tenant]} has read`),
+    label: label(tenant, what),
     tenant,
-    send: (env) => observe(env, currentStep(env), tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since: sinceEvent } })),
+    send: (env) => {
+      whole = sinceEvent === undefined ? new AfterStart(start) : undefined;
+      return observe(env, currentStep(env), tenant, (c) => c.get(`${ROOT}/orderevents/`, { query: { since: sinceEvent }, onItem: whole?.push }));
+    },
     judge(s, obs, j) {
       const { ex } = obs!;
       const known = s.feeds[tenant];
-      if (ex.status !== 200 || !Array.isArray(ex.body)) return j.fail('ACT-FEED-EVERY-FINISHED-ORDER', `the feed answered ${ex.status}`, { expected: 'status 200 with an array', actual: brief(ex), exchange: ex });
-      const got = (ex.body as any[]).map(toEv);
+      if (sinceEvent === undefined && !whole) {
+        // Observed by another step (the follower) without item-by-item reading.
+        whole = new AfterStart(start);
+        if (Array.isArray(ex.body)) ex.body.forEach(whole.push);
+      }
+      if (ex.status !== 200 || !(whole ? !!ex.cut || Array.isArray(ex.body) : Array.isArray(ex.body))) {
+        return j.fail('ACT-FEED-EVERY-FINISHED-ORDER', `the feed answered ${ex.status}`, { expected: 'status 200 with an array', actual: brief(ex), exchange: ex });
+      }
+      if (whole && !whole.startSeen) {
+        return j.fail('ACT-FEED-IMMUTABLE', `the event ${s.starts[tenant]}, the end of ${TENANT_NAMES[tenant]}'s feed when the sequence started, is no longer in the feed`, { expected: `the feed still holds ${s.starts[tenant]}`, actual: `${whole.events.length} events after it: none`, exchange: ex });
+      }
+      const got = whole ? whole.events : (ex.body as any[]).map(toEv);
       if (sinceEvent !== undefined && got.some((e) => e.event === sinceEvent)) {
         return j.fail('ACT-FEED-SINCE-EXCLUSIVE', `the feed since ${sinceEvent} includes that event`, { expected: `only events after ${sinceEvent}`, actual: got.map((e) => e.event).join(', '), exchange: ex });
       }
@@ -254,12 +295,17 @@ function readFeedAction(tenant: Tenant, since: 'none' | number, sinceEvent: stri
   };
 }
 
-/** A feed read; with since, the event `back` places before the end of what the tenant has read (the since event is fixed now). */
-const feedAction = (s: ActivationState, tenant: Tenant, back: number | 'none') => {
+/**
+ * A feed read; with since, the event `back` places before the end of what the tenant has read since the start (the
+ * since event is fixed now), or the start event when nothing was read after it yet.
+ */
+const feedAction = (s: ActivationState, tenant: Tenant, back: number | 'none' | 'start') => {
   const known = s.feeds[tenant];
-  // A since event from this sequence where there is one, so that a shrunk case replays on a fresh server.
-  const index = back === 'none' || !known.length ? -1 : Math.max(0, s.base[tenant] - 1, known.length - 1 - back);
-  return readFeedAction(tenant, index < 0 ? 'none' : back, index >= 0 ? known[index].event : undefined, index);
+  const start = s.starts[tenant];
+  if (back === 'none' || ((back === 'start' || !known.length) && start === undefined)) return readFeedAction(tenant, 'none', undefined, -1, start);
+  if (back === 'start' || !known.length) return readFeedAction(tenant, back, start, -1, start);
+  const index = Math.max(0, known.length - 1 - back);
+  return readFeedAction(tenant, back, known[index].event, index, start);
 };
 
 /** Moves the clock by the profile's finishSeconds (or waits that long) and reads every RECEIVED order until it is finished. */
@@ -345,7 +391,7 @@ function explains(done: AOrder[], before: Exclude<Active, 'unknown'>, now: Exclu
  */
 function followAction(s: ActivationState, tenant: Tenant): Action<ActivationState> {
   const open = s.orders.filter((o) => o.tenant === tenant && o.state === 'RECEIVED').map((o) => o.path);
-  const start = s.feeds[tenant].at(-1)?.event;
+  const start = s.feeds[tenant].at(-1)?.event ?? s.starts[tenant];
   let seen: Array<{ path?: string; since?: string; obs: Obs }> = [];
   return {
     label: label(tenant, 'clock: advance finishSeconds, then follow the feed by since (reading the open orders in between) until every order has finished'),
@@ -381,7 +427,7 @@ function followAction(s: ActivationState, tenant: Tenant): Action<ActivationStat
           continue;
         }
         const index = x.since === undefined ? -1 : s.feeds[tenant].findIndex((e) => e.event === x.since);
-        readFeedAction(tenant, x.since === undefined ? 'none' : 0, x.since, index).judge(s, x.obs, j);
+        readFeedAction(tenant, x.since === undefined ? 'none' : 0, x.since, index, s.starts[tenant]).judge(s, x.obs, j);
       }
       const late = s.orders.find((o) => open.includes(o.path) && o.state === 'RECEIVED');
       const last = [...seen].reverse().find((x) => x.path === late?.path);
@@ -429,7 +475,8 @@ export const againStep = (op: Op, extra: Extra = {}): Step => ({
     return last ? [placeAction(s, last.tenant, last.access, last.service, op, extra)] : undefined;
   },
 });
-export const feedStep = (tenant: Tenant, back: number | 'none'): Step => ({ name: 'read feed', make: (s) => [feedAction(s, tenant, back)] });
+/** A feed read: without since, since the event `back` places before the end of what is known, or since the start. */
+export const feedStep = (tenant: Tenant, back: number | 'none' | 'start'): Step => ({ name: 'read feed', make: (s) => [feedAction(s, tenant, back)] });
 /** Order number i (mostly one of the two latest: their state is the one still changing), by its owner or the other tenant. */
 export const readStep = (i: number, foreign: boolean): Step => ({
   name: 'read order',
@@ -577,6 +624,15 @@ async function clean(env: Env, access: string): Promise<Exclude<Active, 'unknown
   return readAccess(env, access);
 }
 
+/** A tenant's last event now: through the check's mark (shared by the run) in certify, read item by item in explore. */
+async function feedEnd(env: Env, t: Tenant): Promise<string | undefined> {
+  if (env.check) return mark(env.check, env.clients[t]);
+  let last: string | undefined;
+  const ex = await env.clients[t].get(`${ROOT}/orderevents/`, { skipSchema: true, onItem: (e) => (last = String(e?.event)) });
+  if (ex.status !== 200) throw new Error(`reading the feed as ${TENANT_NAMES[t]} answered ${ex.status}`);
+  return last;
+}
+
 export const activationModel: ExploreModel<ActivationState> = {
   api: 'activation',
   maxSteps: 12,
@@ -590,13 +646,8 @@ export const activationModel: ExploreModel<ActivationState> = {
     const accesses = [await take(), await take(), ...failing];
     const active: Record<string, Active> = {};
     for (const a of accesses) active[a] = await clean(env, a);
-    const feeds: [Ev[], Ev[]] = [[], []];
-    for (const t of [0, 1] as Tenant[]) {
-      const ex = await env.clients[t].get(`${ROOT}/orderevents/`, { skipSchema: true });
-      if (ex.status !== 200 || !Array.isArray(ex.body)) throw new Error(`reading the feed as ${TENANT_NAMES[t]} answered ${ex.status}`);
-      feeds[t] = ex.body.map(toEv);
-    }
-    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds, tick: 0, synced: {}, base: [feeds[0].length, feeds[1].length], suspects: [] };
+    const starts: [string | undefined, string | undefined] = [await feedEnd(env, 0), await feedEnd(env, 1)];
+    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds: [[], []], starts, tick: 0, synced: {}, suspects: [] };
   },
   cleanup: (env, s) => settle(env, s.orders.filter((o) => o.state === 'RECEIVED')),
 };

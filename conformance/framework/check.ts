@@ -25,6 +25,11 @@ export interface CheckContext {
   /** No credentials at all. */
   anonymous: ApiClient;
   clock: ClockControl;
+  /**
+   * What the checks of one run share, each entry kept by the helper that owns its key (such as where a provider's
+   * feed ended when last read): empty at the start of every run.
+   */
+  memo: Map<string, unknown>;
   /** Aborted when the check runs out of its budget: the clients and the clock stop with it. */
   signal: AbortSignal;
   /** Waits `ms` (for polling); stops at once when the check is aborted. Counts against the check's budget. */

@@ -45,6 +45,7 @@ function contextFor(suite: Suite, options: PreflightOptions, clients: ApiClient[
       beta: clients[1],
       anonymous: clients[2],
       clock: new ClockControl(undefined, false),
+      memo: new Map(),
       signal: new AbortController().signal,
       deadline: () => options.timeoutMs ?? 30_000,
       restart: () => {

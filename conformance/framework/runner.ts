@@ -122,6 +122,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const again: Job[] = [];
   const concurrency = Math.max(1, options.concurrency ?? (clock.controllable ? DEFAULT_CLOCK_CONCURRENCY : DEFAULT_CONCURRENCY));
   const capabilities = resolveCapabilities(options.profile, options);
+  const memo = new Map<string, unknown>();
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
@@ -144,7 +145,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
             },
           })
         : clock;
-    const ran = await runOne(job, options, guarded);
+    const ran = await runOne(job, options, guarded, memo);
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
@@ -226,7 +227,7 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
   });
 }
 
-async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl): Promise<CheckResult> {
+async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, memo: Map<string, unknown>): Promise<CheckResult> {
   const { suite, check, rule } = job;
   const api = suite.api;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -292,6 +293,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl):
         alpha: client(options.tenants[0], 'A'),
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
+        memo,
         clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
