@@ -382,7 +382,7 @@ export async function initMain(argv: string[]): Promise<number> {
       console.error(`ordercert init: ${out} needs ${unfilled.join(', ')} before certify runs: no API of the server tells them; give them as flags (ordercert init --help) or write them in the file`);
       return 2;
     }
-    const problems = await preflight({ suites: suitesFor(apis), baseUrls, tenants, profile: loadProfile([out]), clockUrl });
+    const problems = await preflight({ suites: suitesFor(apis), knownSuites: Object.values(SUITES), baseUrls, tenants, profile: loadProfile([out]), clockUrl });
     if (problems.length) {
       console.error(`ordercert init: the preflight on ${out} found what to fix:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;

@@ -27,6 +27,10 @@ export default defineSuite({
   schemaRule: 'ACT-SCHEMA',
   profileKeys,
   preflight,
+  capabilities: [
+    { name: 'failedOrders', what: "orders that can end DONE_FAILED (at the profile's failingAccess)", keys: ['failingAccess'] },
+    { name: 'outOfOrderFinish', what: "orders that finish out of the order they were created in (at the profile's slowAccess)", keys: ['slowAccess', 'slowFinishSeconds'] },
+  ],
   checks: [
     // These overlap: each orders on an access of its own and judges only its own orders. Time: each moves the clock
     // only to let its own orders finish and judges nothing a sooner finish could change ('advances'), but those

@@ -29,6 +29,19 @@ export default defineSuite({
   schemaRule: SCHEMA_RULE,
   profileKeys,
   preflight,
+  capabilities: [
+    {
+      name: 'asyncConfirmation',
+      what: 'confirmations that are not instant: a confirm answers PENDING and the supplier decides later',
+      keys: ['asyncOptionId', 'asyncAvailabilityId', 'settleSeconds'],
+    },
+    { name: 'asyncRejection', what: 'a pending confirmation the supplier can decide REJECTED', keys: ['asyncOptionId', 'rejectingAvailabilityId', 'settleSeconds'] },
+    {
+      name: 'perBookingHolds',
+      what: "a hold per booking: a booking's hold can end before its order's (false: every booking is held until the order's utcExpiresAt)",
+      keys: [],
+    },
+  ],
   // A check on the main availability (room for a whole run) judges only its own bookings and orders: they overlap
   // (but the exclusive one, which counts scarce places). Time: a hold of its own could expire if another check
   // moved the clock, so a check that does not move it 'reads' time; those that move it are unmarked. The pending

@@ -8,7 +8,7 @@ import { ruleIndex } from '../framework/catalogue.js';
 import { ClockControl } from '../framework/clock.js';
 import { ApiClient, type Credentials } from '../framework/http.js';
 import { preflight } from '../framework/preflight.js';
-import { suitesFor } from '../suites.js';
+import { SUITES, suitesFor } from '../suites.js';
 import { loadProfile } from '../framework/profile.js';
 import { API_NAMES, type ApiName } from '../framework/types.js';
 import { explore, type ExploreModel, type ExploreResult } from './engine.js';
@@ -98,7 +98,7 @@ export async function runExplore(argv: string[], onProgress?: (api: ApiName, tri
   if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError('--seed must be a whole number');
   if (o.path && (seed === undefined || apis.length !== 1)) throw new ConfigError('--path needs --seed and exactly one --api (as printed with the failure)');
 
-  const problems = await preflight({ suites: suitesFor(apis), baseUrls, tenants, profile, clockUrl: o['clock-url'], timeoutMs });
+  const problems = await preflight({ suites: suitesFor(apis), knownSuites: Object.values(SUITES), baseUrls, tenants, profile, clockUrl: o['clock-url'], timeoutMs });
   if (problems.length) throw new ConfigError(`the set-up is not right, nothing was explored:\n  ${problems.join('\n  ')}`);
 
   const rules = ruleIndex(apis);

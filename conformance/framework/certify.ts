@@ -5,7 +5,7 @@ import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult, Level } from './types.js';
-import { capabilityReport, resolveCapabilities, type CapabilityReport } from './capabilities.js';
+import { capabilitiesOf, capabilityReport, resolveCapabilities, type CapabilityReport } from './capabilities.js';
 
 const ROOT = packageRoot(import.meta.url);
 
@@ -122,6 +122,7 @@ export function summarize(options: CertifyOptions, results: CheckResult[], start
   const brokenOnTheWay = new Set(results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn').map((r) => r.rule));
   const byRule = groupByRule(rules, results, apis).filter((r) => selected(r.rule.id) || brokenOnTheWay.has(r.rule.id));
   const judgement = verdictOf(byRule);
+  const known = capabilitiesOf(options.suites);
   const { coverage, unjudged } = judgement;
   const verdict: Verdict = suiteError ? 'SUITE ERROR' : judgement.verdict;
   return {
@@ -143,7 +144,7 @@ export function summarize(options: CertifyOptions, results: CheckResult[], start
     verdict,
     coverage,
     unjudged,
-    capabilities: capabilityReport(resolveCapabilities(options.profile, options), results, apis),
+    capabilities: capabilityReport(known, resolveCapabilities(known, options.profile, options), results, apis),
     certified: verdict === 'CERTIFIED',
     ...(suiteError ? { suiteError } : {}),
   };

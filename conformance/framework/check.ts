@@ -8,7 +8,7 @@ import type { ClockControl } from './clock.js';
 import { diff, type Difference } from './diff.js';
 import type { ProfileKey } from './profile-keys.js';
 import { CheckWork, together } from './check-work.js';
-import type { Capabilities, CapabilityName } from './capabilities.js';
+import type { Capabilities, Capability, CapabilityName } from './capabilities.js';
 
 /**
  * Everything a check gets: the rule it checks, clients for the two tenants (and one without
@@ -109,8 +109,8 @@ export interface Check {
    */
   time?: TimeUse;
   /**
-   * The optional capability the check applies to (capabilities.ts): where the profile declares it absent, the
-   * check is not run and reports "not applicable". A check that restarts applies to `restart` without saying so.
+   * The optional capability the check applies to (one its suite declares, or `restart`): where the profile declares
+   * it absent, the check is not run and reports "not applicable". A check that restarts applies to `restart` without saying so.
    */
   needs?: CapabilityName;
   run(t: CheckContext): Promise<void>;
@@ -141,6 +141,8 @@ export interface Suite {
   profileKeys: ProfileKey[];
   /** Whether the server accepts the tenants and knows the profile's ids: a line per problem, each saying what to fix. */
   preflight?(context: PreflightContext): Promise<string[]>;
+  /** The optional capabilities the API's documents let a server offer or not; their `api` is this suite's. */
+  capabilities?: Capability[];
 }
 
 export const defineSuite = (suite: Suite): Suite => suite;

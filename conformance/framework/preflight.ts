@@ -11,12 +11,17 @@ import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
-import { capabilityProblems, resolveCapabilities } from './capabilities.js';
+import { capabilitiesOf, capabilityProblems, resolveCapabilities } from './capabilities.js';
 import type { RestartHook } from './restart.js';
 
 export interface PreflightOptions {
   /** The suites the run will run: each brings its profile keys and its own steps. */
   suites: Suite[];
+  /**
+   * The suites whose capabilities a profile may declare (default: `suites`). Give all there are, so that a profile
+   * that declares a capability of an API outside the run is not refused.
+   */
+  knownSuites?: Suite[];
   baseUrls: Partial<Record<ApiName, string>>;
   tenants: [Credentials, Credentials];
   profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
@@ -95,7 +100,8 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
   // A short --timeout is for checks; set-up answers get at least PREFLIGHT_MIN_WAIT_MS (documented in INTERPRETING.md).
   const timeoutMs = Math.max(options.timeoutMs ?? 30_000, PREFLIGHT_MIN_WAIT_MS);
   const problems = options.suites.flatMap((suite) => profileProblems(suite, options.profile[suite.api]));
-  problems.push(...capabilityProblems(options.profile, options.suites.map((s) => s.api), options));
+  const known = capabilitiesOf(options.knownSuites ?? options.suites);
+  problems.push(...capabilityProblems(known, options.profile, options.suites.map((s) => s.api), options));
   for (const { api } of options.suites) {
     const problem = await reachable(api, options.baseUrls[api]!, timeoutMs);
     if (problem) problems.push(problem);
@@ -115,7 +121,7 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
           t: contextFor(suite, options, clients),
           clients,
           credentialProblem: (i, ex) => credentialProblem(api, i, options.tenants[i], ex),
-          capabilities: resolveCapabilities(options.profile, options),
+          capabilities: resolveCapabilities(known, options.profile, options),
           brief,
         })),
       );

@@ -3,7 +3,7 @@ import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
-import { capabilityOf, notApplicable, resolveCapabilities } from './capabilities.js';
+import { capabilitiesOf, capability, capabilityOf, notApplicable, resolveCapabilities } from './capabilities.js';
 import { restartServer, type RestartHook } from './restart.js';
 import type { ApiName, CheckResult, Exchange, Outcome, Rule, TenantLabel } from './types.js';
 import { formatDifferences } from './diff.js';
@@ -100,6 +100,8 @@ export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'gre
   return jobs.map(({ suite, check }, index) => {
     const rule = options.rules.get(check.rule);
     if (!rule) throw new Error(`check ${suite.api}/${check.id} names unknown rule ${check.rule}`);
+    const needs = capabilityOf(check);
+    if (needs && !capability(capabilitiesOf([suite]), needs)) throw new Error(`check ${suite.api}/${check.id} needs ${needs}, which its suite does not declare`);
     return { index, suite, check, rule };
   });
 }
@@ -121,13 +123,14 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const time = new Map(jobs.map((job) => [job, timeUse(job)]));
   const again: Job[] = [];
   const concurrency = Math.max(1, options.concurrency ?? (clock.controllable ? DEFAULT_CLOCK_CONCURRENCY : DEFAULT_CONCURRENCY));
-  const capabilities = resolveCapabilities(options.profile, options);
+  const known = capabilitiesOf(options.suites);
+  const capabilities = resolveCapabilities(known, options.profile, options);
   const memo = new Map<string, unknown>();
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
     if (needs && capabilities[needs].state === 'absent') {
-      const result: CheckResult = { check: `${job.suite.api}/${job.check.id}`, api: job.suite.api, rule: job.check.rule, title: job.check.title, durationMs: 0, ...notApplicable(needs) };
+      const result: CheckResult = { check: `${job.suite.api}/${job.check.id}`, api: job.suite.api, rule: job.check.rule, title: job.check.title, durationMs: 0, ...notApplicable(known, needs) };
       results[job.index] = result;
       options.onResult?.(result, ++done, jobs.length);
       return;
