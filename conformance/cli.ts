@@ -65,6 +65,8 @@ what is judged:
   --strict             SHOULD rules fail instead of warn
   --grep REGEX         only rules whose ID matches
   --exclude REGEX      leave out rules whose ID matches
+  --check REGEX        only checks whose ID matches (the report's check, without its API: e.g.
+                       sweep- for the behaviour model's cases); the rules left without a check are not judged
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
   --concurrency N      how many checks of one API that use only their own data may overlap (default
                        ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY}, and as their use of time allows, see
@@ -161,6 +163,7 @@ const CERTIFY_OPTIONS = {
   strict: { type: 'boolean' },
   grep: { type: 'string' },
   exclude: { type: 'string' },
+  check: { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   'max-body': { type: 'string' },
@@ -258,7 +261,8 @@ export async function main(argv: string[]): Promise<number> {
     const maxBodyBytes = positiveInt(opts['max-body'], DEFAULT_MAX_BODY_BYTES, '--max-body', 'of bytes');
     const clockUrl: string | undefined = opts['clock-url'];
 
-    const suites = suitesFor(apis);
+    const only = regex(opts.check, '--check');
+    const suites = suitesFor(apis).map((suite) => (only ? { ...suite, checks: suite.checks.filter((c) => only.test(c.id)) } : suite));
     const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
     if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
     // Capabilities of every API are known: a profile written for several APIs serves a run of one.

@@ -38,6 +38,8 @@ export interface CBooking {
   supplierReference?: string;
   /** The create request as first sent (a retry is judged against it). */
   request: Record<string, any>;
+  /** It joined its order in a step that also sent an order operation at the same moment. */
+  joinedAtOnce?: boolean;
 }
 
 export interface COrder {
@@ -163,6 +165,19 @@ export function judgeOrder(j: Judge, s: CartState, o: COrder, body: any, obs: Ob
   for (const b of books) {
     const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
     if (got) judgeBooking(j, b, got, obs, what);
+  }
+  // A decided or cancelled order holds nothing: a booking still on hold in it either joined after the order left
+  // ON_HOLD (at the same moment as the operation) or was passed over by it.
+  if (['CONFIRMED', 'CANCELLED', 'REJECTED'].includes(body?.status)) {
+    const held = books.filter((b) => (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid)?.status === 'ON_HOLD');
+    if (held.length) {
+      const rule = held.some((b) => b.joinedAtOnce) ? 'CART-ORDER-JOIN-ONLY-ON-HOLD' : 'CART-ORDER-OPS-COLLECTIVE';
+      j.fail(rule, `${what}: order #${o.n} reads ${body.status} while booking(s) ${held.map((b) => `#${b.n}`).join(', ')} read ON_HOLD`, {
+        expected: `no booking on hold in a ${body.status} order`,
+        actual: (body?.bookings ?? []).map((x: any) => x?.status),
+        exchange: obs.ex,
+      });
+    }
   }
   // The supplier's decision is the order's: once the order reads decided, so does every booking that was waiting.
   if (wasPending && (body?.status === 'CONFIRMED' || body?.status === 'REJECTED')) {

@@ -56,6 +56,8 @@ export interface ActivationState {
   feeds: [Ev[], Ev[]];
   /** Each tenant's last event when the sequence started (undefined: the feed was empty): what is known starts after it. */
   starts: [string | undefined, string | undefined];
+  /** Per tenant and since ('' for a whole read): the events such a read has answered so far. */
+  answered: [Map<string, Set<string>>, Map<string, Set<string>>];
   tick: number;
   /** Per access: the tick at which its active list was last read. */
   synced: Record<string, number>;
@@ -244,15 +246,21 @@ function readFeedAction(tenant: Tenant, since: 'none' | number | 'start', sinceE
       const after = sinceIndex + 1;
       const expectedStart = known.slice(after);
       const prefixOk = expectedStart.every((e, k) => got[k]?.json === e.json);
+      const sinceKey = sinceEvent ?? '';
+      const answeredBefore = s.answered[tenant].get(sinceKey) ?? new Set<string>();
       if (!prefixOk) {
-        const rule = sinceEvent === undefined ? 'ACT-FEED-IMMUTABLE' : got.some((e) => e.event === sinceEvent) ? 'ACT-FEED-SINCE-EXCLUSIVE' : 'ACT-FEED-SINCE-RETURNS-ALL-LATER';
         const missing = expectedStart.filter((e) => !got.some((g) => g.event === e.event)).map((e) => e.event);
+        // The feed changed: an event reads otherwise, or one the same read answered before is gone. Otherwise the
+        // read since an event leaves out what later reads showed after it.
+        const changed = sinceEvent === undefined || expectedStart.some((e) => got.some((g) => g.event === e.event && g.json !== e.json)) || missing.some((id) => answeredBefore.has(id));
+        const rule = changed ? 'ACT-FEED-IMMUTABLE' : got.some((e) => e.event === sinceEvent) ? 'ACT-FEED-SINCE-EXCLUSIVE' : 'ACT-FEED-SINCE-RETURNS-ALL-LATER';
         return j.fail(rule, sinceEvent === undefined ? 'a read of the whole feed does not extend an earlier read' : `the feed since ${sinceEvent} does not start with the events read after it before`, {
           expected: `starts with ${expectedStart.map((e) => e.event).join(', ')}`,
           actual: `${got.map((e) => e.event).join(', ') || '[]'}${missing.length ? ` (missing ${missing.join(', ')})` : ''}`,
           exchange: ex,
         });
       }
+      s.answered[tenant].set(sinceKey, new Set([...answeredBefore, ...got.map((e) => e.event)]));
       const fresh = got.slice(expectedStart.length);
       const combined = [...known.slice(0, after), ...got];
       const seenIds = new Set(known.map((e) => e.event));
@@ -647,7 +655,7 @@ export const activationModel: ExploreModel<ActivationState> = {
     const active: Record<string, Active> = {};
     for (const a of accesses) active[a] = await clean(env, a);
     const starts: [string | undefined, string | undefined] = [await feedEnd(env, 0), await feedEnd(env, 1)];
-    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds: [[], []], starts, tick: 0, synced: {}, suspects: [] };
+    return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds: [[], []], starts, answered: [new Map(), new Map()], tick: 0, synced: {}, suspects: [] };
   },
   cleanup: (env, s) => settle(env, s.orders.filter((o) => o.state === 'RECEIVED')),
 };

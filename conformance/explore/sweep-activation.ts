@@ -177,14 +177,14 @@ function finalCases(): SweepCase<ActivationState>[] {
     'failed-in-a-race': { reach: [atOnce(placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(A, HERE, SAME_TYPE, 'ACTIVATE')), finishStep()] },
     'two-providers': { reach: [placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(B, ELSEWHERE, SERVICE, 'ACTIVATE'), finishStep()] },
   };
-  // Re-reads after a jump compare everything since the case's start; the whole feed is read once at the start and once at the end.
+  // Every re-read compares all the case's events (since the feed's end when the case started, which must still be
+  // there); a read of the whole feed is the hand-written checks' (its cost grows with the feed, the sweep's must not).
   const reread: Step[] = [readAllStep(false), feedStep(A, 'start'), feedStep(B, 'start'), feedStep(A, 0)];
-  const whole: Step[] = [feedStep(A, 'none'), feedStep(B, 'none')];
   return Object.entries(finals).map(([name, f]) => ({
     id: `act-final-${name}-now-and-a-minute-an-hour-a-day-later`,
     rule: 'ACT-FEED-FIELDS-AS-ORDER',
     title: `${name}: each order's event carries the order's members as GET answers them, and orders and feed read the same a minute, an hour and a day later (with a test clock)`,
-    steps: [...f.reach, readAllStep(), ...whole, feedStep(A, 0), ...[60, 3600, 86_400].flatMap((seconds) => [laterStep(seconds), ...reread]), ...whole],
+    steps: [...f.reach, readAllStep(), ...reread.slice(1), ...[60, 3600, 86_400].flatMap((seconds) => [laterStep(seconds), ...reread])],
     ...(f.needs ? { needs: f.needs } : {}),
     exclusive: true,
   }));
@@ -196,7 +196,7 @@ function followCases(): SweepCase<ActivationState>[] {
       id: `act-follow-the-feed-while-orders-finish-${run}`,
       rule: 'ACT-FEED-SINCE-CHAIN',
       title: 'a reader following since while orders finish at the same moment sees each event once, none passed over',
-      steps: [placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(B, ELSEWHERE, SERVICE, 'ACTIVATE'), placeStep(A, ELSEWHERE, SAME_TYPE, 'ACTIVATE'), followStep(A), followStep(B), feedStep(A, 'none'), feedStep(B, 'none')],
+      steps: [placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(B, ELSEWHERE, SERVICE, 'ACTIVATE'), placeStep(A, ELSEWHERE, SAME_TYPE, 'ACTIVATE'), followStep(A), followStep(B), feedStep(A, 'start'), feedStep(B, 'start')],
       exclusive: true,
   }));
 }

@@ -111,11 +111,11 @@ describe('verdicts: timeouts, exit codes and the preflight', function () {
         // A sweep case of these rules may extend an order on its way: it is stopped the same way, never judged wrong.
         for (const r of byRule(rule)) {
           if (r.outcome === 'pass') continue;
-          assert.ok(r.check.startsWith('sweep-') && r.outcome === 'fail' && /^no verdict within/.test(r.message ?? ''), `${r.check}: ${r.outcome} ${r.message}`);
+          assert.ok(r.check.includes('/sweep-') && r.outcome === 'fail' && /^no verdict within/.test(r.message ?? ''), `${r.check}: ${r.outcome} ${r.message}`);
         }
       }
-      // Results come in the order the checks run, one each, and the stopped check sends nothing more.
-      assert.deepEqual(order, results.map((r) => r.check));
+      // One result per check (checks overlap, so they arrive as they end), and the stopped check sends nothing more.
+      assert.deepEqual([...order].sort(), results.map((r) => r.check).sort());
       const requestsAtEnd = seen.length;
       await new Promise((r) => setTimeout(r, 3500));
       assert.equal(seen.length, requestsAtEnd, 'a stopped check went on sending requests');

@@ -76,6 +76,19 @@ class RejectedConfirmable extends CartDomain {
 
 // ---- writes at the same moment --------------------------------------------------------------------------------
 
+/** Whether an order may be joined is read before the transaction that adds the booking (check, then write). */
+class JoinCheckedBeforeWrite extends CartDomain {
+  override async createBooking(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    if (cartEnabled && req.orderId) {
+      const order: OrderRow | undefined = await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: req.orderId }).first();
+      if (order) super.requireJoinable(order, ctx.clock.now());
+      await supplierCall();
+    }
+    return super.createBooking(ctx, tenant, supplierId, req, cartEnabled);
+  }
+  protected override requireJoinable() {}
+}
+
 /** An order confirm checks the bookings from a read made before its transaction, then confirms every booking of the order. */
 class ConfirmChecksStaleBookings extends CartDomain {
   override async confirmOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ConfirmRequest): Promise<OrderView> {
@@ -210,6 +223,7 @@ export const sweepCartVariants: Variant[] = [
   v('sweep-cart-pending-cancel-still-decided', 'CART-ORDER-ALL-OR-NOTHING', "a PENDING order's cancel is taken, but the supplier's decision lands on it when due", withCart(new PendingCancelStillDecided())),
   v('sweep-cart-rejected-joinable', 'CART-ORDER-JOIN-ONLY-ON-HOLD', 'bookings may join a REJECTED order', withCart(new RejectedJoinable())),
   v('sweep-cart-rejected-confirmable', 'CART-ORDER-PENDING-FLOW', 'confirming a REJECTED order puts it back on hold and PENDING', withCart(new RejectedConfirmable())),
+  v('sweep-cart-join-checked-before-write', 'CART-ORDER-JOIN-ONLY-ON-HOLD', "whether an order can be joined is read before the booking's transaction", withCart(new JoinCheckedBeforeWrite())),
   v('sweep-cart-confirm-checks-stale-bookings', 'CART-ORDER-ALL-OR-NOTHING', 'an order confirm checks bookings read before its transaction, then confirms all, one cancelled meanwhile too', withCart(new ConfirmChecksStaleBookings())),
   v('sweep-cart-confirmed-archived', 'CART-ORDER-READ', 'a confirmed order reads EXPIRED 12 hours after its hold ended', withCart(new ConfirmedArchived())),
   v('sweep-cart-rejected-retried', 'CART-ORDER-PENDING-FLOW', 'a rejected order reads PENDING again an hour after the decision', withCart(new RejectedRetried())),
