@@ -40,7 +40,9 @@ async function judge(variant: Variant): Promise<Row> {
   const started = Date.now();
   const named = [variant.breaks, ...(variant.alsoBreaks ?? [])];
   const run = async (strict: boolean) => {
-    const server = await startTestServer({ variant: variant.name, restartHook: true, backend: variant.backend });
+    const start = () => startTestServer({ variant: variant.name, restartHook: true, backend: variant.backend });
+    // A server that did not come up on a loaded machine says nothing about the suite: it gets one more start.
+    const server = await start().catch((err) => (/did not start/.test(String(err?.message)) ? start() : Promise.reject(err)));
     try {
       const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict, grep: variant.grep, checks: checksFor(variant) });
       return {
