@@ -162,12 +162,9 @@ export function judgeOrder(j: Judge, s: CartState, o: COrder, body: any, obs: Ob
   }
   const books = bookingsOf(s, o);
   const pendingBooks = books.filter((b) => b.status === 'PENDING');
-  for (const b of books) {
-    const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
-    if (got) judgeBooking(j, b, got, obs, what);
-  }
   // A decided or cancelled order holds nothing: a booking still on hold in it either joined after the order left
-  // ON_HOLD (at the same moment as the operation) or was passed over by it.
+  // ON_HOLD (at the same moment as the operation) or was passed over by it. Judged before each booking's own
+  // status, so that a late join is named as such.
   if (['CONFIRMED', 'CANCELLED', 'REJECTED'].includes(body?.status)) {
     const held = books.filter((b) => (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid)?.status === 'ON_HOLD');
     if (held.length) {
@@ -178,6 +175,10 @@ export function judgeOrder(j: Judge, s: CartState, o: COrder, body: any, obs: Ob
         exchange: obs.ex,
       });
     }
+  }
+  for (const b of books) {
+    const got = (body?.bookings ?? []).find((x: any) => x?.uuid === b.uuid);
+    if (got) judgeBooking(j, b, got, obs, what);
   }
   // The supplier's decision is the order's: once the order reads decided, so does every booking that was waiting.
   if (wasPending && (body?.status === 'CONFIRMED' || body?.status === 'REJECTED')) {
