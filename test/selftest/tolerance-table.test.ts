@@ -144,7 +144,7 @@ describe(SUITE_TITLE, function () {
     const at = process.argv.findIndex((a) => a === '--grep' || a === '-g' || a.startsWith('--grep='));
     const grep = at < 0 ? undefined : new RegExp(process.argv[at].startsWith('--grep=') ? process.argv[at].slice('--grep='.length) : process.argv[at + 1]);
     const selected = toleranceVariants.filter((v) => !grep || grep.test(`${SUITE_TITLE} ${titleOf(v)}`));
-    runs = pooled(selected, AT_ONCE, certifyVariant);
+    runs = pooled([...selected.filter((v) => v.waitsLong), ...selected.filter((v) => !v.waitsLong)], AT_ONCE, certifyVariant);
   });
 
   after(() => {

@@ -128,6 +128,7 @@ export const activationTolerance: ToleranceVariant[] = [
     // slowFinishSeconds above finishSeconds, as the preflight demands; no restart hook in the table's runs.
     profile: { activation: { finishSeconds: 14, slowFinishSeconds: 28 }, capabilities: { restart: false } },
     timeoutMs: DEFAULT_TIMEOUT_MS,
+    waitsLong: true,
     server: withActivation(activationApi({ workerIntervalMs: 12_000 })),
   },
   {

@@ -34,6 +34,8 @@ export interface ToleranceVariant {
   sweep?: boolean;
   /** The vendor's --timeout, where the choice makes checks take longer than the default. */
   timeoutMs?: number;
+  /** Its run is minutes of waiting in real time: the table starts it first, so that the other rows run beside it. */
+  waitsLong?: boolean;
   /** The server's APIs, with the choice made. Each API's base URL is the server's URL plus its mountPath. */
   server(): ApiModule[];
 }
