@@ -38,8 +38,12 @@ export interface CBooking {
   supplierReference?: string;
   /** The create request as first sent (a retry is judged against it). */
   request: Record<string, any>;
-  /** It joined its order in a step that also sent an order operation at the same moment. */
+  /**
+   * It joined its order in a step that also sent an order operation at the same moment: its hold may be as its answer
+   * said or as that operation (an extension) left it, so the next read fixes it.
+   */
   joinedAtOnce?: boolean;
+  holdUnsure?: boolean;
 }
 
 export interface COrder {
@@ -122,6 +126,7 @@ export function judgeBooking(j: Judge, b: CBooking, got: any, obs: Obs, what: st
   if (expected === b.pending?.decision) follow(b, expected);
   if (b.status === 'ON_HOLD' && b.hold !== null && !Number.isNaN(b.hold) && got?.utcHoldExpiration !== undefined) {
     const hold = time(got.utcHoldExpiration);
+    if (b.holdUnsure && hold !== null) (b.hold = hold), (b.holdUnsure = false);
     if (hold !== null && Math.abs(hold - b.hold) >= 1000) {
       j.fail(b.rule, `${what}: booking #${b.n} holds until ${got.utcHoldExpiration}, though nothing moved its hold`, { expected: new Date(b.hold).toISOString(), actual: got.utcHoldExpiration, exchange: obs.ex });
     }

@@ -249,7 +249,7 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   const joinedAtOnce = !!orderId && !!env.steps.at(-1)?.includes('||') && ['CONFIRMED', 'CANCELLED', 'PENDING', 'EXPIRED'].includes(ex.body?.status);
   if (ex.body?.status !== 'ON_HOLD' && !joinedAtOnce) j.fail('CART-ORDER-STARTS-ON-HOLD', `a new booking reads ${ex.body?.status}`, { expected: 'ON_HOLD', actual: ex.body?.status, exchange: ex });
   const b = newBooking(s, tenant, c.uuid, orderId, avail, units, ex.body, c.body);
-  if (orderId && env.steps.at(-1)?.includes('||')) b.joinedAtOnce = true;
+  if (orderId && env.steps.at(-1)?.includes('||')) b.joinedAtOnce = b.holdUnsure = true;
   s.bookings.push(b);
   if (avail === 'small') {
     s.capacity.accepted = Math.max(s.capacity.accepted, smallInUse(s, obs));

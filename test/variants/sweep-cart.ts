@@ -96,8 +96,9 @@ class ConfirmChecksStaleBookings extends CartDomain {
     const before = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
     if (this.effectiveOrderStatus(before.order, now) !== 'ON_HOLD') return super.confirmOrder(ctx, tenant, supplierId, orderId, req);
     this.requireBookings(before.bookings, 'ON_HOLD', now, orderId, 'confirmed');
-    // The supplier confirms within a second.
-    await supplierCall(1000);
+    // The supplier takes a few seconds to confirm (a window wider than the time a loaded machine takes to serve the
+    // booking cancel sent at the same moment, so the race shows in every run).
+    await supplierCall(3000);
     return ctx.db.transaction(async (trx) => {
       const { order } = await this.loadOrder(trx, tenant, supplierId, orderId, true);
       this.requireOrderOnHold(order, now, 'confirmed');
