@@ -14,8 +14,9 @@ import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
 import { DEFAULT_CLOCK_CONCURRENCY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
-import { API_NAMES, type ApiName, type CheckResult } from './framework/types.js';
-import { DEFAULT_MAX_BODY_BYTES, type Credentials } from './framework/http.js';
+import type { ApiName, CheckResult } from './framework/types.js';
+import { DEFAULT_MAX_BODY_BYTES } from './framework/http.js';
+import { apisOf, baseUrlsOf, CONNECTION_OPTIONS, ConnectionError, tenantsOf } from './connection.js';
 import { SUITES, suitesFor } from './suites.js';
 import { exploreMain } from './explore/cli.js';
 import { consoleReport } from './report/console.js';
@@ -95,24 +96,6 @@ it, and its public source (document title, section and URL).
 
 class ConfigError extends Error {}
 
-function parseCredentials(value: string | undefined, flag: string): Credentials {
-  if (!value) throw new ConfigError(`${flag} is required (USER:SECRET), or set ORDERCERT_${flag === '--tenant-a' ? 'TENANT_A' : 'TENANT_B'}`);
-  const at = value.indexOf(':');
-  if (at <= 0) throw new ConfigError(`${flag} must be USER:SECRET`);
-  return { user: value.slice(0, at), secret: value.slice(at + 1) };
-}
-
-function parseApis(values: string[] | undefined): ApiName[] {
-  const names = (values?.length ? values : ['all']).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  const apis = new Set<ApiName>();
-  for (const name of names) {
-    if (name === 'all') API_NAMES.forEach((a) => apis.add(a));
-    else if ((API_NAMES as string[]).includes(name)) apis.add(name as ApiName);
-    else throw new ConfigError(`--api ${name}: expected one of ${API_NAMES.join(', ')}, all`);
-  }
-  return API_NAMES.filter((a) => apis.has(a));
-}
-
 function listRules(apis: ApiName[]): string {
   const rules = ruleIndex(apis);
   const lines: string[] = [];
@@ -148,13 +131,7 @@ const positiveInt = (value: string | undefined, fallback: number, flag: string, 
 };
 
 const CERTIFY_OPTIONS = {
-  api: { type: 'string', multiple: true },
-  'base-url': { type: 'string' },
-  'cart-url': { type: 'string' },
-  'activation-url': { type: 'string' },
-  'ethernet-url': { type: 'string' },
-  'tenant-a': { type: 'string' },
-  'tenant-b': { type: 'string' },
+  ...CONNECTION_OPTIONS,
   profile: { type: 'string', multiple: true },
   'clock-url': { type: 'string' },
   'restart-url': { type: 'string' },
@@ -233,25 +210,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const apis = parseApis(opts.api);
+    const apis = apisOf(opts);
     if (command === 'rules' || opts['list-rules']) {
       console.log(listRules(apis));
       return 0;
     }
-    const baseUrls: Partial<Record<ApiName, string>> = {};
-    for (const api of apis) {
-      const own = opts[`${api}-url` as 'cart-url'];
-      const root = opts['base-url'];
-      if (!own && !root) throw new ConfigError(`no URL for the ${api} API: give --base-url or --${api}-url`);
-      const url = own ?? `${root!.replace(/\/$/, '')}/${api}`;
-      if (!/^https?:\/\//.test(url)) throw new ConfigError(`--${own ? `${api}-url` : 'base-url'} must be an http(s) URL, got "${url}"`);
-      baseUrls[api] = url.replace(/\/$/, '');
-    }
-    const tenants: [Credentials, Credentials] = [
-      parseCredentials(opts['tenant-a'] ?? process.env.ORDERCERT_TENANT_A, '--tenant-a'),
-      parseCredentials(opts['tenant-b'] ?? process.env.ORDERCERT_TENANT_B, '--tenant-b'),
-    ];
-    if (tenants[0].user === tenants[1].user) throw new ConfigError('--tenant-a and --tenant-b must be two different tenants');
+    const baseUrls = baseUrlsOf(opts, apis);
+    const tenants = tenantsOf(opts);
     if (!opts.profile?.length) throw new ConfigError('--profile FILE is required: your test data (see conformance/profiles/reference.yaml for its shape)');
     const profile = loadProfile(opts.profile);
     const grep = regex(opts.grep, '--grep');
@@ -297,7 +262,7 @@ export async function main(argv: string[]): Promise<number> {
     report(run, opts);
     return EXIT_CODES[run.verdict];
   } catch (err: any) {
-    if (err instanceof ConfigError || /^profile /.test(err?.message ?? '')) {
+    if (err instanceof ConfigError || err instanceof ConnectionError || /^profile /.test(err?.message ?? '')) {
       console.error(`ordercert: ${err.message}`);
       return 2;
     }

@@ -11,8 +11,9 @@ import { preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import type { ProfileKey } from './framework/profile-keys.js';
 import { SUITES, suitesFor } from './suites.js';
-import { API_NAMES, type ApiName } from './framework/types.js';
+import type { ApiName } from './framework/types.js';
 import type { Credentials } from './framework/http.js';
+import { apisOf, baseUrlsOf, CONNECTION_OPTIONS, ConnectionError, tenantsOf } from './connection.js';
 
 export const INIT_USAGE = `usage: ordercert init [options]
 
@@ -47,13 +48,7 @@ exit codes: 0 the profile is written and the preflight found nothing to fix, 2 b
 unreachable server, or the profile is written but the preflight (or a missing key) says what to fix`;
 
 const OPTIONS = {
-  api: { type: 'string', multiple: true },
-  'base-url': { type: 'string' },
-  'cart-url': { type: 'string' },
-  'activation-url': { type: 'string' },
-  'ethernet-url': { type: 'string' },
-  'tenant-a': { type: 'string' },
-  'tenant-b': { type: 'string' },
+  ...CONNECTION_OPTIONS,
   'clock-url': { type: 'string' },
   'restart-url': { type: 'string' },
   'cart-supplier': { type: 'string' },
@@ -296,12 +291,6 @@ export function renderProfile(header: string[], sections: Section[], command?: s
   return out.join('\n');
 }
 
-function credentialsOf(value: string | undefined, flag: string): Credentials {
-  const at = value?.indexOf(':') ?? -1;
-  if (!value || at <= 0) throw new InitError(`${flag} USER:SECRET is required (or ORDERCERT_${flag === '--tenant-a' ? 'TENANT_A' : 'TENANT_B'}): init asks the server as both test tenants`);
-  return { user: value.slice(0, at), secret: value.slice(at + 1) };
-}
-
 export async function initMain(argv: string[]): Promise<number> {
   let o: Options;
   try {
@@ -315,20 +304,9 @@ export async function initMain(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const names = (o.api?.length ? o.api : ['all']).flatMap((v) => v.split(',')).map((v) => v.trim());
-    for (const n of names) if (n !== 'all' && !(API_NAMES as string[]).includes(n)) throw new InitError(`--api ${n}: expected one of ${API_NAMES.join(', ')}, all`);
-    const apis = API_NAMES.filter((a) => names.includes('all') || names.includes(a));
-    const baseUrls: Partial<Record<ApiName, string>> = {};
-    for (const api of apis) {
-      const url = o[`${api}-url`] ?? (o['base-url'] ? `${o['base-url'].replace(/\/$/, '')}/${api}` : undefined);
-      if (!url) throw new InitError(`no URL for the ${api} API: give --base-url or --${api}-url`);
-      if (!/^https?:\/\//.test(url)) throw new InitError(`not an http(s) URL: "${url}"`);
-      baseUrls[api] = url.replace(/\/$/, '');
-    }
-    const tenants: [Credentials, Credentials] = [
-      credentialsOf(o['tenant-a'] ?? process.env.ORDERCERT_TENANT_A, '--tenant-a'),
-      credentialsOf(o['tenant-b'] ?? process.env.ORDERCERT_TENANT_B, '--tenant-b'),
-    ];
+    const apis = apisOf(o);
+    const baseUrls = baseUrlsOf(o, apis);
+    const tenants = tenantsOf(o, 'init asks the server as both test tenants');
     const out = o.out ?? 'ordercert-profile.yaml';
     if (fs.existsSync(out) && !o.force) throw new InitError(`${out} exists: give --force to overwrite it, or --out another file`);
 
@@ -390,7 +368,7 @@ export async function initMain(argv: string[]): Promise<number> {
     console.log(`the preflight found nothing to fix. Next:\n  ${certifyCommand}`);
     return 0;
   } catch (err: any) {
-    if (err instanceof InitError || /^profile /.test(err?.message ?? '')) {
+    if (err instanceof InitError || err instanceof ConnectionError || /^profile /.test(err?.message ?? '')) {
       console.error(`ordercert init: ${err.message}`);
       return 2;
     }

@@ -10,7 +10,8 @@ import { ApiClient, type Credentials } from '../framework/http.js';
 import { preflight } from '../framework/preflight.js';
 import { SUITES, suitesFor } from '../suites.js';
 import { loadProfile } from '../framework/profile.js';
-import { API_NAMES, type ApiName } from '../framework/types.js';
+import type { ApiName } from '../framework/types.js';
+import { apisOf, baseUrlsOf, CONNECTION_OPTIONS, ConnectionError, tenantsOf } from '../connection.js';
 import { explore, type ExploreModel, type ExploreResult } from './engine.js';
 import { activationModel } from './model-activation.js';
 import { cartModel } from './model-cart.js';
@@ -35,12 +36,6 @@ arguments, a preflight problem or nothing judged`;
 
 class ConfigError extends Error {}
 
-function credentials(value: string | undefined, name: string): Credentials {
-  const at = value?.indexOf(':') ?? -1;
-  if (!value || at <= 0) throw new ConfigError(`--tenant-${name.toLowerCase()} USER:SECRET is required (or ORDERCERT_TENANT_${name})`);
-  return { user: value.slice(0, at), secret: value.slice(at + 1) };
-}
-
 const whole = (value: string | undefined, flag: string, min: number) => {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -59,13 +54,7 @@ export async function runExplore(argv: string[], onProgress?: (api: ApiName, tri
   const { values: o } = parseArgs({
     args: argv,
     options: {
-      api: { type: 'string', multiple: true },
-      'base-url': { type: 'string' },
-      'cart-url': { type: 'string' },
-      'activation-url': { type: 'string' },
-      'ethernet-url': { type: 'string' },
-      'tenant-a': { type: 'string' },
-      'tenant-b': { type: 'string' },
+      ...CONNECTION_OPTIONS,
       profile: { type: 'string', multiple: true },
       'clock-url': { type: 'string' },
       timeout: { type: 'string' },
@@ -77,18 +66,9 @@ export async function runExplore(argv: string[], onProgress?: (api: ApiName, tri
     },
     strict: true,
   });
-  const names = (o.api?.length ? o.api : ['all']).flatMap((v) => v.split(',')).map((v) => v.trim());
-  const apis = API_NAMES.filter((a) => names.includes(a) || names.includes('all'));
-  const unknown = names.filter((n) => n !== 'all' && !(API_NAMES as string[]).includes(n));
-  if (unknown.length || !apis.length) throw new ConfigError(`--api ${unknown.join(',')}: expected one of ${API_NAMES.join(', ')}, all`);
-  const baseUrls: Partial<Record<ApiName, string>> = {};
-  for (const api of apis) {
-    const url = o[`${api}-url` as 'cart-url'] ?? (o['base-url'] ? `${o['base-url'].replace(/\/$/, '')}/${api}` : undefined);
-    if (!url || !/^https?:\/\//.test(url)) throw new ConfigError(`no http(s) URL for the ${api} API: give --base-url or --${api}-url`);
-    baseUrls[api] = url.replace(/\/$/, '');
-  }
-  const tenants: [Credentials, Credentials] = [credentials(o['tenant-a'] ?? process.env.ORDERCERT_TENANT_A, 'A'), credentials(o['tenant-b'] ?? process.env.ORDERCERT_TENANT_B, 'B')];
-  if (tenants[0].user === tenants[1].user) throw new ConfigError('--tenant-a and --tenant-b must be two different tenants');
+  const apis = apisOf(o);
+  const baseUrls = baseUrlsOf(o, apis);
+  const tenants = tenantsOf(o);
   if (!o.profile?.length) throw new ConfigError('--profile FILE is required (see conformance/profiles/reference.yaml)');
   const profile = loadProfile(o.profile);
   const timeoutMs = whole(o.timeout, '--timeout', 1) ?? 30_000;
@@ -148,7 +128,7 @@ export async function exploreMain(argv: string[]): Promise<number> {
     console.log(run.report);
     return run.code;
   } catch (err: any) {
-    if (err instanceof ConfigError || err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || /^profile /.test(err?.message ?? '')) {
+    if (err instanceof ConfigError || err instanceof ConnectionError || err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || /^profile /.test(err?.message ?? '')) {
       console.error(`ordercert explore: ${err.message}\n\n${EXPLORE_USAGE}`);
       return 2;
     }
