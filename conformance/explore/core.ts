@@ -50,6 +50,15 @@ export interface Env {
   check?: CheckContext;
   /** That check runs alone in its API (an exclusive sweep case): it may use scarce shared test data. */
   alone?: boolean;
+  /**
+   * Writes sent at the same moment: how long after the first the others leave (default 0; negative: how long after
+   * the others the first leaves). A repeated sweep case sets it from how long the first write took the time before,
+   * so that a server which reads before its transaction is also seen with the other write landing inside that
+   * window, whichever of the two makes the read.
+   */
+  staggerMs?: number;
+  /** How long the first of the last writes sent at the same moment took to be answered (ms). */
+  leadMs?: number;
 }
 
 export interface TranscriptEntry {
@@ -145,20 +154,40 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
     actions[0].judge(box.s, obs, judgeFor(env, env.warnings));
     return;
   }
-  const observed = await Promise.all(actions.map((a) => a.send(env)));
+  const stagger = env.staggerMs ?? 0;
+  const after = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+  const observed = await Promise.all(
+    actions.map(async (a, i) => {
+      await after(i === 0 ? -stagger : stagger);
+      if (i > 0) return a.send(env);
+      const started = Date.now();
+      return a.send(env).finally(() => (env.leadMs = Date.now() - started));
+    }),
+  );
   let first: Finding | undefined;
+  // A serial order that explains every answer without a warning wins over one that needs a warning (a SHOULD
+  // finding) to explain them.
+  let warned: { s: S; warnings: Finding[] } | undefined;
   for (const order of permutations(actions.length)) {
     const copy = structuredClone(box.s);
     const warnings: Finding[] = [];
     try {
       for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings));
+      if (warnings.length) {
+        warned ??= { s: copy, warnings };
+        continue;
+      }
       box.s = copy;
-      env.warnings.push(...warnings);
       return;
     } catch (err) {
       if (!(err instanceof Finding)) throw err;
       first ??= err;
     }
+  }
+  if (warned) {
+    box.s = warned.s;
+    env.warnings.push(...warned.warnings);
+    return;
   }
   throw new Finding(first!.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer; in the order sent: ${first!.message}`, first!.detail);
 }

@@ -138,7 +138,8 @@ const stateCases = (): SweepCase<CartState>[] =>
   });
 
 /** Times each pair of writes is sent at once: enough to see a check-then-write race on a loaded machine. */
-const RACE_REPEAT = 2;
+/** At once, then each way round a little apart (sweep.ts). */
+const RACE_REPEAT = 3;
 const pairCases = (): SweepCase<CartState>[] => {
   // Left out: a join sent with the order's cancel. The join's answer may show its booking as of a moment later in
   // its window (already CANCELLED), which is allowed, and the model judges a create's answer as of its own write.

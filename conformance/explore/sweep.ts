@@ -68,8 +68,9 @@ const toViolation = (f: Finding, steps: string[]) =>
   new RuleViolation(`${f.message} (sweep steps: ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')})`, { ...f.detail, rule: f.rule });
 
 /** Runs one case once: fresh state, its steps, then the model's cleanup (never judged). */
-async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>): Promise<RuleViolation | undefined> {
+async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, timing: { staggerMs?: number; leadMs?: number }): Promise<RuleViolation | undefined> {
   const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive);
+  env.staggerMs = timing.staggerMs;
   const box = { s: await t.prerequisite('setting up the sweep state', () => model.init(env)) };
   try {
     for (const spec of c.steps) {
@@ -84,6 +85,7 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
     }
     return env.warnings[0] && toViolation(env.warnings[0], env.steps);
   } finally {
+    timing.leadMs = env.leadMs;
     await model.cleanup(env, box.s).catch(() => {});
   }
 }
@@ -105,8 +107,15 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
         const missing = (c.needs ?? []).filter((k) => t.profile[k] === undefined);
         if (missing.length) throw new NotRun(`the profile has no ${missing.join(', ')}`, `add ${missing.map((k) => `${model.api}.${k}`).join(', ')} to the profile`);
         let warning: RuleViolation | undefined;
+        // The first time the writes leave together; then the others leave half as long after the first as the first
+        // took to be answered the time before, then the first as long after the others: a check made before a slow
+        // step and a write after it is caught whichever of the writes makes the check.
+        const timing: { staggerMs?: number; leadMs?: number } = {};
+        let lead: number | undefined;
         for (let i = 0; i < (c.repeat ?? 1); i++) {
-          const found = await runCase(t, model, c);
+          lead ??= timing.leadMs;
+          if (i > 0 && lead) timing.staggerMs = (i % 2 ? 1 : -1) * Math.round(lead / 2);
+          const found = await runCase(t, model, c, timing);
           warning ??= found;
         }
         if (warning) throw warning;
