@@ -59,6 +59,8 @@ export interface Env {
   staggerMs?: number;
   /** How long the first of the last writes sent at the same moment took to be answered (ms). */
   leadMs?: number;
+  /** While a step of writes sent at the same moment is judged: its answers may show each other's effects. */
+  atOnce?: boolean;
 }
 
 export interface TranscriptEntry {
@@ -171,6 +173,7 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
   for (const order of permutations(actions.length)) {
     const copy = structuredClone(box.s);
     const warnings: Finding[] = [];
+    env.atOnce = true;
     try {
       for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings));
       if (warnings.length) {
@@ -182,6 +185,8 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
     } catch (err) {
       if (!(err instanceof Finding)) throw err;
       first ??= err;
+    } finally {
+      env.atOnce = false;
     }
   }
   if (warned) {

@@ -246,10 +246,10 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   if ((ex.body?.orderId ?? undefined) !== orderId) j.fail(orderId ? 'CART-BOOKING-JOINS-ORDER' : 'CART-ORDER-READ', `the booking reports orderId ${ex.body?.orderId}`, { expected: orderId ?? null, actual: ex.body?.orderId, exchange: ex });
   // Sent at the same moment as an order operation, a joining booking's answer may show it as that operation left it
   // (read later in its window); the order read after the step judges where it really stands.
-  const joinedAtOnce = !!orderId && !!env.steps.at(-1)?.includes('||') && ['CONFIRMED', 'CANCELLED', 'PENDING', 'EXPIRED'].includes(ex.body?.status);
-  if (ex.body?.status !== 'ON_HOLD' && !joinedAtOnce) j.fail('CART-ORDER-STARTS-ON-HOLD', `a new booking reads ${ex.body?.status}`, { expected: 'ON_HOLD', actual: ex.body?.status, exchange: ex });
+  const joinedAtOnce = !!orderId && !!env.atOnce;
+  if (ex.body?.status !== 'ON_HOLD' && !(joinedAtOnce && ['CONFIRMED', 'CANCELLED', 'PENDING', 'EXPIRED'].includes(ex.body?.status))) j.fail('CART-ORDER-STARTS-ON-HOLD', `a new booking reads ${ex.body?.status}`, { expected: 'ON_HOLD', actual: ex.body?.status, exchange: ex });
   const b = newBooking(s, tenant, c.uuid, orderId, avail, units, ex.body, c.body);
-  if (orderId && env.steps.at(-1)?.includes('||')) b.joinedAtOnce = b.holdUnsure = true;
+  if (joinedAtOnce) b.joinedAtOnce = b.holdUnsure = true;
   s.bookings.push(b);
   if (avail === 'small') {
     s.capacity.accepted = Math.max(s.capacity.accepted, smallInUse(s, obs));

@@ -68,9 +68,9 @@ const toViolation = (f: Finding, steps: string[]) =>
   new RuleViolation(`${f.message} (sweep steps: ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')})`, { ...f.detail, rule: f.rule });
 
 /** Runs one case once: fresh state, its steps, then the model's cleanup (never judged). */
-async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, timing: { staggerMs?: number; leadMs?: number }): Promise<RuleViolation | undefined> {
+async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, staggerMs?: number): Promise<{ found?: RuleViolation; leadMs?: number }> {
   const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive);
-  env.staggerMs = timing.staggerMs;
+  env.staggerMs = staggerMs;
   const box = { s: await t.prerequisite('setting up the sweep state', () => model.init(env)) };
   try {
     for (const spec of c.steps) {
@@ -83,9 +83,8 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
         throw err;
       }
     }
-    return env.warnings[0] && toViolation(env.warnings[0], env.steps);
+    return { found: env.warnings[0] && toViolation(env.warnings[0], env.steps), leadMs: env.leadMs };
   } finally {
-    timing.leadMs = env.leadMs;
     await model.cleanup(env, box.s).catch(() => {});
   }
 }
@@ -110,12 +109,11 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
         // The first time the writes leave together; then the others leave half as long after the first as the first
         // took to be answered the time before, then the first as long after the others: a check made before a slow
         // step and a write after it is caught whichever of the writes makes the check.
-        const timing: { staggerMs?: number; leadMs?: number } = {};
         let lead: number | undefined;
         for (let i = 0; i < (c.repeat ?? 1); i++) {
-          lead ??= timing.leadMs;
-          if (i > 0 && lead) timing.staggerMs = (i % 2 ? 1 : -1) * Math.round(lead / 2);
-          const found = await runCase(t, model, c, timing);
+          const stagger = i > 0 && lead ? (i % 2 ? 1 : -1) * Math.round(lead / 2) : undefined;
+          const { found, leadMs } = await runCase(t, model, c, stagger);
+          lead ??= leadMs;
           warning ??= found;
         }
         if (warning) throw warning;

@@ -58,6 +58,18 @@ describe('ordercert CLI', function () {
     }
   });
 
+  it('--check judges only the checks whose ID matches; a rule left without one is not judged', () => {
+    const dir = path.join(tmp, 'one-check');
+    const run = ordercert('certify', '--api', 'cart', '--base-url', server.url, ...tenants, '--profile', profileFile, '--clock-url', server.clockUrl!, '--grep', '^CART-ORDER-(READ|ALL-OR-NOTHING)$', '--check', '^all-or-nothing-confirm-with-cancelled-booking$', '--report-dir', dir, '--no-color');
+    assert.equal(run.code, 3, run.out + run.err);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    assert.deepEqual(report.results.map((r: any) => `${r.check} ${r.outcome}`), ['cart/all-or-nothing-confirm-with-cancelled-booking pass']);
+    assert.ok(report.unjudged.some((u: any) => u.rule === 'CART-ORDER-READ'));
+    const bad = ordercert('certify', '--api', 'cart', '--base-url', server.url, ...tenants, '--profile', profileFile, '--check', '(');
+    assert.equal(bad.code, 2, bad.out + bad.err);
+    assert.match(bad.err, /--check/);
+  });
+
   it('exits 2 with a message saying what to fix when the server is unreachable', () => {
     const run = ordercert('certify', '--api', 'cart', '--base-url', 'http://127.0.0.1:9', ...tenants, '--profile', profileFile);
     assert.equal(run.code, 2);
