@@ -47,8 +47,10 @@ async function judge(variant: Variant): Promise<Row> {
       const { byRule, results } = await runSuiteAgainst(server, [variant.api], { strict, grep: variant.grep, checks: checksFor(variant) });
       return {
         byRule,
+        // The checks written for the rule, and any that did not pass (a sweep case is filed under the rule it was
+        // written for, and a finding on its way names its own).
         namedChecks: results
-          .filter((r) => named.includes(r.checkRule ?? r.rule))
+          .filter((r) => named.includes(r.checkRule ?? r.rule) || r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'skip')
           .map((r) => `${r.outcome} ${r.check} (${r.durationMs} ms)${r.message ? `: ${r.message}` : ''}`),
         crashed: results.filter((r) => /the check itself crashed/.test(r.message ?? '')).map((r) => `${r.check}: ${r.message}`),
       };
@@ -135,7 +137,7 @@ describe('self-test: the suite names the rule each broken variant breaks, in the
       if (row.caught !== 'fail' && row.caught !== 'warn') {
         const named = [variant.breaks, ...(variant.alsoBreaks ?? [])].join(', ');
         assert.fail(
-          `${variant.description}. ${variant.breaks} should fail (or, a SHOULD rule, warn) in the default mode; caught: ${row.caught}; rules failed: ${row.failedRules.join(', ') || 'none'}. How the checks of ${named} ended in the default run:\n${row.namedChecks.join('\n')}`,
+          `${variant.description}. ${variant.breaks} should fail (or, a SHOULD rule, warn) in the default mode; caught: ${row.caught}; rules failed: ${row.failedRules.join(', ') || 'none'}. How the checks of ${named}, and those that did not pass, ended in the default run:\n${row.namedChecks.join('\n')}`,
         );
       }
     });
