@@ -7,8 +7,11 @@ import { powerVariants } from './power.js';
 import { sweepEthernetVariants } from './sweep-ethernet.js';
 import { sweepCartVariants } from './sweep-cart.js';
 import { sweepActivationVariants } from './sweep-activation.js';
+import { freshCartVariants } from './fresh-cart.js';
+import { freshActivationVariants } from './fresh-activation.js';
+import { freshEthernetVariants } from './fresh-ethernet.js';
 
-export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants];
+export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants, ...freshCartVariants, ...freshActivationVariants, ...freshEthernetVariants];
 
 export function findVariant(name: string): Variant {
   // Sequence-only variants are not in the kill table (certify does not catch them) but can be started by name.
