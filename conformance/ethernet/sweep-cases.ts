@@ -25,6 +25,8 @@ const STATES: Record<string, Steps> = {
   held: [createStep(0, 'plain'), transitionStep('owner', 0, 'hold')],
   released: [createStep(0, 'plain'), transitionStep('owner', 0, 'hold'), transitionStep('owner', 0, 'release')],
   supplemented: [createStep(0, 'plain'), putStep('owner', 0)],
+  // A new version by PATCH: each path that changes the version must record it as a PUT does.
+  'patched-to-a-new-version': [createStep(0, 'plain'), patchStep('owner', 0, 'new version')],
   cancelled: [createStep(0, 'plain'), transitionStep('owner', 0, 'cancel')],
   'cancelled-while-held': [createStep(0, 'plain'), transitionStep('owner', 0, 'hold'), transitionStep('owner', 0, 'cancel')],
 };
@@ -62,12 +64,15 @@ const VERIFY: Steps = [readStep('owner', 0, 'id'), listStep(0)];
 /** After a create by the other buyer with the order's PON: that PON looked up by the owner, and the other buyer's list. */
 const VERIFY_LOOKUPS: Steps = [readStep('owner', 0, '?pon'), listStep(1)];
 
+/** The states in which the order has had more than one version. */
+const VERSIONED = ['supplemented', 'patched-to-a-new-version'];
+
 /** Each operation from each state: first by the other buyer (404, nothing changed), then by the owner. */
 function operationCases(): SweepCase<EthernetState>[] {
   const cases: SweepCase<EthernetState>[] = [];
   for (const [state, reach] of Object.entries(STATES)) {
     for (const [name, op] of Object.entries(OPERATIONS)) {
-      if (op.needsOlder && state !== 'supplemented') continue;
+      if (op.needsOlder && !VERSIONED.includes(state)) continue;
       cases.push({
         id: `${name}-of-${state}`,
         rule: op.rule,

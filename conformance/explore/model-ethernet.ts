@@ -86,6 +86,7 @@ function judgeOrder(j: Judge, o: EOrder, obs: Obs, what: string) {
   const body = obs.ex.body;
   settle(o, body?.orderStatus);
   if (body?.id !== o.id) j.fail(o.docRule, `${what}: the order answered has another id`, { expected: o.id, actual: body?.id, exchange: obs.ex });
+  if (body?.orderStatus === o.status && FINAL.includes(o.status)) o.statusRule = 'ETH-FINAL-STATES';
   if (body?.orderStatus !== o.status) {
     j.fail(o.statusRule, `${what}: orderStatus ${body?.orderStatus}, the model has ${o.status}`, { expected: o.status, actual: body?.orderStatus, exchange: obs.ex });
   }
@@ -482,8 +483,9 @@ function transitionAction(tenant: Tenant, o: EOrder, verb: Verb): Action<Etherne
       m.status = to;
       m.statusRule = rule;
       m.drift = false;
-      // Nothing leaves a final state, and a final order's document stays as it is.
-      if (FINAL.includes(to)) m.statusRule = m.docRule = 'ETH-FINAL-STATES';
+      // A final order's document stays as it is; its status is the transition's rule until a read shows it final
+      // ("the order then reads CANCELLED"), and from then on nothing leaves it (judgeOrder).
+      if (FINAL.includes(to)) m.docRule = 'ETH-FINAL-STATES';
       if (ex.body?.orderStatus !== to) j.fail(rule, `${verb} answered orderStatus ${ex.body?.orderStatus}`, { expected: to, actual: ex.body?.orderStatus, exchange: ex });
     },
   };

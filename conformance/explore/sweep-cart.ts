@@ -240,14 +240,23 @@ const limitCases = (): SweepCase<CartState>[] => {
 
 /** The retry rule: the same request (also with its members in another order) is the original; one member changed is another request. */
 const RETRY_CHANGES: RetryChange[] = ['none', 'key-order', 'resellerReference', 'holdExpirationMinutes', 'unitItems', 'availabilityId', 'orderId'];
-const retryCases = (): SweepCase<CartState>[] =>
-  RETRY_CHANGES.map((change) => ({
+const retryCases = (): SweepCase<CartState>[] => [
+  ...RETRY_CHANGES.map((change) => ({
     id: `create-again-${change === 'none' ? 'same-body' : change === 'key-order' ? 'members-reordered' : `other-${change}`}`,
     rule: 'CART-CREATE-RETRY',
     title: `a create repeated with the same uuid and ${change === 'none' ? 'the same body returns the original' : change === 'key-order' ? 'its members in another order returns the original' : `another ${change} is refused, the original unchanged`}`,
     steps: [book({ target: 'new' }), createStep({ tenant: 0, target: 'new', minutes: 30, avail: 'open', units: 1, retryOf: 0, change }), compareStep(0)],
     needs: change === 'availabilityId' ? ['smallAvailabilityId'] : [],
-  }));
+  })),
+  // The request is what was asked, not what was granted: two holds past any cap a supplier may set are still two requests.
+  {
+    id: 'create-again-other-holdExpirationMinutes-at-the-maximum',
+    rule: 'CART-CREATE-RETRY',
+    title: 'a create asking a 1439 minutes hold repeated with the same uuid asking 1440 (the maximum) is refused, the original unchanged',
+    steps: [book({ target: 'new', minutes: 1439 }), createStep({ tenant: 0, target: 'new', minutes: 1439, avail: 'open', units: 1, retryOf: 0, change: 'holdExpirationMinutes' }), compareStep(0)],
+    needs: [],
+  },
+];
 
 /** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
 export const cartSweep = (): SweepCase<CartState>[] =>
