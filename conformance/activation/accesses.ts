@@ -3,6 +3,9 @@ import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import { activateBody, deactivateBody, finish, freshAccess, profileOf, ROOT } from './helpers.js';
 
+/** An spReference beyond ASCII (Latin-1 letters, and a sign outside Latin-1): stored and answered as sent. */
+const reference = (t: CheckContext) => `${t.uid('ref')}-Sjöström-ÅÄÖ-€`;
+
 export const accessChecks: Check[] = [
   {
     id: 'accesses-list-profile-accesses',
@@ -29,8 +32,9 @@ export const accessChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
-      const spReference = t.uid('ref');
-      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
+      const spReference = reference(t);
+      // Read while the order is in progress too: the list after it finishes must not be an answer kept from before.
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }), () => t.alpha.get(`${ROOT}/accesses/${accessId}`));
       if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const mine = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
       t.expectStatus(mine, 200, `GET accesses/${accessId}`);
@@ -74,14 +78,16 @@ export const accessChecks: Check[] = [
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
-      const spReference = t.uid('ref');
-      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }));
+      const spReference = reference(t);
+      // Read while each order is in progress too: the list after it finishes must not be an answer kept from before.
+      const listed = () => t.alpha.get(`${ROOT}/services/`);
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }), listed);
       if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const on = await t.alpha.get(`${ROOT}/services/`);
       const entry = (on.body as any[]).find((s) => s.accessId === accessId && s.service === service);
       t.expect(!!entry, 'services/ lacks the activated service', { expected: { service, accessId, spReference }, actual: 'absent', exchange: on });
       t.expectEqual(entry.spReference, spReference, 'services/ carries the spReference', on);
-      await finish(t, t.alpha, deactivateBody(accessId, service));
+      await finish(t, t.alpha, deactivateBody(accessId, service), listed);
       const off = await t.alpha.get(`${ROOT}/services/`);
       t.expect(!(off.body as any[]).some((s) => s.accessId === accessId && s.service === service), 'services/ still lists a deactivated service', { actual: entry, exchange: off });
     },

@@ -16,7 +16,9 @@ import {
   ORDERS,
   placeReceived,
   profileOf,
+  pathOf,
   readFeed,
+  runStart,
   samePath,
   scanFeed,
   Tail,
@@ -37,6 +39,34 @@ export const feedChecks: Check[] = [
       for (const d of done) {
         const n = eventsFor(events, d.path).length;
         t.expect(n === 1, `order ${d.path} appears ${n} times in the feed`, { expected: 'exactly once', actual: `${n} times`, exchange });
+      }
+    },
+  },
+  {
+    id: 'everything-the-run-added-once',
+    rule: 'ACT-FEED-EVERY-FINISHED-ORDER',
+    title: "at the end of the run, every event the run's orders added read in one answer: each event, and each order, once",
+    // The run's other checks add hundreds of events: an answer this long crosses whatever pages the server reads in.
+    last: true,
+    async run(t: CheckContext) {
+      const providers = [t.alpha, t.beta].filter((client) => runStart(t, client) !== undefined);
+      if (!providers.length) throw new NotRun("no other check of the run read the feed, so where the run's events start is unknown", 'run it together with the other feed checks');
+      for (const client of providers) {
+        const start = runStart(t, client) || undefined;
+        const events = new Set<string>();
+        const orders = new Set<string>();
+        const repeated: string[] = [];
+        const { exchange, count } = await scanFeed(t, client, start, (e) => {
+          if (events.has(String(e?.event))) repeated.push(`event ${e?.event} again`);
+          else if (orders.has(pathOf(String(e?.order?.path)))) repeated.push(`a second event (${e?.event}) of order ${e?.order?.path}`);
+          events.add(String(e?.event));
+          orders.add(pathOf(String(e?.order?.path)));
+        });
+        t.expect(!repeated.length, `the feed${start ? ` since ${start}` : ''} answered ${count} events with ${repeated.length} repeated: ${repeated.slice(0, 5).join('; ')}`, {
+          expected: 'each event, and each order, exactly once',
+          actual: `${count} events, ${events.size} distinct, of ${orders.size} orders`,
+          exchange,
+        });
       }
     },
   },

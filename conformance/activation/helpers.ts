@@ -255,9 +255,13 @@ export async function placeReceived(t: CheckContext, client: ApiClient, body: Re
   });
 }
 
-/** Places an order and waits until it is finished; returns its path and final state. */
-export async function finish(t: CheckContext, client: ApiClient, body: Record<string, unknown>): Promise<OrderBody & { path: string }> {
+/**
+ * Places an order and waits until it is finished; returns its path and final state. `meanwhile` runs once the
+ * order is received (e.g. a read while it is in progress, which a server that caches the answer must not keep).
+ */
+export async function finish(t: CheckContext, client: ApiClient, body: Record<string, unknown>, meanwhile?: () => Promise<unknown>): Promise<OrderBody & { path: string }> {
   const { order } = await placeReceived(t, client, body);
+  await meanwhile?.();
   const done = await t.prerequisite(`waiting for ${order.path} to finish`, () => waitDone(t, client, order.path!));
   return { ...done, path: order.path! };
 }
@@ -318,7 +322,17 @@ export async function mark(t: CheckContext, client: ApiClient = t.alpha): Promis
     return last;
   });
   if (found !== undefined) t.memo.set(key, found);
+  // Where the feed ended when the run first looked ('' for an empty feed): what the whole run added follows it.
+  if (!t.memo.has(`${key} at the start`)) t.memo.set(`${key} at the start`, found ?? '');
   return found;
+}
+
+/**
+ * Where the provider's feed ended when the run first read it: `since` for every event the run's orders added
+ * ('' when the feed was empty then: the whole feed), or undefined when no check of the run has read it yet.
+ */
+export function runStart(t: CheckContext, client: ApiClient = t.alpha): string | undefined {
+  return t.memo.get(`activation feed end: ${client.baseUrl} ${client.credentials?.user ?? ''} at the start`) as string | undefined;
 }
 
 /** The last `size` items seen, oldest first: what a check compares the end of a whole feed with. */

@@ -2,7 +2,7 @@
 import { excerpt } from '../framework/excerpt.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import type { Exchange } from '../framework/types.js';
-import { NotRun } from '../framework/violation.js';
+import { NotRun, RuleViolation } from '../framework/violation.js';
 import {
   activateBody,
   deactivateBody,
@@ -19,9 +19,11 @@ import {
 } from './helpers.js';
 
 /** Fails unless the answer is "nothing to do": 200, DONE_SUCCESS, no path. */
-function expectNothingToDo(t: CheckContext, ex: Exchange, what: string) {
+/** "Nothing to do": 200, the order as requested (its accessId, service and operation), DONE_SUCCESS, no path. */
+function expectNothingToDo(t: CheckContext, ex: Exchange, what: string, request: { accessId: string; service: string; operation: string }) {
   t.expectStatus(ex, 200, what);
-  t.expectEqual({ state: ex.body?.state, path: ex.body?.path }, { state: 'DONE_SUCCESS' }, `${what}: nothing to do is DONE_SUCCESS and no path`, ex);
+  const { accessId, service, operation } = ex.body ?? {};
+  t.expectEqual({ accessId, service, operation, state: ex.body?.state, path: ex.body?.path }, { ...request, state: 'DONE_SUCCESS' }, `${what}: nothing to do is the order as requested, DONE_SUCCESS and no path`, ex);
 }
 
 export const orderChecks: Check[] = [
@@ -110,6 +112,17 @@ export const orderChecks: Check[] = [
       const done = await waitDone(t, t.alpha, ex.body.path);
       t.expect(done.state === 'DONE_FAILED', 'the order at the failing access must end DONE_FAILED', { expected: 'DONE_FAILED', actual: done.state });
       t.expect(typeof done.message === 'string' && done.message.trim().length > 0, 'DONE_FAILED needs a message saying why', { expected: 'a non-empty message', actual: JSON.stringify(done.message) });
+      // A finding on the way, under its own rule: the service was not active (the ACTIVATE was received), and a
+      // failed order changes nothing, so the access must not list it now.
+      const after = await t.alpha.get(`${ROOT}/accesses/${encodeURIComponent(failingAccess)}`, { skipSchema: true });
+      if (after.status === 200 && Array.isArray(after.body?.active) && after.body.active.some((a: any) => a?.service === service)) {
+        throw new RuleViolation(`the ACTIVATE of ${service} at ${failingAccess} ended DONE_FAILED, yet the access lists ${service} as active`, {
+          rule: 'ACT-ACCESS-ACTIVE',
+          expected: `no active ${service} (the order failed)`,
+          actual: excerpt(after.text, 300),
+          exchange: after,
+        });
+      }
     },
   },
   {
@@ -152,10 +165,10 @@ export const orderChecks: Check[] = [
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
-      expectNothingToDo(t, off, 'DEACTIVATE of an inactive service');
+      expectNothingToDo(t, off, 'DEACTIVATE of an inactive service', { accessId, service, operation: 'DEACTIVATE' });
       await ensureActive(t, t.alpha, accessId, service);
       const on = await t.alpha.post(ORDERS, activateBody(accessId, service));
-      expectNothingToDo(t, on, 'ACTIVATE of an active service');
+      expectNothingToDo(t, on, 'ACTIVATE of an active service', { accessId, service, operation: 'ACTIVATE' });
       const end = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
       t.expect(end.status === 201 && !!end.body?.path, 'DEACTIVATE of an active service answered as if there were nothing to do', {
         expected: '201 with the new order (state RECEIVED, a path)',
@@ -174,7 +187,7 @@ export const orderChecks: Check[] = [
       const { service, sameTypeService } = profileOf(t);
       await ensureActive(t, t.alpha, accessId, sameTypeService);
       const off = await t.alpha.post(ORDERS, deactivateBody(accessId, service));
-      expectNothingToDo(t, off, `DEACTIVATE of ${service} while ${sameTypeService} is active`);
+      expectNothingToDo(t, off, `DEACTIVATE of ${service} while ${sameTypeService} is active`, { accessId, service, operation: 'DEACTIVATE' });
     },
   },
   {

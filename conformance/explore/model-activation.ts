@@ -145,6 +145,10 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
       // With nothing of this service in progress a received order is a new one: 201, not 200.
       j.fail(mine.length ? 'ACT-ORDER-IN-PROGRESS' : 'ACT-ORDER-CREATED', 'an order placed while the same one may be in progress answered a RECEIVED order that is not one of them', { expected: mine.map((o) => o.path).join(' or ') || 'no order in progress: 201 or 200 DONE_SUCCESS', actual: ex.body?.path, exchange: ex });
     }
+    const echoes = ex.body?.accessId === access && ex.body?.service === service && ex.body?.operation === operation;
+    if (ex.status === 200 && ex.body?.state === 'DONE_SUCCESS' && !ex.body?.path && !echoes) {
+      j.fail('ACT-ORDER-NOTHING-TO-DO', `${operation} of ${service} at ${access} was answered "nothing to do" for another order`, { expected: `{ accessId: ${access}, service: ${service}, operation: ${operation}, state: DONE_SUCCESS }`, actual: brief(ex), exchange: ex });
+    }
     // With an order still in flight at the access, or its state unknown, any documented answer goes.
     if (inFlight.length || active === 'unknown') {
       if (![200, 201, 400].includes(ex.status)) j.fail('ACT-ORDER-CREATED', `placing an order answered ${ex.status}`, { expected: 'status 201, 200 or 400', actual: brief(ex), exchange: ex });
@@ -157,7 +161,8 @@ function placeAction(s: ActivationState, tenant: Tenant, access: string, service
     else if (active.tenant !== tenant) expected = { status: 400, rule: 'ACT-ORDER-TYPE-CLAIMED', what: '400: the service type is claimed by another provider' };
     else if (active.service === service) expected = noop;
     else expected = { status: 400, rule: 'ACT-ORDER-SAME-TYPE-ACTIVE', what: '400: another service of the type is active' };
-    const noopShape = expected === noop && (ex.body?.state !== 'DONE_SUCCESS' || ex.body?.path);
+    // Nothing to do: the order as requested (the source's example echoes accessId, service and operation), DONE_SUCCESS, no path.
+    const noopShape = expected === noop && (ex.body?.state !== 'DONE_SUCCESS' || ex.body?.path || !echoes);
     if (ex.status !== expected.status || noopShape) {
       j.fail(expected.rule, `${operation} of ${service} at ${access}, where ${active ? `${TENANT_NAMES[active.tenant]} has ${active.service} active` : 'neither test service is active'}, answered ${ex.status}`, { expected: expected.what, actual: brief(ex), exchange: ex });
     }

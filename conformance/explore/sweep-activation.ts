@@ -146,7 +146,7 @@ function sameIntentCases(): SweepCase<ActivationState>[] {
   return cases;
 }
 
-/** Each documented limit of an order body at min-1, min, max and max+1 (where the step exists). */
+/** Each documented limit of an order body at min-1, min, max and max+1 (where the step exists), and the MAC address format at its edges. */
 function limitCases(): SweepCase<ActivationState>[] {
   const limits: Array<{ id: string; body: Record<string, unknown>; what: string; invalid: boolean }> = [
     { id: 'sp-reference-0', body: { spReference: '' }, what: 'an empty spReference (its minimum)', invalid: false },
@@ -159,6 +159,13 @@ function limitCases(): SweepCase<ActivationState>[] {
     { id: 'vendor-id-1', body: { equipment: equipment(1, 'v') }, what: 'a vendorId of 1 character (its minimum)', invalid: false },
     { id: 'vendor-id-64', body: { equipment: equipment(1, 'v'.repeat(64)) }, what: 'a vendorId of 64 characters (its maximum)', invalid: false },
     { id: 'vendor-id-65', body: { equipment: equipment(1, 'v'.repeat(65)) }, what: 'a vendorId of 65 characters', invalid: true },
+    // A MAC address is "text, formatted as octets delimited by ':'": six of them, nothing before or after.
+    { id: 'mac-mixed-case', body: { equipment: [{ vendorId: 'vendor', macAddress: '0a:1B:2c:3D:4e:5F' }] }, what: 'a MAC address in mixed case', invalid: false },
+    { id: 'mac-7-octets', body: { equipment: [{ vendorId: 'vendor', macAddress: '02:00:00:00:00:01:02' }] }, what: 'a MAC address of 7 octets', invalid: true },
+    { id: 'mac-5-octets', body: { equipment: [{ vendorId: 'vendor', macAddress: '02:00:00:00:01' }] }, what: 'a MAC address of 5 octets', invalid: true },
+    { id: 'mac-text-before', body: { equipment: [{ vendorId: 'vendor', macAddress: 'x02:00:00:00:00:01' }] }, what: 'a MAC address with text before it', invalid: true },
+    { id: 'mac-text-after', body: { equipment: [{ vendorId: 'vendor', macAddress: '02:00:00:00:00:01 x' }] }, what: 'a MAC address with text after it', invalid: true },
+    { id: 'mac-dash-delimited', body: { equipment: [{ vendorId: 'vendor', macAddress: '02-00-00-00-00-01' }] }, what: 'a MAC address delimited by "-"', invalid: true },
     { id: 'access-id-0', body: { accessId: '' }, what: 'an empty accessId', invalid: true },
     { id: 'access-id-33', body: { accessId: 'A'.repeat(33) }, what: 'an accessId of 33 characters', invalid: true },
   ];

@@ -100,6 +100,11 @@ export interface Check {
    * checks of its API like a check that waits in real time (it waits for the server to finish its work).
    */
   independent?: boolean;
+  /**
+   * Judges what the whole run made (e.g. every event the run's orders added to a feed): starts once every other
+   * check of its API has ended.
+   */
+  last?: boolean;
   /** Restarts the server (t.restart): runs after every other check of the run, alone. */
   restarts?: boolean;
   /**

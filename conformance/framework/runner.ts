@@ -184,15 +184,16 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
  * of an API run one at a time, and an `exclusive` check runs alone in its API (without a test clock, before the
  * others start). With a test clock (`timeOf` given) a check also starts only when its use of time is compatible
  * with every check in flight (`timeCompatible`), and a check that waits for that holds back later checks it
- * conflicts with, so that it is not starved. None of this can change a verdict: each check works on orders and ids
+ * conflicts with, so that it is not starved. A `last` check starts once every other check of its API has ended.
+ * None of this can change a verdict: each check works on orders and ids
  * of its own, and no clock move happens while a check that could see it is in flight.
  */
 async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>, timeOf?: (job: Job) => Time): Promise<void> {
   if (limit === 1) {
-    for (const job of jobs) await run(job);
+    for (const job of [...jobs.filter((j) => !j.check.last), ...jobs.filter((j) => j.check.last)]) await run(job);
     return;
   }
-  const rank = (job: Job) => (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 4 + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
+  const rank = (job: Job) => (job.check.last ? 16 : 0) + (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 4 + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
   const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   const running = new Set<Job>();
   await new Promise<void>((resolve, reject) => {
@@ -212,6 +213,8 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
         const api = job.suite.api;
         if (closed.has(api)) continue;
         const mine = [...running].filter((j) => j.suite.api === api);
+        // A check of the whole run's work waits until every other check of its API has ended.
+        if (job.check.last && (mine.some((j) => !j.check.last) || queue.some((j) => j.suite.api === api && !j.check.last))) continue;
         const time = timeOf?.(job);
         const timeFree = !time || [...running].every((j) => timeCompatible(time, timeOf!(j)));
         if (time && held.some((h) => !timeCompatible(time, h))) continue;
