@@ -72,6 +72,30 @@ export const accessChecks: Check[] = [
     },
   },
   {
+    id: 'deactivation-clears-the-equipment',
+    rule: 'ACT-ACCESS-ACTIVE',
+    title: 'after a DEACTIVATE the equipment is cleared: the next ACTIVATE with no equipment lists none',
+    async run(t: CheckContext) {
+      // "Vid avaktivering skall listan av equipment rensas" (on deactivation the list of equipment shall be cleared).
+      const accessId = await freshAccess(t);
+      const { service, sameTypeService } = profileOf(t);
+      const first = await finish(t, t.alpha, activateBody(accessId, service, { equipment: [{ vendorId: 'ACME', macAddress: '00:1A:2B:3C:4D:5E' }] }));
+      if (first.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${first.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
+      const off = await finish(t, t.alpha, deactivateBody(accessId, service));
+      if (off.state !== 'DONE_SUCCESS') throw new NotRun(`deactivating ${service} ended ${off.state}`, `make a DEACTIVATE of activation.service succeed`);
+      for (const svc of [sameTypeService, service]) {
+        const done = await finish(t, t.alpha, activateBody(accessId, svc, { equipment: [] }));
+        if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${svc} ended ${done.state}`, `make an ACTIVATE of the profile's services succeed`);
+        const ex = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
+        t.expectStatus(ex, 200, `GET accesses/${accessId}`);
+        const entry = (ex.body?.active ?? []).find((a: any) => a?.service === svc);
+        t.expect(!!entry, `the active list lacks ${svc}`, { expected: svc, actual: ex.body?.active, exchange: ex });
+        t.expect(!(entry.equipment ?? []).length, `${svc}, activated with no equipment after a DEACTIVATE, lists equipment`, { expected: 'no equipment', actual: entry.equipment, exchange: ex });
+        await finish(t, t.alpha, deactivateBody(accessId, svc));
+      }
+    },
+  },
+  {
     id: 'services-lists-active-services',
     rule: 'ACT-SERVICES-LIST',
     title: 'services/ lists an activated service with its spReference, and no longer after deactivation',

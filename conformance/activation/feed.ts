@@ -7,6 +7,7 @@ import {
   deactivateBody,
   EVENTS,
   eventMembers,
+  feedHead,
   eventsFor,
   finish,
   finishCycle,
@@ -68,6 +69,31 @@ export const feedChecks: Check[] = [
           exchange,
         });
       }
+    },
+  },
+  {
+    id: 'since-the-first-event',
+    rule: 'ACT-FEED-SINCE-EXCLUSIVE',
+    title: "since the feed's very first event answers every later event, starting with the second, and not the first",
+    // Reads the feed of the provider whose feed was shorter when the run began (a read of nearly all of it).
+    last: true,
+    async run(t: CheckContext) {
+      for (const client of [t.alpha, t.beta]) await mark(t, client);
+      const [client, head] = ([t.alpha, t.beta] as const).map((c) => [c, feedHead(t, c)!] as const).sort((a, b) => a[1].count - b[1].count)[0];
+      let first = head.first;
+      // A feed empty when the run began holds only what the run added: read whole, it is short.
+      if (!first.length) await scanFeed(t, client, undefined, (e, i) => i < 2 && first.push(String(e?.event)), { skipSchema: true });
+      if (!first.length) throw new NotRun('the feed has no event yet', 'run it with the checks that finish orders');
+      let seen = 0;
+      let answeredFirst: string | undefined;
+      let itself = false;
+      const { exchange } = await scanFeed(t, client, first[0], (e, i) => {
+        seen++;
+        if (i === 0) answeredFirst = String(e?.event);
+        if (String(e?.event) === first[0]) itself = true;
+      });
+      t.expect(!itself, `since=${first[0]} (the feed's first event) answered that event itself`, { expected: 'only the events after it', actual: `${seen} events, ${first[0]} among them`, exchange });
+      if (first.length > 1) t.expect(answeredFirst === first[1], `since=${first[0]} (the feed's first event) did not start with the second event`, { expected: first[1], actual: answeredFirst ?? 'no event', exchange });
     },
   },
   {

@@ -316,9 +316,11 @@ export async function mark(t: CheckContext, client: ApiClient = t.alpha): Promis
       if (ex.status === 200 && /json/i.test(ex.headers['content-type'] ?? '')) return last ?? known;
       last = undefined;
     }
-    // Only the last id is needed; the feed's schema is judged by the checks that read it, so a schema
-    // problem does not stop checks of other rules from running.
-    await scanFeed(t, client, undefined, (e) => (last = e?.event), { skipSchema: true });
+    // Only the last id is needed (and, once per run, the first two and the count); the feed's schema is judged by
+    // the checks that read it, so a schema problem does not stop checks of other rules from running.
+    const first: string[] = [];
+    const { count } = await scanFeed(t, client, undefined, (e, i) => ((last = e?.event), i < 2 && first.push(String(e?.event))), { skipSchema: true });
+    if (!t.memo.has(`${key} head`)) t.memo.set(`${key} head`, { first, count });
     return last;
   });
   if (found !== undefined) t.memo.set(key, found);
@@ -327,8 +329,13 @@ export async function mark(t: CheckContext, client: ApiClient = t.alpha): Promis
   return found;
 }
 
+/** The first two events of the provider's feed and its length, as the run's first whole read found them. */
+export function feedHead(t: CheckContext, client: ApiClient): { first: string[]; count: number } | undefined {
+  return t.memo.get(`activation feed end: ${client.baseUrl} ${client.credentials?.user ?? ''} head`) as { first: string[]; count: number } | undefined;
+}
+
 /**
- * Where the provider's feed ended when the run first read it: `since` for every event the run's orders added
+ * Where the provider's feed ended when the run first looked: `since` for every event the run's orders added
  * ('' when the feed was empty then: the whole feed), or undefined when no check of the run has read it yet.
  */
 export function runStart(t: CheckContext, client: ApiClient = t.alpha): string | undefined {

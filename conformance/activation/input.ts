@@ -3,6 +3,7 @@ import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import {
   activateBody,
+  deactivateBody,
   ensureActive,
   EVENTS,
   expectCause,
@@ -41,6 +42,13 @@ export const inputChecks: Check[] = [
         ['spReference of 256 characters', { ...ok, spReference: 'r'.repeat(256) }],
         ['forcedTakeover not a boolean', { ...ok, forcedTakeover: 'no' }],
       ];
+      // A DEACTIVATE is validated as an ACTIVATE is, also when there would be nothing to do.
+      const off = deactivateBody(accessId, service);
+      cases.push(
+        ['a DEACTIVATE of an unknown accessId', { ...off, accessId: t.uid('NOSUCH').toUpperCase() }],
+        ['a DEACTIVATE of a service not offered', { ...off, service: t.uid('NOSERVICE') }],
+        ['a DEACTIVATE with an accessId of 33 characters', { ...off, accessId: 'A'.repeat(33) }],
+      );
       for (const [what, body] of cases) {
         const ex = typeof body === 'string' ? await t.alpha.request('POST', ORDERS, { rawBody: body }) : await t.alpha.post(ORDERS, body);
         expectCause(t, ex, `POST orders/ with ${what}`);

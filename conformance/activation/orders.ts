@@ -18,6 +18,9 @@ import {
   waitDone,
 } from './helpers.js';
 
+/** The access answered lists the caller's `service` as active. */
+const listsActive = (access: Exchange, service: string) => access.status === 200 && Array.isArray(access.body?.active) && access.body.active.some((a: any) => a?.service === service);
+
 /** Fails unless the answer is "nothing to do": 200, DONE_SUCCESS, no path. */
 /** "Nothing to do": 200, the order as requested (its accessId, service and operation), DONE_SUCCESS, no path. */
 function expectNothingToDo(t: CheckContext, ex: Exchange, what: string, request: { accessId: string; service: string; operation: string }) {
@@ -53,6 +56,14 @@ export const orderChecks: Check[] = [
       const b = ex.body;
       t.expect(typeof b.path === 'string' && b.path.includes(`${ROOT}/orders/`), 'the body needs the order path', { expected: `${ROOT}/orders/<id>`, actual: b.path, exchange: ex });
       t.expect(new URL(location, ex.url).pathname.endsWith(b.path), 'Location must point at the order path of the body', { expected: b.path, actual: location, exchange: ex });
+      // The Location is for the client to follow: on this server (scheme and port may differ behind a proxy), and
+      // it answers the order. A path outside the base URL's is read as the source's example shows it: from the API's root.
+      const resolved = new URL(location, ex.url);
+      const base = new URL(t.alpha.baseUrl);
+      t.expect(resolved.hostname === base.hostname, 'the Location leads to another host than the one the order was placed with', { expected: `a Location on ${base.hostname}`, actual: location, exchange: ex });
+      const basePath = base.pathname.replace(/\/$/, '');
+      const followed = await t.alpha.get(resolved.pathname.startsWith(`${basePath}/`) ? resolved.pathname.slice(basePath.length) : resolved.pathname, { skipSchema: true });
+      t.expect(followed.status === 200 && samePath(followed.body?.path, b.path), 'following the Location does not answer the order', { expected: `200 with the order ${b.path}`, actual: `${followed.status} ${excerpt(followed.text, 200)}`, exchange: followed });
       t.expectEqual(
         { accessId: b.accessId, service: b.service, operation: b.operation, state: b.state, message: b.message },
         { accessId, service, operation: 'ACTIVATE', state: 'RECEIVED', message: '' },
@@ -109,13 +120,25 @@ export const orderChecks: Check[] = [
       t.expectStatus(ex, [200, 201], `ACTIVATE at the failing access ${failingAccess}`);
       t.expect(typeof ex.body.message === 'string', 'message is always present', { actual: ex.body, exchange: ex });
       t.expect(!!ex.body.path, 'the order at the failing access must be received (it has a path)', { actual: ex.body, exchange: ex });
+      // While the order is in progress (it reads RECEIVED before and after), its service is not active yet.
+      const before = await t.alpha.get(ex.body.path, { skipSchema: true });
+      const during = await t.alpha.get(`${ROOT}/accesses/${encodeURIComponent(failingAccess)}`, { skipSchema: true });
+      const still = await t.alpha.get(ex.body.path, { skipSchema: true });
+      if (before.body?.state === 'RECEIVED' && still.body?.state === 'RECEIVED' && listsActive(during, service)) {
+        throw new RuleViolation(`while the ACTIVATE of ${service} at ${failingAccess} was still RECEIVED, the access listed ${service} as active`, {
+          rule: 'ACT-ACCESS-ACTIVE',
+          expected: `no active ${service} until the order has succeeded`,
+          actual: excerpt(during.text, 300),
+          exchange: during,
+        });
+      }
       const done = await waitDone(t, t.alpha, ex.body.path);
       t.expect(done.state === 'DONE_FAILED', 'the order at the failing access must end DONE_FAILED', { expected: 'DONE_FAILED', actual: done.state });
       t.expect(typeof done.message === 'string' && done.message.trim().length > 0, 'DONE_FAILED needs a message saying why', { expected: 'a non-empty message', actual: JSON.stringify(done.message) });
       // A finding on the way, under its own rule: the service was not active (the ACTIVATE was received), and a
       // failed order changes nothing, so the access must not list it now.
       const after = await t.alpha.get(`${ROOT}/accesses/${encodeURIComponent(failingAccess)}`, { skipSchema: true });
-      if (after.status === 200 && Array.isArray(after.body?.active) && after.body.active.some((a: any) => a?.service === service)) {
+      if (listsActive(after, service)) {
         throw new RuleViolation(`the ACTIVATE of ${service} at ${failingAccess} ended DONE_FAILED, yet the access lists ${service} as active`, {
           rule: 'ACT-ACCESS-ACTIVE',
           expected: `no active ${service} (the order failed)`,

@@ -1,6 +1,7 @@
 /** Activation tenancy: credentials are required, and one provider never sees another's orders or services. */
 import type { Check, CheckContext } from '../framework/check.js';
-import { activateBody, deactivateBody, ensureActive, EVENTS, eventsFor, finish, freshAccess, ORDERS, profileOf, ROOT, scanFeed, waitDone } from './helpers.js';
+import { NotRun } from '../framework/violation.js';
+import { activateBody, deactivateBody, ensureActive, EVENTS, eventsFor, finish, finishCycle, freshAccess, mark, ORDERS, profileOf, readFeed, ROOT, samePath, scanFeed, waitDone } from './helpers.js';
 
 export const tenancyChecks: Check[] = [
   {
@@ -47,6 +48,26 @@ export const tenancyChecks: Check[] = [
         "tenant B's DEACTIVATE ended tenant A's active service",
         { expected: `${service} at ${accessId} in A's services/`, actual: `B's DEACTIVATE answered ${theirs.status}; A's services/ lacks it`, exchange: theirs },
       );
+    },
+  },
+  {
+    id: 'since-of-another-providers-event',
+    rule: 'ACT-TENANCY',
+    title: "a feed read whose since names another provider's event answers none of that provider's events",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const since = await mark(t, t.beta);
+      const done = await finishCycle(t, t.beta, accessId, 2);
+      const theirs = await t.prerequisite("reading B's events of its two orders", async () => {
+        const { events } = await readFeed(t, t.beta, since, { skipSchema: true });
+        return events;
+      });
+      const event = eventsFor(theirs, done[0].path)[0]?.event;
+      if (!event) throw new NotRun(`B's feed has no event of its order ${done[0].path}`, 'the feed rules say why');
+      // Refusing such a since (400 or 404) is ACT-FEED-UNKNOWN-SINCE-REJECTED's; answering B's events is never right.
+      let leaked = 0;
+      const ex = await t.alpha.get(EVENTS, { query: { since: event }, skipSchema: true, onItem: (e: any) => (leaked += done.some((d) => samePath(e?.order?.path, d.path)) ? 1 : 0) });
+      t.expect(!leaked, `A's feed since B's event ${event} answered B's orders`, { expected: "none of B's events (or a refusal)", actual: `${leaked} of B's events`, exchange: ex });
     },
   },
   {

@@ -74,6 +74,27 @@ export const inputChecks: Check[] = [
     },
   },
   {
+    id: 'wrong-types-400',
+    rule: 'CART-BAD-INPUT',
+    title: 'members of the wrong JSON type (a number as text, text as a number) answer 400 and create or change nothing',
+    run: async (t: CheckContext) => {
+      // A validator that coerces types turns "30" into 30: the spec's types are the contract, not what can be parsed.
+      const probes: Array<[string, Record<string, unknown>]> = [
+        ['holdExpirationMinutes as text ("30")', { holdExpirationMinutes: '30' }],
+        ['resellerReference as a number', { resellerReference: 12345 }],
+      ];
+      for (const [what, change] of probes) {
+        const uuid = t.uuid();
+        const ex = await t.alpha.post(bookingsPath(t), { ...bookingBody(t, { uuid }), ...change }, { skipSchema: true });
+        expectError(t, ex, `create with ${what}`, [400]);
+        const ghost = await t.alpha.get(bookingPath(t, uuid));
+        t.expectStatus(ghost, 404, `GET of the booking the create with ${what} asked for`);
+      }
+      const { orderId } = await buildOrder(t, [30]);
+      await expectRefusedUnchanged(t, orderId, 'extend with holdExpirationMinutes as text ("10")', () => t.alpha.post(orderPath(t, orderId, 'extend'), { ...extendBody(10), holdExpirationMinutes: '10' }, { skipSchema: true }), [400]);
+    },
+  },
+  {
     id: 'malformed-json-400',
     rule: 'CART-BAD-INPUT',
     title: 'malformed JSON on an order operation answers 400 and changes nothing',

@@ -61,6 +61,17 @@ export const tenancyWriteChecks: Check[] = [
         actual: `returned ${two.body?.returned}, ${two.body?.items?.length} items`,
         exchange: two,
       });
+      // Pages that start past the first: offset is where a page starts and limit how long it is, whatever their sizes.
+      for (const [offset, limit] of [[1, 1], [2, 1], [1, 2]]) {
+        const page = await t.alpha.get('/orders', { query: { buyerId: buyerA(t), limit, offset } });
+        t.expectStatus(page, 200, `GET /orders?offset=${offset}&limit=${limit}`);
+        const expected = Math.min(limit, after - offset);
+        t.expect(page.body?.returned === expected && page.body?.items?.length === expected, `the page at offset ${offset} of limit ${limit} over ${after} orders does not hold ${expected}`, {
+          expected: `returned ${expected}, ${expected} items`,
+          actual: `returned ${page.body?.returned}, ${page.body?.items?.length} items`,
+          exchange: page,
+        });
+      }
       const last = await t.alpha.get('/orders', { query: { buyerId: buyerA(t), limit: 5, offset: after - 1 } });
       t.expectStatus(last, 200, `GET /orders?offset=${after - 1}`);
       t.expect(last.body?.returned === 1 && last.body?.items?.length === 1 && last.body?.available === after, 'the page from the last offset does not hold exactly the last order', {
