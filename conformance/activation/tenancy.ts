@@ -73,16 +73,20 @@ export const tenancyChecks: Check[] = [
   {
     id: 'no-credentials-401',
     rule: 'ACT-AUTH',
-    title: 'requests without HTTP Basic credentials are 401',
+    title: 'requests without HTTP Basic credentials, or with a wrong secret, are 401',
     async run(t: CheckContext) {
       const { service } = profileOf(t);
-      for (const ex of [
-        await t.anonymous.get(EVENTS),
-        await t.anonymous.post(ORDERS, activateBody(profileOf(t).accesses[0], service)),
-        await t.anonymous.get(`${ROOT}/services/`),
-        await t.anonymous.get(`${ROOT}/orders/${t.uuid()}`),
-      ]) {
-        t.expectStatus(ex, 401);
+      const wrong = t.alpha.as({ user: t.alpha.credentials?.user ?? 'alpha', secret: 'certainly-not-the-secret' });
+      for (const client of [t.anonymous, wrong]) {
+        for (const ex of [
+          await client.get(EVENTS),
+          await client.post(ORDERS, activateBody(profileOf(t).accesses[0], service)),
+          await client.get(`${ROOT}/services/`),
+          await client.get(`${ROOT}/accesses/${encodeURIComponent(profileOf(t).accesses[0])}`),
+          await client.get(`${ROOT}/orders/${t.uuid()}`),
+        ]) {
+          t.expectStatus(ex, 401);
+        }
       }
     },
   },
