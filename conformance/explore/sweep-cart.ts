@@ -108,7 +108,9 @@ const otherTenant = (st: State): Steps => [
 
 const stateCases = (): SweepCase<CartState>[] =>
   STATES.flatMap((st) => {
-    const base = { needs: st.needs, clock: st.clock };
+    // A pending order's clean-up lets its decision settle, which moves the clock: such a case says so up front, so
+    // it is never stopped half-way (its orders left pending, holding places of a small availability).
+    const base = { needs: st.needs, clock: st.clock, ...(st.pending ? { time: 'moves' as const } : {}) };
     const own = OPS.filter((op) => !st.keeps.includes(op)).map(
       (op): SweepCase<CartState> => ({
         ...base,

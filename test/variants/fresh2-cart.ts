@@ -112,10 +112,24 @@ class OrderReadHidesCancelled extends CartDomain {
 
 // ---- a retry that writes again ----------------------------------------------------------------------------------------
 
+/**
+ * The supplier is asked how to confirm once per order, with the order's first booking (its product, option and
+ * availability), and the answer is applied to every booking: an order whose first booking confirms at once is
+ * confirmed at once whole, a later booking on an availability that always rejects included.
+ */
+class DecisionFromFirstBooking extends CartDomain {
+  protected override pendingDecision(ctx: DomainContext, bookings: BookingRow[], now: Date): PendingDecision | null {
+    return super.pendingDecision(ctx, bookings.slice(0, 1), now);
+  }
+}
+
 const v = (name: string, breaks: string, description: string, apis: Variant['apis'], extra: Partial<Variant> = {}): Variant => ({ name, api: 'cart', breaks, description, apis, ...extra });
 
 export const fresh2CartVariants: Variant[] = [
   v(COERCED, 'CART-BAD-INPUT', 'request bodies are validated with coerceTypes: "30" for holdExpirationMinutes (and other wrongly typed scalars) is converted and accepted, not refused', bodyTypesCoerced),
+  v('fresh-cart-decision-from-first-booking', 'CART-ORDER-REJECT-COLLECTIVE', "the supplier's decision is taken for the order's first booking only: a later booking on a rejecting availability is confirmed with it", withDomain(new DecisionFromFirstBooking()), {
+    alsoBreaks: ['CART-ORDER-PENDING-FLOW'],
+  }),
   v('fresh-cart-order-cancel-keeps-places', 'CART-ORDER-CANCEL-ENDS-HOLD', "an order cancel marks its holds CANCELLED but their places stay taken until the old holds would have ended", withDomain(new OrderCancelKeepsPlaces())),
   v('fresh-cart-order-read-hides-cancelled', 'CART-ORDER-READ', 'GET of an order leaves out its CANCELLED bookings (cancelled alone or with the order)', withDomain(new OrderReadHidesCancelled()), {
     alsoBreaks: ['CART-ORDER-CANCEL-DELETE', 'CART-ORDER-ALL-OR-NOTHING'],
