@@ -58,10 +58,16 @@ export const retryChecks: Check[] = [
     run: async (t: CheckContext) => {
       const { orderId } = await buildOrder(t, [30, 30]);
       await must(t, 'confirming the order', () => orderOp(t, 'confirm', orderId, t.alpha, {}));
-      const confirmed = snapshot(await readOrder(t, orderId));
+      const first = await readOrder(t, orderId);
+      const confirmed = snapshot(first);
+      // A minute later (with a test clock), so that a repeat which writes the confirmation again shows in its time.
+      if (t.clock.controllable) await t.clock.advance(60);
       const again = await orderOp(t, 'confirm', orderId, t.alpha, {});
       t.expectStatus(again, [200, 202], 'the repeated order confirm');
       await expectUnchanged(t, orderId, confirmed, 'the repeated order confirm', again);
+      const confirmedAt = (order: any) => Object.fromEntries((order?.bookings ?? []).map((b: any) => [b?.uuid, b?.utcConfirmedAt ?? null]));
+      const later = await readOrder(t, orderId);
+      t.expectEqual(confirmedAt(later), confirmedAt(first), "the repeated confirm moved the bookings' utcConfirmedAt: the confirmation was written again", again);
       const cancel = await orderOp(t, 'cancel', orderId, t.alpha, {});
       if (!ok(cancel)) {
         t.note('cancelling a confirmed order is refused by this server; repeated cancel checked on bookings only');

@@ -123,6 +123,29 @@ class DecisionFromFirstBooking extends CartDomain {
   }
 }
 
+/**
+ * A repeated confirm of a CONFIRMED order (or booking) runs the confirmation again: utcConfirmedAt moves to the
+ * repeat's time and the contact becomes the repeat's.
+ */
+class RepeatConfirmRewrites extends CartDomain {
+  override async confirmOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: ConfirmRequest): Promise<OrderView> {
+    const before = await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).first();
+    const repeat = !!before && this.effectiveOrderStatus(before, ctx.clock.now()) === 'CONFIRMED';
+    const view = await super.confirmOrder(ctx, tenant, supplierId, orderId, req);
+    if (!repeat) return view;
+    await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update(this.confirmChanges(req, ctx.clock.now()));
+    return this.getOrder(ctx, tenant, supplierId, orderId);
+  }
+  override async confirmBooking(ctx: DomainContext, tenant: string, supplierId: string, uuid: string, req: ConfirmRequest): Promise<BookingView> {
+    const before: BookingRow | undefined = await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, uuid }).first();
+    const repeat = !!before && this.effectiveBookingStatus(before, ctx.clock.now()) === 'CONFIRMED';
+    const view = await super.confirmBooking(ctx, tenant, supplierId, uuid, req);
+    if (!repeat) return view;
+    await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, uuid }).update(this.confirmChanges(req, ctx.clock.now()));
+    return this.getBooking(ctx, tenant, supplierId, uuid);
+  }
+}
+
 const v = (name: string, breaks: string, description: string, apis: Variant['apis'], extra: Partial<Variant> = {}): Variant => ({ name, api: 'cart', breaks, description, apis, ...extra });
 
 export const fresh2CartVariants: Variant[] = [
@@ -134,4 +157,5 @@ export const fresh2CartVariants: Variant[] = [
   v('fresh-cart-order-read-hides-cancelled', 'CART-ORDER-READ', 'GET of an order leaves out its CANCELLED bookings (cancelled alone or with the order)', withDomain(new OrderReadHidesCancelled()), {
     alsoBreaks: ['CART-ORDER-CANCEL-DELETE', 'CART-ORDER-ALL-OR-NOTHING'],
   }),
+  v('fresh-cart-repeat-confirm-rewrites', 'CART-CONFIRM-CANCEL-IDEMPOTENT', "a repeated confirm of a CONFIRMED order or booking writes the confirmation again: utcConfirmedAt moves to the repeat's time, the contact becomes the repeat's", withDomain(new RepeatConfirmRewrites())),
 ];
