@@ -1,5 +1,6 @@
 /** Activation accesses and services: what is offered at an access and what is active. */
 import type { Check, CheckContext } from '../framework/check.js';
+import type { Exchange } from '../framework/types.js';
 import { NotRun } from '../framework/violation.js';
 import { activateBody, deactivateBody, finish, freshAccess, profileOf, ROOT } from './helpers.js';
 
@@ -33,8 +34,17 @@ export const accessChecks: Check[] = [
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
       const spReference = reference(t);
-      // Read while the order is in progress too: the list after it finishes must not be an answer kept from before.
-      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }), () => t.alpha.get(`${ROOT}/accesses/${accessId}`));
+      // Read while the order is in progress too (it reads RECEIVED before and after): the service is not active yet,
+      // and the list after it finishes must not be an answer kept from before.
+      let early: Exchange | undefined;
+      const done = await finish(t, t.alpha, activateBody(accessId, service, { spReference }), async (order) => {
+        const before = await t.alpha.get(order.path, { skipSchema: true });
+        const during = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
+        const after = await t.alpha.get(order.path, { skipSchema: true });
+        const listed = (during.body?.active ?? []).some((a: any) => a?.service === service);
+        if (before.body?.state === 'RECEIVED' && after.body?.state === 'RECEIVED' && listed) early = during;
+      });
+      t.expect(!early, `while its ACTIVATE was still RECEIVED, the access listed ${service} as active`, { expected: 'no active service until the order has succeeded', actual: early?.body?.active, exchange: early });
       if (done.state !== 'DONE_SUCCESS') throw new NotRun(`activating ${service} ended ${done.state}`, `make an ACTIVATE of activation.service at the accesses of activation.accesses succeed`);
       const mine = await t.alpha.get(`${ROOT}/accesses/${accessId}`);
       t.expectStatus(mine, 200, `GET accesses/${accessId}`);

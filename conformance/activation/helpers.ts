@@ -259,9 +259,9 @@ export async function placeReceived(t: CheckContext, client: ApiClient, body: Re
  * Places an order and waits until it is finished; returns its path and final state. `meanwhile` runs once the
  * order is received (e.g. a read while it is in progress, which a server that caches the answer must not keep).
  */
-export async function finish(t: CheckContext, client: ApiClient, body: Record<string, unknown>, meanwhile?: () => Promise<unknown>): Promise<OrderBody & { path: string }> {
+export async function finish(t: CheckContext, client: ApiClient, body: Record<string, unknown>, meanwhile?: (order: OrderBody & { path: string }) => Promise<unknown>): Promise<OrderBody & { path: string }> {
   const { order } = await placeReceived(t, client, body);
-  await meanwhile?.();
+  await meanwhile?.(order as OrderBody & { path: string });
   const done = await t.prerequisite(`waiting for ${order.path} to finish`, () => waitDone(t, client, order.path!));
   return { ...done, path: order.path! };
 }

@@ -56,14 +56,17 @@ export const orderChecks: Check[] = [
       const b = ex.body;
       t.expect(typeof b.path === 'string' && b.path.includes(`${ROOT}/orders/`), 'the body needs the order path', { expected: `${ROOT}/orders/<id>`, actual: b.path, exchange: ex });
       t.expect(new URL(location, ex.url).pathname.endsWith(b.path), 'Location must point at the order path of the body', { expected: b.path, actual: location, exchange: ex });
-      // The Location is for the client to follow: on this server (scheme and port may differ behind a proxy), and
-      // it answers the order. A path outside the base URL's is read as the source's example shows it: from the API's root.
+      // Followed where the suite can: on the host the order was placed with and below the base URL's API root (a
+      // Location on another host may be the server's public name, which this run cannot tell from a wrong one; one
+      // outside the base URL's path comes through a proxy that does not rewrite it).
       const resolved = new URL(location, ex.url);
       const base = new URL(t.alpha.baseUrl);
-      t.expect(resolved.hostname === base.hostname, 'the Location leads to another host than the one the order was placed with', { expected: `a Location on ${base.hostname}`, actual: location, exchange: ex });
       const basePath = base.pathname.replace(/\/$/, '');
-      const followed = await t.alpha.get(resolved.pathname.startsWith(`${basePath}/`) ? resolved.pathname.slice(basePath.length) : resolved.pathname, { skipSchema: true });
-      t.expect(followed.status === 200 && samePath(followed.body?.path, b.path), 'following the Location does not answer the order', { expected: `200 with the order ${b.path}`, actual: `${followed.status} ${excerpt(followed.text, 200)}`, exchange: followed });
+      if (resolved.hostname !== base.hostname) t.note(`the Location ${location} is on another host than ${base.hostname}; not followed`);
+      else if (resolved.pathname.startsWith(`${basePath}${ROOT}/`)) {
+        const followed = await t.alpha.get(resolved.pathname.slice(basePath.length), { skipSchema: true });
+        t.expect(followed.status === 200 && samePath(followed.body?.path, b.path), 'following the Location does not answer the order', { expected: `200 with the order ${b.path}`, actual: `${followed.status} ${excerpt(followed.text, 200)}`, exchange: followed });
+      }
       t.expectEqual(
         { accessId: b.accessId, service: b.service, operation: b.operation, state: b.state, message: b.message },
         { accessId, service, operation: 'ACTIVATE', state: 'RECEIVED', message: '' },

@@ -170,26 +170,6 @@ class SpReferenceMojibake extends ActivationDomain {
   }
 }
 
-/**
- * A stale cache: services/ is cached per provider for 30 s of real time and dropped when that provider places an
- * order, but not when provisioning finishes one; a services/ read while the provider's order is in progress keeps
- * answering the state from before it finished.
- */
-class ServicesCachedUntilNextOrder extends ActivationDomain {
-  private readonly cache = new Map<string, { at: number; list: Awaited<ReturnType<ActivationDomain['listServices']>> }>();
-  override async listServices(tenant: string) {
-    const hit = this.cache.get(tenant);
-    if (hit && Date.now() - hit.at < 30_000) return hit.list;
-    const list = await super.listServices(tenant);
-    this.cache.set(tenant, { at: Date.now(), list });
-    return list;
-  }
-  override async createOrder(tenant: string, input: OrderInput): Promise<Created> {
-    this.cache.delete(tenant);
-    return super.createOrder(tenant, input);
-  }
-}
-
 export const freshActivationVariants: Variant[] = [
   variant(
     'fresh-act-feed-page-repeats-boundary',
@@ -236,11 +216,5 @@ export const freshActivationVariants: Variant[] = [
     "an active service's spReference is stored as latin1: non-ASCII characters come back from accesses/{id} and services/ as mojibake",
     () => activationWith(SpReferenceMojibake),
     { alsoBreaks: ['ACT-SERVICES-LIST'] },
-  ),
-  variant(
-    'fresh-act-services-cached-until-next-order',
-    'ACT-SERVICES-LIST',
-    "services/ is cached per provider for 30 s and dropped when the provider places an order, not when one finishes",
-    () => activationWith(ServicesCachedUntilNextOrder),
   ),
 ];

@@ -56,17 +56,6 @@ class DeactivateShortCircuit extends ActivationDomain {
   }
 }
 
-/**
- * Location built from the backend's own address: behind the vendor's gateway, the 201's Location is an absolute URL
- * on the internal host and port of the activation service (without the gateway's prefix), which no client can reach.
- */
-const locationOnInternalHost = (): ApiModule =>
-  activationApi({
-    respondCreated: (res, order) => {
-      res.status(201).location(`http://activation-backend.internal:8080${order.path}`).json(order);
-    },
-  });
-
 // ---- equipment and what is active -------------------------------------------------------------------------------
 
 /**
@@ -183,12 +172,6 @@ export const fresh2ActivationVariants: Variant[] = [
     'ACT-ORDER-BAD-INPUT',
     'a DEACTIVATE with nothing active is answered "nothing to do" before validation, so an unknown accessId or service is 200 DONE_SUCCESS, not 400',
     () => activationApi(withDomain(DeactivateShortCircuit)),
-  ),
-  variant(
-    'fresh-act-location-internal-host',
-    'ACT-ORDER-CREATED',
-    "a created order's Location is an absolute URL on the backend's internal host and port, not the order's path",
-    locationOnInternalHost,
   ),
   variant(
     'fresh-act-equipment-registry-per-access',
