@@ -21,7 +21,8 @@ type Provision = ActivationDomain['provision'];
 const activationWith = (Domain: DomainClass): ApiModule =>
   activationApi({ domain: (ctx: ApiContext, catalogue: AccessCatalogue) => new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue }) });
 
-const variant = (name: string, breaks: string, description: string, activation: () => ApiModule, extra: Partial<Variant> = {}): Variant => ({
+/** A broken activation server as a kill-table row (the other two APIs as the reference has them). */
+export const variant = (name: string, breaks: string, description: string, activation: () => ApiModule, extra: Partial<Variant> = {}): Variant => ({
   name,
   api: 'activation',
   breaks,
@@ -30,7 +31,7 @@ const variant = (name: string, breaks: string, description: string, activation: 
   apis: () => [cartApi(), activation(), ethernetApi()],
 });
 
-const bad = (cause: string) => new ApiError(400, 'BAD_REQUEST', cause);
+export const bad = (cause: string) => new ApiError(400, 'BAD_REQUEST', cause);
 
 // ---- the feed ---------------------------------------------------------------------------------------------------
 

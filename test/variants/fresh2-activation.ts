@@ -12,6 +12,7 @@ import type { AccessCatalogue } from '../../src/activation/catalogue.js';
 import { ActivationDomain, type EventView, type OrderInput, type OrderRow, type OrderView } from '../../src/activation/domain.js';
 import { ApiError } from '../../src/shared/errors.js';
 import type { Variant } from './variant.js';
+import { bad, variant } from './fresh-activation.js';
 
 type DomainClass = new (db: Knex, clock: ApiContext['clock'], options: ConstructorParameters<typeof ActivationDomain>[2]) => ActivationDomain;
 type Created = { status: 200 | 201; order: OrderView };
@@ -22,16 +23,6 @@ const withDomain = (Domain: DomainClass): ActivationOptions => ({
     new Domain(ctx.db, ctx.clock, { delaySeconds: ctx.config.activationDelaySeconds, catalogue, feedBatchSize: ctx.config.activationFeedBatchSize }),
 });
 
-const variant = (name: string, breaks: string, description: string, activation: () => ApiModule, extra: Partial<Variant> = {}): Variant => ({
-  name,
-  api: 'activation',
-  breaks,
-  description,
-  ...extra,
-  apis: () => [cartApi(), activation(), ethernetApi()],
-});
-
-const bad = (cause: string) => new ApiError(400, 'BAD_REQUEST', cause);
 const nothingToDo = (input: OrderInput): Created => ({
   status: 200,
   order: { accessId: input.accessId, service: input.service, operation: input.operation, state: 'DONE_SUCCESS', message: '' },
