@@ -5,12 +5,9 @@
  */
 import type { Knex } from 'knex';
 import type { ApiContext, ApiModule } from '../../src/shared/api.js';
-import { cartApi } from '../../src/cart/api.js';
-import { ethernetApi } from '../../src/ethernet/api.js';
 import { activationApi, type ActivationOptions } from '../../src/activation/api.js';
 import type { AccessCatalogue } from '../../src/activation/catalogue.js';
 import { ActivationDomain, type EventView, type OrderInput, type OrderRow, type OrderView } from '../../src/activation/domain.js';
-import { ApiError } from '../../src/shared/errors.js';
 import type { Variant } from './variant.js';
 import { bad, variant } from './fresh-activation.js';
 
