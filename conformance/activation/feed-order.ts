@@ -42,7 +42,6 @@ export const feedOrderChecks: Check[] = [
     id: 'orders-finishing-together-each-once-also-later',
     rule: 'ACT-FEED-EVERY-FINISHED-ORDER',
     title: 'orders finishing in one clock step, a failed one among them, each have exactly one event, and still do after the clock moves on (their states unchanged)',
-    exclusive: true,
     async run(t: CheckContext) {
       const { finishSeconds } = profileOf(t);
       const { start, paths, finals } = await finishTogether(t);
@@ -65,7 +64,6 @@ export const feedOrderChecks: Check[] = [
     id: 'since-an-order-finished-in-the-same-second',
     rule: 'ACT-FEED-SINCE-RETURNS-ALL-LATER',
     title: 'since any of several orders finished in one clock step (one second) answers exactly the ones listed after it',
-    exclusive: true,
     async run(t: CheckContext) {
       const { start, paths } = await finishTogether(t);
       const { events } = await t.prerequisite('reading the feed', () => readFeed(t, t.alpha, start));
@@ -82,7 +80,6 @@ export const feedOrderChecks: Check[] = [
     id: 'reader-following-since-while-orders-finish',
     rule: 'ACT-FEED-SINCE-CHAIN',
     title: 'a reader following the since chain while several orders finish sees each of them exactly once',
-    exclusive: true,
     async run(t: CheckContext) {
       let cursor = await mark(t);
       const seen: EventBody[] = [];

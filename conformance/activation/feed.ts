@@ -266,8 +266,9 @@ export const feedChecks: Check[] = [
         chained.push(...events);
         if (events.length) since = events[events.length - 1].event;
       }
+      // Other checks' orders may finish after the last chained read: the full read then goes on past what was chained.
       const { events: full, exchange } = await readFeed(t, t.alpha, start);
-      t.expectEqual(ids(chained), ids(full), 'the chained reads differ from one full read (gap, repeat or reorder)', exchange);
+      t.expectEqual(ids(chained), ids(full.slice(0, chained.length)), 'the chained reads differ from the start of one full read (gap, repeat or reorder)', exchange);
     },
   },
   {
@@ -298,17 +299,21 @@ export const feedChecks: Check[] = [
       const since = await mark(t);
       const done = await finishCycle(t, t.alpha, accessId, 2);
       const { events: after } = await readFeed(t, t.alpha, since);
-      // Every event there is, read item by item: only what is compared is kept (the finished orders' events, the end, the mark).
+      // Every event there is, read item by item: only what is compared is kept (the finished orders' events, what
+      // follows the mark, the end). Other checks' orders may finish meanwhile: after the mark, the answer without
+      // since must go on with the answer after it, and may hold more events after those.
       const tail = new Tail<EventBody>(after.length);
+      const following: EventBody[] = [];
       const mine = done.map(() => 0);
-      let markSeen = false;
+      let markSeen = !since;
       const { exchange } = await scanFeed(t, t.alpha, undefined, (e) => {
         tail.push(e);
         done.forEach((d, i) => (mine[i] += samePath(e.order?.path, d.path) ? 1 : 0));
+        if (markSeen && following.length < after.length) following.push(e);
         if (e.event === since) markSeen = true;
       });
       done.forEach((d, i) => t.expect(mine[i] === 1, `the finished order ${d.path} is missing without since`, { expected: d.path, actual: ids(tail.get()).slice(-5), exchange }));
-      t.expectEqual(ids(tail.get()), ids(after), 'the answer without since must end with the answer after the mark', exchange);
+      t.expectEqual(ids(following), ids(after), 'after the mark, the answer without since must go on with the answer since the mark', exchange);
       if (since) t.expect(markSeen, 'the event used as mark is missing without since', { expected: since, actual: 'absent', exchange });
     },
   },

@@ -2,7 +2,7 @@
 import { excerpt } from '../framework/excerpt.js';
 import type { CheckContext } from '../framework/check.js';
 import type { ApiClient } from '../framework/http.js';
-import type { Exchange } from '../framework/types.js';
+import type { Exchange, TenantLabel } from '../framework/types.js';
 import { CheckAborted, NotRun } from '../framework/violation.js';
 
 export const ROOT = '/api/2.3.1';
@@ -195,37 +195,59 @@ export async function ensureActive(t: CheckContext, client: ApiClient, accessId:
 /** Accesses of the pool held by a check in flight (by server and access): released when the runner ends that check. */
 const holders = new Map<string, AbortSignal>();
 const released: Array<() => void> = [];
+/** Checks that hold accesses and wait for one more. */
+const waitingHolders = new Set<AbortSignal>();
+
+const accessKey = (t: CheckContext, id: string) => `${t.alpha.baseUrl} ${id}`;
+const wakeWaiters = () => {
+  for (const wake of released.splice(0)) wake();
+};
 
 /**
  * An access of the pool no other check in flight holds, so that overlapping checks never share one. When every
- * access is held, a check that holds none yet waits for a check to end (a profile with fewer accesses than
- * overlapping checks); one that holds some already takes the next in turn, as one run after another would, so
- * that no two checks ever wait for each other.
+ * access is held, a check waits for one to be free; only when every check holding accesses waits for one more (a
+ * profile with fewer accesses than overlapping checks need) does the last of them take the next in turn, as one run
+ * after another would, so that no two checks ever wait for each other for good.
  */
 async function leaseAccess(t: CheckContext, accesses: string[]): Promise<string> {
-  const key = (id: string) => `${t.alpha.baseUrl} ${id}`;
   for (;;) {
     if (t.signal.aborted) throw new CheckAborted();
     for (let tried = 0; tried < accesses.length; tried++) {
       const id = accesses[cursor++ % accesses.length];
-      if (holders.has(key(id))) continue;
-      holders.set(key(id), t.signal);
+      const key = accessKey(t, id);
+      if (holders.has(key)) continue;
+      holders.set(key, t.signal);
       t.signal.addEventListener(
         'abort',
         () => {
-          holders.delete(key(id));
-          for (const wake of released.splice(0)) wake();
+          if (holders.get(key) !== t.signal) return;
+          holders.delete(key);
+          wakeWaiters();
         },
         { once: true },
       );
       return id;
     }
-    if ([...holders.values()].includes(t.signal)) return accesses[cursor++ % accesses.length];
-    await new Promise<void>((resolve) => {
-      released.push(resolve);
-      t.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    const holding = new Set(holders.values());
+    if (holding.has(t.signal) && [...holding].every((h) => h === t.signal || waitingHolders.has(h))) return accesses[cursor++ % accesses.length];
+    if (holding.has(t.signal)) waitingHolders.add(t.signal);
+    try {
+      await new Promise<void>((resolve) => {
+        released.push(resolve);
+        t.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      waitingHolders.delete(t.signal);
+    }
   }
+}
+
+/** Gives an access back to the pool before the check ends (its orders there have finished): another check may take it. */
+export function giveBackAccess(t: CheckContext, id: string): void {
+  const key = accessKey(t, id);
+  if (holders.get(key) !== t.signal) return;
+  holders.delete(key);
+  wakeWaiters();
 }
 
 /** The next access of the pool in turn, for `explore`'s sequences (one at a time, no check to hold it). */
@@ -389,3 +411,22 @@ export const eventMembers = (e: EventBody | undefined) =>
     event: e.event,
     order: { path: e.order?.path, accessId: e.order?.accessId, service: e.order?.service, operation: e.order?.operation, state: e.order?.state, message: e.order?.message },
   };
+
+const RUN_ORDERS = 'activation orders of the run';
+
+/** The orders every check of the run placed (their paths), with the provider that placed each: filled by `watchOrders`. */
+export const ordersOfTheRun = (memo: Map<string, unknown>): Map<string, TenantLabel> => {
+  let orders = memo.get(RUN_ORDERS) as Map<string, TenantLabel> | undefined;
+  if (!orders) memo.set(RUN_ORDERS, (orders = new Map()));
+  return orders;
+};
+
+/** The suite's watch: every order a 201 answer created is the run's, the provider that placed it the first to be told of it. */
+export function watchOrders(exchange: Exchange, tenant: TenantLabel | undefined, memo: Map<string, unknown>): void {
+  if (!tenant || exchange.method !== 'POST' || exchange.status !== 201) return;
+  if (!/\/orders\/?$/.test(new URL(exchange.url).pathname)) return;
+  const path = (exchange.body as any)?.path;
+  if (typeof path !== 'string' || !path) return;
+  const orders = ordersOfTheRun(memo);
+  if (!orders.has(pathOf(path))) orders.set(pathOf(path), tenant);
+}

@@ -115,6 +115,7 @@ export const orderChecks: Check[] = [
     id: 'failed-order-has-message',
     rule: 'ACT-ORDER-FAILURE-MESSAGE',
     needs: 'failedOrders',
+    uses: 'failingAccess',
     title: "an order at the profile's failing access ends DONE_FAILED with a message",
     async run(t: CheckContext) {
       const { failingAccess, service } = profileOf(t);

@@ -8,6 +8,7 @@ import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { accessChecks } from './accesses.js';
+import { watchOrders } from './helpers.js';
 import { feedChecks } from './feed.js';
 import { persistenceChecks } from './persistence.js';
 import { feedOrderChecks } from './feed-order.js';
@@ -25,6 +26,8 @@ const timeOf = (c: Check): Check['time'] => (NO_ORDER.includes(c.id) ? 'none' : 
 export default defineSuite({
   api: 'activation',
   schemaRule: 'ACT-SCHEMA',
+  // The orders of the whole run: a sweep case reading the feed passes over the events of other checks' orders.
+  watch: watchOrders,
   profileKeys,
   preflight,
   capabilities: [
@@ -36,9 +39,12 @@ export default defineSuite({
     // only to let its own orders finish and judges nothing a sooner finish could change ('advances'), but those
     // that place no order ('none') and those that judge an order still in progress (unmarked: 'moves').
     ...[...orderChecks, ...inputChecks, ...raceChecks, ...tenancyChecks, ...accessChecks].map((c): Check => ({ independent: true, time: timeOf(c), ...c })),
-    // The feed checks read tenant A's whole feed after a mark: no other check's events may land in between.
-    ...feedChecks.map((c): Check => ({ exclusive: true, ...c })),
-    ...feedOrderChecks,
+    // The feed checks judge their own orders' events and what the feed answered around them: other checks' events
+    // may land in between (each check compares the reads it makes up to what it has seen, never a whole answer).
+    ...feedChecks.map((c): Check => ({ independent: true, ...c })),
+    // Each judges its own orders' events (other checks' events may land in between); they also order at the failing
+    // access, which the sweep's failed states clean and use: one such check at a time.
+    ...feedOrderChecks.map((c): Check => ({ independent: true, uses: 'failingAccess', ...c })),
     // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders.
     ...outOfOrderChecks,
     // The behaviour model's fixed cases (each says whether it may overlap others).

@@ -117,6 +117,8 @@ export const pendingChecks: Check[] = [
   {
     id: 'async-reject-is-collective',
     needs: 'asyncRejection',
+    // Holds a place of the small rejecting availability: one such check at a time.
+    uses: 'rejectingAvailabilityId',
     rule: 'CART-ORDER-REJECT-COLLECTIVE',
     title: 'an order with one booking on the rejecting availability settles REJECTED, the order and every booking',
     run: async (t: CheckContext) => {
@@ -138,7 +140,8 @@ export const pendingChecks: Check[] = [
     needs: 'asyncRejection',
     rule: 'CART-ORDER-REJECT-REVERTS',
     title: 'the places held by a REJECTED order come back',
-    exclusive: true,
+    // Fills the rejecting availability: another check holding a place there at the same time would blur it.
+    uses: 'rejectingAvailabilityId',
     run: async (t: CheckContext) => {
       const bad = await profileValue(t, 'rejectingAvailabilityId');
       const optionId = await profileValue(t, 'asyncOptionId');

@@ -42,10 +42,10 @@ export default defineSuite({
       keys: [],
     },
   ],
-  // A check on the main availability (room for a whole run) judges only its own bookings and orders: they overlap
-  // (but the exclusive one, which counts scarce places). Time: a hold of its own could expire if another check
-  // moved the clock, so a check that does not move it 'reads' time; those that move it are unmarked. The pending
-  // checks share the asynchronous availabilities and move the clock: unmarked.
+  // A check on the main or the asynchronous availability (each with room for a whole run) judges only its own
+  // bookings and orders: they overlap; those that count or hold the few places of the small or the rejecting
+  // availability name it (`uses`) and take turns. Time: a hold of its own could expire if another check moved the
+  // clock, so a check that does not move it 'reads' time; those that move it (the pending ones) are unmarked.
   checks: [
     ...orderChecks.map(reads('extend-moves-every-hold')),
     ...expiryChecks.map(reads('order-reads-expired-after-expiry', 'expired-order-cannot-be-confirmed', 'expired-order-cannot-take-bookings', 'extend-expired-order-answers-error')),
@@ -54,7 +54,7 @@ export default defineSuite({
     ...retryChecks.map(reads()),
     ...inputChecks.map(reads()),
     ...tenancyChecks.map(reads()),
-    ...pendingChecks,
+    ...pendingChecks.map(independent),
     ...adversarialChecks.map(reads()),
     ...tenancyWriteChecks.map(reads()),
     ...afterExpiryChecks,

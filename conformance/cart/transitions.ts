@@ -122,7 +122,7 @@ export const transitionChecks: Check[] = [
     rule: 'CART-ORDER-CANCEL-ENDS-HOLD',
     title: 'cancelling an ON_HOLD order gives its held places back',
     // Fills the profile's small availability: another check holding a place there at the same time would blur it.
-    exclusive: true,
+    uses: 'smallAvailabilityId',
     run: async (t: CheckContext) => {
       if (!t.profile.smallAvailabilityId) {
         throw new NotRun('the profile has no cart.smallAvailabilityId', 'give cart.smallAvailabilityId: an availability of the same option with at most 10 places');

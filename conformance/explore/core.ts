@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import type { CheckContext } from '../framework/check.js';
 import type { ClockControl } from '../framework/clock.js';
 import type { ApiClient } from '../framework/http.js';
-import type { ApiName, Exchange, Level, Rule } from '../framework/types.js';
+import type { ApiName, Exchange, Level, Rule, TenantLabel } from '../framework/types.js';
 import { RuleViolation } from '../framework/violation.js';
 
 /** A broken rule, found by judging an answer. */
@@ -48,7 +48,9 @@ export interface Env {
   warnings: Finding[];
   /** The certify check a sweep case runs in (none in `explore`): what it holds, such as an access of the pool, is the check's. */
   check?: CheckContext;
-  /** That check runs alone in its API (an exclusive sweep case): it may use scarce shared test data. */
+  /** In certify, set by the model: the tenant another check of the run created a resource (by path) as. */
+  createdByRun?: (path: string) => TenantLabel | undefined;
+  /** No other check of its API uses the scarce shared test data this one does (an exclusive sweep case, or one that `uses` it). */
   alone?: boolean;
   /**
    * Writes sent at the same moment: how long after the first the others leave (default 0; negative: how long after
@@ -86,6 +88,8 @@ export interface Obs {
 /** Fails a rule: MUST rules (and every rule with --strict) stop the sequence; others are kept as warnings. */
 export interface Judge {
   fail(rule: string, message: string, detail?: Finding['detail']): void;
+  /** In certify, the tenant another check of the run created this resource as (checks overlap), if one did. */
+  createdByRun?(path: string): TenantLabel | undefined;
 }
 
 export interface Action<S> {
@@ -132,6 +136,7 @@ export function ruleLevel(env: Env, rule: string): Level {
 
 function judgeFor(env: Env, warnings: Finding[]): Judge {
   return {
+    createdByRun: (path) => env.createdByRun?.(path),
     fail(rule, message, detail = {}) {
       const finding = new Finding(rule, message, detail);
       if (env.strict || ruleLevel(env, rule) === 'MUST') throw finding;

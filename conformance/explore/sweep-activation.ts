@@ -73,7 +73,8 @@ function gridCases(): SweepCase<ActivationState>[] {
           steps: [...state.reach, placeStep(tenant, state.access, probe.service, probe.op), ...settleAndReread],
           ...(state.needs ? { needs: state.needs } : {}),
           // The failing access is shared by every check that uses it: one at a time.
-          ...(state.access === FAILING ? { exclusive: true } : { independent: true }),
+          independent: true,
+          ...(state.access === FAILING ? { uses: 'failingAccess' } : {}),
         });
       }
     }
@@ -202,8 +203,8 @@ function finalCases(): SweepCase<ActivationState>[] {
     rule: 'ACT-FEED-FIELDS-AS-ORDER',
     title: `${name}: each order's event carries the order's members as GET answers them, and orders and feed read the same a minute, an hour and a day later (with a test clock)`,
     steps: [...f.reach, readAllStep(), ...reread.slice(1), ...[60, 3600].flatMap((seconds) => [laterStep(seconds), ...reread]), laterStep(86_400), f.witness, finishStep(), ...reread],
-    ...(f.needs ? { needs: f.needs } : {}),
-    exclusive: true,
+    ...(f.needs ? { needs: f.needs, uses: 'failingAccess' } : {}),
+    independent: true,
   }));
 }
 
@@ -214,7 +215,7 @@ function followCases(): SweepCase<ActivationState>[] {
       rule: 'ACT-FEED-SINCE-CHAIN',
       title: 'a reader following since while orders finish at the same moment sees each event once, none passed over',
       steps: [placeStep(A, HERE, SERVICE, 'ACTIVATE'), placeStep(B, ELSEWHERE, SERVICE, 'ACTIVATE'), placeStep(A, ELSEWHERE, SAME_TYPE, 'ACTIVATE'), followStep(A), followStep(B), feedStep(A, 'start'), feedStep(B, 'start')],
-      exclusive: true,
+      independent: true,
   }));
 }
 

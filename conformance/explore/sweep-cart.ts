@@ -262,7 +262,13 @@ const retryCases = (): SweepCase<CartState>[] => [
 
 /** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
 export const cartSweep = (): SweepCase<CartState>[] =>
-  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: !c.needs?.length, ...capabilityOf(c) }));
+  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: true, ...scarce(c), ...capabilityOf(c) }));
+
+/** The few places of the small or the rejecting availability: the cases that hold them take turns. */
+const scarce = (c: SweepCase<CartState>): Pick<SweepCase<CartState>, 'uses'> => {
+  const key = ['rejectingAvailabilityId', 'smallAvailabilityId'].find((k) => c.needs?.includes(k));
+  return key ? { uses: key } : {};
+};
 
 /** A case on the rejecting or the pending availability belongs to the capability that makes such an order. */
 const capabilityOf = (c: SweepCase<CartState>): Pick<SweepCase<CartState>, 'capability'> =>

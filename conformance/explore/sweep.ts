@@ -33,6 +33,8 @@ export interface SweepCase<S> {
   /** Passed on to the check (see Check): uses scarce shared data, or only its own. */
   exclusive?: boolean;
   independent?: boolean;
+  /** Passed on to the check: the scarce test data it cleans and uses (one such case at a time); the case then sees it as if alone. */
+  uses?: string;
 }
 
 /** A model that can be swept: its explore model plus the fixed cases derived from it. */
@@ -69,7 +71,7 @@ const toViolation = (f: Finding, steps: string[]) =>
 
 /** Runs one case once: fresh state, its steps, then the model's cleanup (never judged). */
 async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, staggerMs?: number): Promise<{ found?: RuleViolation; leadMs?: number }> {
-  const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive);
+  const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive || !!c.uses);
   env.staggerMs = staggerMs;
   const box = { s: await t.prerequisite('setting up the sweep state', () => model.init(env)) };
   try {
@@ -99,6 +101,7 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
       ...(c.capability ? { needs: c.capability } : {}),
       ...(c.exclusive ? { exclusive: true } : {}),
       ...(c.independent ? { independent: true } : {}),
+      ...(c.uses ? { uses: c.uses } : {}),
       // A case that moves the clock for a reason it does not declare is stopped before the move and run again as 'moves'.
       ...(c.time ? { time: c.time } : c.clock ? {} : { time: 'reads' as const }),
       async run(t) {

@@ -1,7 +1,7 @@
 import { excerpt } from './excerpt.js';
 import crypto from 'node:crypto';
 import type { ApiClient } from './http.js';
-import type { ApiName, Exchange, Rule } from './types.js';
+import type { ApiName, Exchange, Rule, TenantLabel } from './types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun, RuleViolation, SuiteError } from './violation.js';
 import type { ClockControl } from './clock.js';
@@ -96,6 +96,11 @@ export interface Check {
    */
   exclusive?: boolean;
   /**
+   * A scarce piece of the profile's test data the check cleans and uses (e.g. 'failingAccess'): no other check of its
+   * API that names the same one runs beside it; other checks may.
+   */
+  uses?: string;
+  /**
    * Judges only orders, ids and accesses of its own, so that without a test clock it may overlap the other
    * checks of its API like a check that waits in real time (it waits for the server to finish its work).
    */
@@ -148,6 +153,11 @@ export interface Suite {
   preflight?(context: PreflightContext): Promise<string[]>;
   /** The optional capabilities the API's documents let a server offer or not; their `api` is this suite's. */
   capabilities?: Capability[];
+  /**
+   * Sees every exchange of every check of this API as it completes (with the tenant of the client, A or B), with
+   * the run's memo: where a suite keeps what the whole run created, for checks that overlap and meet each other's data.
+   */
+  watch?(exchange: Exchange, tenant: TenantLabel | undefined, memo: Map<string, unknown>): void;
 }
 
 export const defineSuite = (suite: Suite): Suite => suite;

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun } from './violation.js';
 import { clockExchange, readCapped, type BodyRead } from './http.js';
 import type { Exchange } from './types.js';
+import type { ClockMember } from './clock-turns.js';
 
 /** The longest test clock answer read (it answers { "now": ... }). */
 const CLOCK_MAX_BYTES = 64 * 1024;
@@ -17,6 +18,8 @@ export interface ClockOptions {
   onExchange?: (exchange: Exchange) => void;
   /** Called before the test clock is moved; may throw to stop the move (the runner's guard on checks marked not to move it). */
   beforeMove?: () => void;
+  /** With checks overlapping: the check's turn at the shared clock (clock-turns.ts), through which its moves go. */
+  turns?: ClockMember;
 }
 
 export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
@@ -82,6 +85,7 @@ export class ClockControl {
   async advance(seconds: number): Promise<void> {
     if (this.url) {
       this.options.beforeMove?.();
+      if (this.options.turns) return this.options.turns.park(seconds, this.options.signal);
       const { res } = await this.call({
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },

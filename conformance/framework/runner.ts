@@ -1,6 +1,7 @@
 import { makeContext, type Check, type Suite } from './check.js';
 import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
+import { ClockTurns, type ClockMember } from './clock-turns.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
 import { capabilitiesOf, capability, capabilityOf, notApplicable, resolveCapabilities } from './capabilities.js';
@@ -126,6 +127,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const known = capabilitiesOf(options.suites);
   const capabilities = resolveCapabilities(known, options.profile, options);
   const memo = new Map<string, unknown>();
+  // With a test clock and checks overlapping, the checks that involve time take turns at the clock (clock-turns.ts).
+  const turns = clock.controllable && concurrency > 1 ? new ClockTurns(clock) : undefined;
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
@@ -135,11 +138,12 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
       options.onResult?.(result, ++done, jobs.length);
       return;
     }
-    // A check marked not to move the clock that tries to (while others may be in flight) is stopped before the move,
-    // and runs again as 'moves'.
+    // A check marked not to involve time that tries to move the clock (while others may be in flight) is stopped
+    // before the move, and runs again as 'moves'.
+    const use = time.get(job)!;
     let moved = false;
     const guarded =
-      clock.controllable && concurrency > 1 && !mayMove(time.get(job)!)
+      clock.controllable && concurrency > 1 && (turns ? use === 'none' : !mayMove(use))
         ? new ClockControl(options.clockUrl, options.slow ?? false, {
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             beforeMove: () => {
@@ -148,7 +152,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
             },
           })
         : clock;
-    const ran = await runOne(job, options, guarded, memo);
+    const member = turns && use !== 'none' ? (record: (e: Exchange) => void) => turns.join(use !== 'advances', record) : undefined;
+    const ran = await runOne(job, options, guarded, memo, member);
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
@@ -158,10 +163,13 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
-  const timeOf = clock.controllable ? (job: Job) => time.get(job)! : undefined;
+  // Taking turns at the clock, checks need not be kept apart by their use of time.
+  const timeOf = clock.controllable && !turns ? (job: Job) => time.get(job)! : undefined;
   // A restart touches every check in flight: those that restart run last, one at a time.
-  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf);
-  await schedule(again.splice(0), concurrency, run, timeOf);
+  // A check that would hold back the next move waits while others wait for it.
+  const held = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
+  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, held);
+  await schedule(again.splice(0), concurrency, run, timeOf, held);
   for (const job of jobs.filter((j) => j.check.restarts)) await run(job);
   return results;
 }
@@ -180,7 +188,8 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
 
 /**
  * Checks of different APIs run side by side, and within one API the checks that wait in real time (`slow`) or
- * are `independent` overlap each other and the rest, at most `limit` of them at once in each API; the other checks
+ * are `independent` overlap each other and the rest, at most `limit` of them at once in each API (but one at a time
+ * among those that name the same scarce data they `use`); the other checks
  * of an API run one at a time, and an `exclusive` check runs alone in its API (without a test clock, before the
  * others start). With a test clock (`timeOf` given) a check also starts only when its use of time is compatible
  * with every check in flight (`timeCompatible`), and a check that waits for that holds back later checks it
@@ -188,7 +197,7 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
  * None of this can change a verdict: each check works on orders and ids
  * of its own, and no clock move happens while a check that could see it is in flight.
  */
-async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>, timeOf?: (job: Job) => Time): Promise<void> {
+async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>, timeOf?: (job: Job) => Time, waitsForClock?: (job: Job) => boolean): Promise<void> {
   if (limit === 1) {
     for (const job of [...jobs.filter((j) => !j.check.last), ...jobs.filter((j) => j.check.last)]) await run(job);
     return;
@@ -215,6 +224,9 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
         const mine = [...running].filter((j) => j.suite.api === api);
         // A check of the whole run's work waits until every other check of its API has ended.
         if (job.check.last && (mine.some((j) => !j.check.last) || queue.some((j) => j.suite.api === api && !j.check.last))) continue;
+        if (waitsForClock?.(job)) continue;
+        // A scarce piece of test data is used by one check of its API at a time.
+        if (job.check.uses && mine.some((j) => j.check.uses === job.check.uses)) continue;
         const time = timeOf?.(job);
         const timeFree = !time || [...running].every((j) => timeCompatible(time, timeOf!(j)));
         if (time && held.some((h) => !timeCompatible(time, h))) continue;
@@ -233,7 +245,13 @@ async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<v
   });
 }
 
-async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, memo: Map<string, unknown>): Promise<CheckResult> {
+async function runOne(
+  job: Job,
+  options: RunOptions,
+  sharedClock: ClockControl,
+  memo: Map<string, unknown>,
+  joinTurns?: (record: (exchange: Exchange) => void) => Promise<ClockMember>,
+): Promise<CheckResult> {
   const { suite, check, rule } = job;
   const api = suite.api;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -242,7 +260,10 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, 
   const notes: string[] = [];
   const started = Date.now();
   let waitedMs = 0;
-  const budget = () => timeoutMs + waitedMs;
+  // Time parked at the shared clock waiting for other checks is the run's, not the check's or the server's.
+  let parkedMs = 0;
+  let turn: ClockMember | undefined;
+  const budget = () => timeoutMs + waitedMs + parkedMs + (turn?.parkedMs() ?? 0);
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
     if ((outcome === 'pass' || outcome === 'skip') && answerProblems.length && !extra.suiteError) return brokenAnswer();
@@ -284,7 +305,26 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, 
       return () => waiting.delete(entry);
     },
   };
-  const client = (creds?: Credentials, tenant?: TenantLabel) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, { ...clientOptions, tenant });
+  turn = await joinTurns?.(clientOptions.onExchange);
+  const parkedTurn: ClockMember | undefined = turn && {
+    ...turn,
+    park: async (seconds, signal) => {
+      const at = Date.now();
+      try {
+        await turn!.park(seconds, signal);
+      } finally {
+        parkedMs += Date.now() - at;
+      }
+    },
+  };
+  const watched = (tenant?: TenantLabel) =>
+    suite.watch
+      ? (e: Exchange) => {
+          clientOptions.onExchange(e);
+          suite.watch!(e, tenant, memo);
+        }
+      : clientOptions.onExchange;
+  const client = (creds?: Credentials, tenant?: TenantLabel) => new ApiClient(api, options.baseUrls[api]!, creds, suite.schemaRule, { ...clientOptions, tenant, onExchange: watched(tenant) });
   const suiteBug = (key: string): never => {
     throw new SuiteError(`the check read profile key ${api}.${key}, which the preflight does not demand`);
   };
@@ -300,7 +340,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, 
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
         memo,
-        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange }),
+        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: parkedTurn }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
         restart: () => {
@@ -342,6 +382,7 @@ async function runOne(job: Job, options: RunOptions, sharedClock: ClockControl, 
   }
   clearTimeout(timer);
   controller.abort(); // the check is over: anything it left running stops here
+  turn?.leave();
   const first = work.first;
   if (!first && leftRunning.length) {
     return finish('skip', { message: `not judged: a bug in the suite, not in your server: the check ended with work still running (${leftRunning.join(', ')})`, suiteError: true });

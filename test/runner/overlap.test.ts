@@ -1,7 +1,9 @@
 /**
- * Overlap with a test clock: checks overlap as their use of time allows, and no clock move is ever made while a
- * check it could disturb is in flight. Synthetic checks against a real clock endpoint on loopback: each records
- * when it is in flight, the endpoint records what was in flight at each move.
+ * Overlap with a test clock: checks overlap, and those that involve time take turns at the clock (clock-turns.ts):
+ * no move is ever made while a check it could disturb is running, moves asked for at once are made once, and each
+ * check sees the clock move by exactly what it asked. Synthetic checks against a real clock endpoint on loopback
+ * (a clock that moves only when told): each records whether it is running or parked in its move, the endpoint
+ * records what was in flight at each move.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -16,10 +18,13 @@ describe('overlap with a test clock', function () {
   this.timeout(60_000);
   let server: http.Server;
   let clockUrl: string;
-  const inFlight = new Map<string, Check['time'] | 'unmarked'>();
-  let moves: Array<{ during: Array<[string, string | undefined]> }> = [];
+  /** Per check in flight: its use of time, and whether it is waiting in its own move right now. */
+  const inFlight = new Map<string, { time: Check['time'] | 'unmarked'; parked: boolean }>();
+  let moves: Array<{ seconds: number; during: Array<[string, { time: string | undefined; parked: boolean }]> }> = [];
   let maxInFlight = 0;
   let now = Date.parse('2026-01-01T00:00:00Z');
+  /** Per check: how far the clock moved across its own move, in seconds. */
+  let seen = new Map<string, number>();
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -27,8 +32,9 @@ describe('overlap with a test clock', function () {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         if (req.method === 'POST') {
-          moves.push({ during: [...inFlight.entries()] as Array<[string, string | undefined]> });
-          now += JSON.parse(body).advanceSeconds * 1000;
+          const seconds = JSON.parse(body).advanceSeconds;
+          moves.push({ seconds, during: [...inFlight.entries()].map(([id, v]) => [id, { ...v }]) as any });
+          now += seconds * 1000;
         }
         res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify({ now: new Date(now).toISOString() }));
@@ -42,22 +48,31 @@ describe('overlap with a test clock', function () {
     inFlight.clear();
     moves = [];
     maxInFlight = 0;
+    seen = new Map();
   });
 
-  /** A check that is in flight for `ms`, moving the clock once half-way when `moves` (whatever its mark says). */
-  const check = (id: string, time: Check['time'], options: { moves?: boolean; ms?: number } = {}): Check => ({
+  /** A check that is in flight for `ms`, moving the clock by `moves` seconds half-way (whatever its mark says). */
+  const check = (id: string, time: Check['time'], options: { moves?: number; ms?: number } = {}): Check => ({
     id,
     rule: RULE.id,
     title: id,
     independent: true,
     time,
     async run(t: CheckContext) {
-      inFlight.set(id, time ?? 'unmarked');
+      const me = { time: time ?? 'unmarked', parked: false };
+      inFlight.set(id, me);
       maxInFlight = Math.max(maxInFlight, inFlight.size);
       try {
         await t.sleep((options.ms ?? 80) / 2);
         if (options.moves) {
-          await t.clock.advance(1);
+          const before = (await t.clock.now()).getTime();
+          me.parked = true;
+          try {
+            await t.clock.advance(options.moves);
+          } finally {
+            me.parked = false;
+          }
+          seen.set(id, ((await t.clock.now()).getTime() - before) / 1000);
         }
         await t.sleep((options.ms ?? 80) / 2);
       } finally {
@@ -79,39 +94,50 @@ describe('overlap with a test clock', function () {
     });
   };
 
+  const asked: Record<string, number> = { m1: 60, m2: 3600, m3: 60, a1: 5, a2: 5, a3: 5, r4: 60 };
   const checks = () => [
-    ...['r1', 'r2', 'r3', 'r4'].map((id) => check(id, 'reads')),
-    check('m1', undefined, { moves: true }),
-    check('m2', 'moves', { moves: true }),
-    ...['a1', 'a2', 'a3'].map((id) => check(id, 'advances', { moves: true })),
+    ...['r1', 'r2', 'r3'].map((id) => check(id, 'reads')),
+    // A 'reads' check that moves the clock after all takes its turn like any other.
+    check('r4', 'reads', { moves: asked.r4 }),
+    check('m1', undefined, { moves: asked.m1 }),
+    check('m2', 'moves', { moves: asked.m2 }),
+    check('m3', 'moves', { moves: asked.m3 }),
+    ...['a1', 'a2', 'a3'].map((id) => check(id, 'advances', { moves: asked[id] })),
     ...['n1', 'n2'].map((id) => check(id, 'none')),
   ];
 
-  it('overlaps what may overlap, and moves the clock only beside checks a move cannot disturb', async () => {
+  it('overlaps checks that move the clock, moves it only while no check a move could disturb is running, and each sees what it asked', async () => {
     const results = await run(checks());
-    assert.deepEqual(results.map((r) => r.outcome), Array(11).fill('pass'));
-    assert.ok(maxInFlight > 2, `at most ${maxInFlight} checks were in flight at once`);
-    assert.equal(moves.length, 5);
+    assert.deepEqual(results.map((r) => r.outcome), Array(12).fill('pass'), JSON.stringify(results.filter((r) => r.outcome !== 'pass')));
+    assert.ok(maxInFlight > 4, `at most ${maxInFlight} checks were in flight at once`);
+    const movers = Object.keys(asked);
+    assert.ok(moves.length < movers.length, `${moves.length} moves for ${movers.length} checks that moved the clock: none were made together`);
     for (const { during } of moves) {
-      const movers = during.filter(([, time]) => time === 'moves' || time === 'unmarked');
-      const others = during.filter(([, time]) => time !== 'none');
-      // A 'moves' check moves alone among the time-sensitive ones; an 'advances' check beside 'advances' checks only.
-      if (movers.length) assert.equal(others.length, 1, `a move while ${JSON.stringify(during)} were in flight`);
-      else assert.ok(others.every(([, time]) => time === 'advances'), `an advance while ${JSON.stringify(during)} were in flight`);
+      // A strict check ('reads', 'moves', unmarked) in flight at a move is waiting in its own move.
+      const running = during.filter(([, v]) => v.time !== 'none' && v.time !== 'advances' && !v.parked);
+      assert.deepEqual(running, [], `a move while ${JSON.stringify(during)} were in flight`);
     }
+    // Each strict check sees its own move only; an 'advances' check may see others' moves too (it judges nothing they change).
+    for (const id of movers) {
+      if (id.startsWith('a')) assert.ok(seen.get(id)! >= asked[id], `${id} asked for ${asked[id]} s and saw the clock move ${seen.get(id)} s`);
+      else assert.equal(seen.get(id), asked[id], `${id} asked for ${asked[id]} s and saw the clock move ${seen.get(id)} s`);
+    }
+    // The moves add up to the longest any check asked for: each made once, for all who asked.
+    assert.equal(moves.reduce((sum, m) => sum + m.seconds, 0) >= Math.max(...Object.values(asked)), true);
   });
 
-  it("stops a check marked not to move the clock before its move, and runs it again alone as 'moves'", async () => {
+  it("stops a check marked 'none' before its move, and runs it again as 'moves'", async () => {
     let runs = 0;
-    const liar = check('liar', 'reads', { moves: true });
+    const liar = check('liar', 'none', { moves: 30 });
     const counted: Check = { ...liar, run: (t) => (runs++, liar.run(t)) };
     const results = await run([...checks(), counted]);
-    assert.equal(results.length, 12);
-    assert.equal(results[11].outcome, 'pass', JSON.stringify(results[11]));
+    assert.equal(results.length, 13);
+    assert.equal(results[12].outcome, 'pass', JSON.stringify(results[12]));
     assert.equal(runs, 2, 'the check ran once stopped, once again');
-    const its = moves.filter((m) => m.during.some(([id]) => id === 'liar'));
-    assert.equal(its.length, 1, 'its first run never moved the clock');
-    assert.deepEqual(its[0].during.filter(([, time]) => time !== 'none').map(([id]) => id), ['liar'], 'its move was made with no time-sensitive check beside it');
+    assert.equal(seen.get('liar'), 30);
+    for (const { during } of moves.filter((m) => m.during.some(([id]) => id === 'liar'))) {
+      assert.deepEqual(during.filter(([, v]) => v.time !== 'none' && v.time !== 'advances' && !v.parked), [], 'its move was made while no strict check was running');
+    }
   });
 
   it('--concurrency 1 runs every check one by one', async () => {

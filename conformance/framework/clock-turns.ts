@@ -1,0 +1,144 @@
+/**
+ * Clock moves shared by checks that run at the same time with a test clock. A check that moves the clock does not
+ * move it itself: it parks until every other check that could be disturbed by a move has parked too (or ended),
+ * and then the clock is moved once, to the earliest time any parked check asked for, and the checks that asked for
+ * it go on. So each such check sees the server's time move only while it waits in its own `advance`, and by exactly
+ * what it asked for; and many checks that each move the clock overlap their requests instead of taking turns.
+ *
+ * Members are of two kinds:
+ * - strict ('reads', 'moves'): no move is made while one of them is running (not parked);
+ * - loose ('advances'): a move may happen while it runs (it judges nothing a sooner or further move changes), but
+ *   its own moves wait for the strict members like any other.
+ * A check that never involves time ('none') is not a member.
+ */
+import type { ClockControl } from './clock.js';
+import { CheckAborted } from './violation.js';
+import type { Exchange } from './types.js';
+
+interface Parked {
+  /** In ms of moves made through these turns since the run started. */
+  target: number;
+  since: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface ClockMember {
+  /** Parks until the clock has moved `seconds` on from now (as this check saw it); rejects when `signal` aborts. */
+  park(seconds: number, signal?: AbortSignal): Promise<void>;
+  /** How long the check has been parked right now (0 when it is running): the runner does not count it against its budget. */
+  parkedMs(): number;
+  leave(): void;
+}
+
+interface Member {
+  strict: boolean;
+  record: (exchange: Exchange) => void;
+  /** Its waits for the clock (more than one when work of the check moves the clock beside its own steps). */
+  parked: Parked[];
+}
+
+export class ClockTurns {
+  /** Ms moved through these turns so far: a parked check's target is this plus what it asked for. */
+  private moved = 0;
+  private readonly members = new Set<Member>();
+  /** The target of the move on its way, if one is. */
+  private moving: number | undefined;
+  private afterMove: Array<() => void> = [];
+
+  /** `mover` makes the moves (the run's clock, no check's signal). */
+  constructor(private readonly mover: ClockControl) {}
+
+  /**
+   * A check joins before it starts; when a move is on its way, once it has been made (a check that started during a
+   * move could see the clock jump between its first steps).
+   */
+  async join(strict: boolean, record: (exchange: Exchange) => void): Promise<ClockMember> {
+    const member: Member = { strict, record, parked: [] };
+    this.members.add(member);
+    if (this.moving) await new Promise<void>((resolve) => this.afterMove.push(resolve));
+    return {
+      park: (seconds, signal) => this.park(member, seconds, signal),
+      parkedMs: () => (member.parked.length ? Date.now() - Math.min(...member.parked.map((p) => p.since)) : 0),
+      leave: () => {
+        for (const p of member.parked.splice(0)) p.reject(new CheckAborted());
+        this.members.delete(member);
+        this.pump();
+      },
+    };
+  }
+
+  /**
+   * Whether a check waits for the clock: a check that would hold the next move back (strict) should not start now,
+   * or a stream of short checks that never move the clock could keep those waiting from ever going on.
+   */
+  someoneWaits(): boolean {
+    return this.moving !== undefined || [...this.members].some((m) => m.parked.length > 0);
+  }
+
+  private park(member: Member, seconds: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new CheckAborted());
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = member.parked.indexOf(parked);
+        if (at < 0) return;
+        member.parked.splice(at, 1);
+        reject(new CheckAborted());
+        this.pump();
+      };
+      const parked: Parked = {
+        // From the time as it will be once a move on its way (for others, while this check ran: a loose member) is made.
+        target: (this.moving ?? this.moved) + Math.max(0, Math.round(seconds * 1000)),
+        since: Date.now(),
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      member.parked.push(parked);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pump();
+    });
+  }
+
+  /** Moves the clock when no strict member is running, to the earliest target, and releases those that asked for it. */
+  private pump(): void {
+    if (this.moving !== undefined) return;
+    const members = [...this.members];
+    const parked = members.flatMap((m) => m.parked);
+    if (!parked.length || members.some((m) => m.strict && !m.parked.length)) return;
+    const target = Math.min(...parked.map((p) => p.target));
+    const due = members.flatMap((m) => m.parked.filter((p) => p.target === target).map((p) => ({ m, p })));
+    const release = (error?: unknown) => {
+      for (const { m, p } of due) {
+        const at = m.parked.indexOf(p);
+        if (at < 0) continue; // aborted meanwhile
+        m.parked.splice(at, 1);
+        if (error === undefined) p.resolve();
+        else p.reject(error);
+      }
+    };
+    const step = target - this.moved;
+    if (step <= 0) {
+      release();
+      queueMicrotask(() => this.pump());
+      return;
+    }
+    this.moving = target;
+    // Every check in flight that involves time sees the move in its transcript: its replay moves the clock as the run did.
+    const witnesses = members.map((m) => m.record);
+    const clock = this.mover.forCheck({ onExchange: (ex) => witnesses.forEach((record) => record(ex)) });
+    const ended = (error?: unknown) => {
+      if (error === undefined) this.moved = target;
+      this.moving = undefined;
+      for (const start of this.afterMove.splice(0)) start();
+      release(error);
+      this.pump();
+    };
+    clock.advance(step / 1000).then(() => ended(), (error) => ended(error ?? new Error('the clock move failed')));
+  }
+}
