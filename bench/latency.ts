@@ -1,9 +1,10 @@
 /**
  * Certifying across a network: the suite against the reference server (test clock) through a loopback proxy that
  * holds each request for a fixed delay before passing it on, like a vendor's staging server across the internet.
- * Each API is certified alone (a fresh server each), so a row is that API's own cost. One row per API and a total:
- * requests the suite sent (clock requests included), wall time, and wall / (requests x delay): 1 or more means the
- * requests went one after the other, less means the runner overlapped them.
+ * Each API alone on loopback (a fresh server each: that API's own cost), then the APIs in one run as a vendor
+ * certifies them, on loopback and through the proxy, with the default overlap and with --concurrency (16 unless
+ * given): requests the suite sent (clock requests included), wall time, and wall / (requests x delay): 1 or more
+ * means the requests went one after the other, less means the runner overlapped them.
  *   node --import tsx bench/latency.ts [--delay MS] [--api NAME ...] [--concurrency N]
  */
 import http from 'node:http';
@@ -59,15 +60,18 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
 }
 
 export interface LatencyRow {
+  /** The API certified, or several named with '+' when certified in one run. */
   api: string;
   delayMs: number;
+  /** --concurrency given (undefined: the default). */
+  concurrency?: number;
   requests: number;
   wallSeconds: number;
   verdict: string;
 }
 
-/** Certifies one API against a fresh reference server, through the proxy when `delayMs` > 0 (directly when 0). */
-export async function certifyThrough(api: ApiName, delayMs: number, concurrency?: number): Promise<LatencyRow> {
+/** Certifies `apis` in one run against a fresh reference server, through the proxy when `delayMs` > 0 (directly when 0). */
+export async function certifyThrough(apis: ApiName[], delayMs: number, concurrency?: number): Promise<LatencyRow> {
   const server = await startTestServer({ backend: 'sqlite' });
   const proxy = delayMs > 0 ? await startLatencyProxy(server.url, delayMs) : undefined;
   const via = (url: string) => (proxy ? url.replace(server.url, proxy.url) : url);
@@ -75,8 +79,8 @@ export async function certifyThrough(api: ApiName, delayMs: number, concurrency?
     const started = Date.now();
     let requests = 0;
     const run = await certify({
-      apis: [api],
-      baseUrls: { [api]: via(server.apis[api]) },
+      apis,
+      baseUrls: Object.fromEntries(apis.map((api) => [api, via(server.apis[api])])),
       tenants: DEMO_CREDENTIALS,
       profile: referenceProfile(),
       clockUrl: via(server.clockUrl!),
@@ -84,7 +88,7 @@ export async function certifyThrough(api: ApiName, delayMs: number, concurrency?
       onResult: (r) => (requests += r.transcript?.length ?? 0),
     });
     const wallSeconds = (Date.now() - started) / 1000;
-    return { api, delayMs, requests: proxy ? proxy.requests() : requests, wallSeconds, verdict: run.verdict };
+    return { api: apis.join('+'), delayMs, concurrency, requests: proxy ? proxy.requests() : requests, wallSeconds, verdict: run.verdict };
   } finally {
     await proxy?.stop();
     await server.stop();
@@ -92,29 +96,29 @@ export async function certifyThrough(api: ApiName, delayMs: number, concurrency?
 }
 
 export function latencyTable(rows: LatencyRow[]): string {
-  const total = (delayMs: number): LatencyRow[] => {
-    const mine = rows.filter((r) => r.delayMs === delayMs);
-    if (mine.length < 2) return mine;
-    const all = mine.every((r) => r.verdict === 'CERTIFIED') ? 'CERTIFIED' : 'not all CERTIFIED';
-    return [...mine, { api: 'all', delayMs, requests: mine.reduce((s, r) => s + r.requests, 0), wallSeconds: mine.reduce((s, r) => s + r.wallSeconds, 0), verdict: all }];
-  };
-  const lines = ['| API | added latency | requests | wall time | wall / (requests x latency) | verdict |', '|---|---|---|---|---|---|'];
-  for (const delay of [...new Set(rows.map((r) => r.delayMs))]) {
-    for (const r of total(delay)) {
-      const ratio = delay > 0 ? (r.wallSeconds / ((r.requests * delay) / 1000)).toFixed(2) : '';
-      lines.push(`| ${r.api} | ${delay ? `${delay} ms` : 'none (loopback)'} | ${r.requests} | ${r.wallSeconds.toFixed(1)} s | ${ratio} | ${r.verdict} |`);
-    }
+  const lines = ['| API | added latency | --concurrency | requests | wall time | wall / (requests x latency) | verdict |', '|---|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    const ratio = r.delayMs > 0 ? (r.wallSeconds / ((r.requests * r.delayMs) / 1000)).toFixed(2) : '';
+    const api = r.api.includes('+') ? `${r.api.split('+').length === API_NAMES.length ? 'all three' : r.api.replace(/\+/g, ', ')}, one run` : r.api;
+    lines.push(`| ${api} | ${r.delayMs ? `${r.delayMs} ms` : 'none (loopback)'} | ${r.concurrency ?? 'default'} | ${r.requests} | ${r.wallSeconds.toFixed(1)} s | ${ratio} | ${r.verdict} |`);
   }
   return lines.join('\n');
 }
 
-/** Every API with no added latency, then with `delayMs`: the table `npm run bench` prints. */
-export async function benchLatency(apis: readonly ApiName[], delayMs: number, concurrency?: number, progress: (s: string) => void = () => {}): Promise<LatencyRow[]> {
+/**
+ * The table `npm run bench` prints: each API alone on loopback, then all of them in one run (as a vendor certifies)
+ * on loopback and through `delayMs`, with the default overlap and with `concurrency` (16 when not given).
+ */
+export async function benchLatency(apis: readonly ApiName[], delayMs: number, concurrency = 16, progress: (s: string) => void = () => {}): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
+  for (const api of apis) {
+    progress(`latency: ${api} alone, loopback`);
+    rows.push(await certifyThrough([api], 0));
+  }
   for (const delay of [0, delayMs]) {
-    for (const api of apis) {
-      progress(`latency: ${api}, ${delay} ms per request`);
-      rows.push(await certifyThrough(api, delay, concurrency));
+    for (const overlap of [undefined, concurrency]) {
+      progress(`latency: ${apis.join(', ')} in one run, ${delay} ms per request, --concurrency ${overlap ?? 'default'}`);
+      rows.push(await certifyThrough([...apis], delay, overlap));
     }
   }
   return rows;

@@ -70,8 +70,8 @@ what is judged:
                        sweep- for the behaviour model's cases); the rules left without a check are not judged
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
   --concurrency N      how many checks of one API that use only their own data may overlap (default
-                       ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY}, and as their use of time allows, see
-                       INTERPRETING.md; 1 runs every check one by one)
+                       ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY}, taking turns at the clock, see INTERPRETING.md;
+                       16 suits a server across a network; 1 runs every check one by one)
   --max-body BYTES     the longest answer held whole (default ${DEFAULT_MAX_BODY_BYTES}, 16 MiB); a longer one
                        fails the API's response rule and is cut in the reports. The event feed is read
                        item by item and has no such limit

@@ -59,7 +59,7 @@ describe('overlap with a test clock', function () {
     independent: true,
     time,
     async run(t: CheckContext) {
-      const me = { time: time ?? 'unmarked', parked: false };
+      const me: { time: Check['time'] | 'unmarked'; parked: boolean } = { time: time ?? 'unmarked', parked: false };
       inFlight.set(id, me);
       maxInFlight = Math.max(maxInFlight, inFlight.size);
       try {
