@@ -9,8 +9,8 @@ import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profile
 /** Places an ACTIVATE at each of `count` fresh accesses (and at the failing access, when the profile has one) without waiting. */
 async function inFlight(t: CheckContext, count: number) {
   const { service, failingAccess } = profileOf(t);
-  const accesses: string[] = [];
-  for (let i = 0; i < count; i++) accesses.push(await freshAccess(t));
+  // The accesses taken and cleaned at once (each on its own); the orders then placed one after the other.
+  const accesses = await t.together(Array.from({ length: count }, () => freshAccess(t)));
   const paths: string[] = [];
   for (const accessId of accesses) paths.push((await placeReceived(t, t.alpha, activateBody(accessId, service))).order.path!);
   if (failingAccess) paths.push((await placeReceived(t, t.alpha, activateBody(failingAccess, service))).order.path!);

@@ -45,8 +45,10 @@ export default defineSuite({
     // Each judges its own orders' events (other checks' events may land in between); they also order at the failing
     // access, which the sweep's failed states clean and use: one such check at a time.
     ...feedOrderChecks.map((c): Check => ({ independent: true, uses: 'failingAccess', ...c })),
-    // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders.
-    ...outOfOrderChecks,
+    // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders. The slow order
+    // must still be in progress once the other has finished: a margin of real time a wait for a turn at the clock
+    // could use up, so their moves are made at once ('alone').
+    ...outOfOrderChecks.map((c): Check => ({ time: 'alone', ...c })),
     // The behaviour model's fixed cases (each says whether it may overlap others).
     ...sweepChecks(activationSweepModel),
     // They restart the server: the runner runs them last, alone.

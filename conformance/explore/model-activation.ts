@@ -348,18 +348,23 @@ function finishAction(accesses: string[], open: number): Action<ActivationState>
       for (const t of env.transcript) if (t.exchange?.status === 201 && t.exchange.method === 'POST') placed.set(pathOf(String(t.exchange.body?.path)), t.tenant ?? 0);
       // Once its time has come an order gets --timeout to be seen finished (more real time without a test clock).
       const deadline = Date.now() + env.timeoutMs + (env.clock.controllable ? 0 : seconds * 1000);
-      for (const [path, tenant] of placed) {
-        for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-          const obs = await observe(env, step, tenant, (c) => c.get(path, { skipSchema: true }));
-          reads.push({ path, obs });
-          if (obs.ex.status !== 200 || obs.ex.body?.state !== 'RECEIVED' || Date.now() > deadline) break;
-          await new Promise((r) => setTimeout(r, delay));
-        }
-      }
+      // Each order followed on its own, all at once (reads change nothing).
+      const followed = await Promise.all(
+        [...placed].map(async ([path, tenant]) => {
+          const mine: Array<{ path: string; obs: Obs }> = [];
+          for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+            const obs = await observe(env, step, tenant, (c) => c.get(path, { skipSchema: true }));
+            mine.push({ path, obs });
+            if (obs.ex.status !== 200 || obs.ex.body?.state !== 'RECEIVED' || Date.now() > deadline) break;
+            await new Promise((r) => setTimeout(r, delay));
+          }
+          return mine;
+        }),
+      );
+      reads = followed.flat();
       // Keep in the replay only the last read of each order.
       env.transcript = env.transcript.filter((t) => t.step !== step || t.advanceSeconds !== undefined || reads.some((r) => r.obs.ex === t.exchange && reads.filter((x) => x.path === r.path).at(-1) === r));
-      views = {};
-      for (const a of accesses) views[a] = await readAccess(env, a);
+      views = Object.fromEntries(await Promise.all(accesses.map(async (a) => [a, await readAccess(env, a)] as const)));
       return undefined;
     },
     judge(s, _obs, j) {
@@ -468,10 +473,10 @@ function readAllAction(targets: Array<{ path: string; owner: Tenant }>, foreign:
   return {
     label: `read every order placed (${targets.length}) by its provider${foreign ? ' and by the other one' : ''}`,
     async send(env) {
-      reads = [];
-      for (const { path, owner } of targets) {
-        for (const tenant of (foreign ? [owner, 1 - owner] : [owner]) as Tenant[]) reads.push({ path, tenant, obs: await observe(env, currentStep(env), tenant, (c) => c.get(path)) });
-      }
+      // Reads change nothing: all sent at once (judged in the order listed), so that a case costs one round trip here.
+      const step = currentStep(env);
+      const pairs = targets.flatMap(({ path, owner }) => ((foreign ? [owner, 1 - owner] : [owner]) as Tenant[]).map((tenant) => ({ path, tenant })));
+      reads = await Promise.all(pairs.map(async ({ path, tenant }) => ({ path, tenant, obs: await observe(env, step, tenant, (c) => c.get(path)) })));
       return undefined;
     },
     judge(s, _obs, j) {
@@ -603,8 +608,10 @@ const steps = (clock: boolean): fc.Arbitrary<Step>[] => [
 ];
 
 async function readAccess(env: Env, access: string): Promise<Exclude<Active, 'unknown'>> {
+  // Both providers' views at once (reads change nothing); A's first.
+  const views = await Promise.all(([0, 1] as Tenant[]).map((t) => env.clients[t].get(`${ROOT}/accesses/${encodeURIComponent(access)}`, { skipSchema: true })));
   for (const t of [0, 1] as Tenant[]) {
-    const ex = await env.clients[t].get(`${ROOT}/accesses/${encodeURIComponent(access)}`, { skipSchema: true });
+    const ex = views[t];
     if (ex.status !== 200) throw new Error(`GET accesses/${access} as ${TENANT_NAMES[t]} answered ${ex.status}`);
     const mine = (ex.body?.active ?? []).find((a: any) => [env.profile.service, env.profile.sameTypeService].includes(a?.service));
     if (mine) return { tenant: t, service: mine.service };
@@ -678,8 +685,10 @@ export const activationModel: ExploreModel<ActivationState> = {
     // Checks overlap in certify: the feed holds other checks' orders too (each judged by its own check).
     if (env.check) env.createdByRun = (path) => ordersOfTheRun(env.check!.memo).get(path);
     const active: Record<string, Active> = {};
-    for (const a of accesses) active[a] = await clean(env, a);
-    const starts: [string | undefined, string | undefined] = [await feedEnd(env, 0), await feedEnd(env, 1)];
+    // Each access cleaned on its own, all at once.
+    const cleaned = await Promise.all(accesses.map((a) => clean(env, a)));
+    accesses.forEach((a, i) => (active[a] = cleaned[i]));
+    const starts = (await Promise.all([feedEnd(env, 0), feedEnd(env, 1)])) as [string | undefined, string | undefined];
     return { accesses, services: [env.profile.service, env.profile.sameTypeService], active, orders: [], feeds: [[], []], starts, answered: [new Map(), new Map()], tick: 0, synced: {}, suspects: [] };
   },
   async cleanup(env, s) {

@@ -387,9 +387,12 @@ function compareAction(s: CartState, i: number): Action<CartState> | undefined {
     label: label(tenant, `read order #${target.n} and each of its bookings alone`),
     tenant,
     async send(env) {
-      const order = await observe(env, currentStep(env), tenant, (c) => c.get(orderPath(env, target.id)));
-      const alone: Obs[] = [];
-      for (const uuid of target.bookings) alone.push(await observe(env, currentStep(env), tenant, (c) => c.get(bookingPath(env, uuid))));
+      // The order and each booking alone, all read at once (reads change nothing; nothing else moves the case's state meanwhile).
+      const step = currentStep(env);
+      const [order, ...alone] = await Promise.all([
+        observe(env, step, tenant, (c) => c.get(orderPath(env, target.id))),
+        ...target.bookings.map((uuid) => observe(env, step, tenant, (c) => c.get(bookingPath(env, uuid)))),
+      ]);
       return { ...order, follow: { ...order, alone } as Obs & { alone: Obs[] } };
     },
     judge(s, obs, j) {
@@ -508,13 +511,16 @@ const arbitraries = (clock: boolean) => {
 
 /** Cancels every order and booking still held or confirmed, and lets pending decisions settle, for the next run. */
 async function cleanup(env: Env, s: CartState) {
-  for (const o of s.orders) if (o.status === 'ON_HOLD' || o.status === 'CONFIRMED') await env.clients[o.tenant].delete(orderPath(env, o.id), CANCEL, { skipSchema: true });
-  for (const b of s.bookings) if (!b.orderId && (b.status === 'ON_HOLD' || b.status === 'CONFIRMED')) await env.clients[b.tenant].post(bookingPath(env, b.uuid, 'cancel'), CANCEL, { skipSchema: true });
+  // Never judged: each cancel sent at once.
+  await Promise.all([
+    ...s.orders.filter((o) => o.status === 'ON_HOLD' || o.status === 'CONFIRMED').map((o) => env.clients[o.tenant].delete(orderPath(env, o.id), CANCEL, { skipSchema: true })),
+    ...s.bookings.filter((b) => !b.orderId && (b.status === 'ON_HOLD' || b.status === 'CONFIRMED')).map((b) => env.clients[b.tenant].post(bookingPath(env, b.uuid, 'cancel'), CANCEL, { skipSchema: true })),
+  ]);
   // A pending confirmation keeps its places until decided; on a test clock the decision is not waited for in real time.
   if (env.clock.controllable && s.orders.some((o) => o.status === 'PENDING')) {
     await advance(env, currentStep(env), Math.ceil(settleMs(env) / 1000) + 1);
     // Whatever the decision was to be: a server that confirmed what it should have rejected keeps no places either.
-    for (const o of s.orders) if (o.status === 'PENDING') await env.clients[o.tenant].delete(orderPath(env, o.id), CANCEL, { skipSchema: true });
+    await Promise.all(s.orders.filter((o) => o.status === 'PENDING').map((o) => env.clients[o.tenant].delete(orderPath(env, o.id), CANCEL, { skipSchema: true })));
   }
 }
 

@@ -534,8 +534,8 @@ function raceAction(writes: Action<EthernetState>[], reads: Action<EthernetState
     label: `${writes.map((w) => w.label).join('  ||  ')}; then ${reads.map((r) => r.label).join(', ')}`,
     async send(env) {
       answers = await Promise.all(writes.map((w) => w.send(env)));
-      after = [];
-      for (const r of reads) after.push(await r.send(env));
+      // The reads after the writes change nothing: all at once.
+      after = await Promise.all(reads.map((r) => r.send(env)));
       return undefined;
     },
     judge(s, _obs, j) {

@@ -76,10 +76,15 @@ export interface CheckContext {
  *   an order that could settle): it overlaps other 'reads' checks, never a check that moves the clock.
  * - 'advances': moves the clock only to let its own work finish, and nothing it judges changes when time passes
  *   sooner or further than it asked (it never judges an order still in progress): it overlaps other 'advances'.
- * - 'moves' (or unmarked): moves the clock and may be disturbed by another move: alone among the checks above but 'none'.
- * A check marked 'none' or 'reads' that moves the clock after all is stopped before the move and run again as 'moves'.
+ * - 'moves' (or unmarked): moves the clock and may be disturbed by another move.
+ * - 'alone': moves the clock and needs each move at once: a margin of real time between its steps that a wait for
+ *   its turn at the clock could use up, or a race between its own request and the move.
+ * Checks take turns at the clock (clock-turns.ts): a 'reads', 'moves' or 'alone' check never sees a move between
+ * two of its steps; an 'alone' check runs with no other check beside it but 'none' ones, so its moves are made at
+ * once. Without turns (`--concurrency 1`, or none of the above), 'moves' runs alone like 'alone'.
+ * A check marked 'none' that moves the clock after all is stopped before the move and run again as 'moves'.
  */
-export type TimeUse = 'none' | 'reads' | 'advances' | 'moves';
+export type TimeUse = 'none' | 'reads' | 'advances' | 'moves' | 'alone';
 
 /** One check: a small function that verifies one rule. Checks never depend on each other's state. */
 export interface Check {

@@ -143,7 +143,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     const use = time.get(job)!;
     let moved = false;
     const guarded =
-      clock.controllable && concurrency > 1 && (turns ? use === 'none' : !mayMove(use))
+      turns && use === 'none'
         ? new ClockControl(options.clockUrl, options.slow ?? false, {
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             beforeMove: () => {
@@ -163,8 +163,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
-  // Taking turns at the clock, checks need not be kept apart by their use of time.
-  const timeOf = clock.controllable && !turns ? (job: Job) => time.get(job)! : undefined;
+  // Taking turns at the clock, checks are kept apart by their use of time only when one needs its moves at once.
+  const timeOf = turns ? (job: Job) => time.get(job)! : undefined;
   // A restart touches every check in flight: those that restart run last, one at a time.
   // A check that would hold back the next move waits while others wait for it.
   const held = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
@@ -177,11 +177,10 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
 type Time = NonNullable<Check['time']>;
 /** A check's use of time; a check that restarts the server counts as moving it. */
 const timeUse = (job: Job): Time => (job.check.restarts ? 'moves' : (job.check.time ?? 'moves'));
-const mayMove = (time: Time) => time === 'advances' || time === 'moves';
-/** Whether two checks may be in flight together with a test clock: a move is never seen by a check it could disturb. */
-const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a === b && a !== 'moves');
+/** Whether two checks may be in flight together, taking turns at the clock: only one that needs its moves at once runs apart. */
+const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a !== 'alone' && b !== 'alone');
 /** With a test clock, 'reads' first, then 'advances', then 'moves' ('none' anywhere): few switches between them. */
-const TIME_ORDER: Record<Time, number> = { none: 0, reads: 0, advances: 1, moves: 2 };
+const TIME_ORDER: Record<Time, number> = { none: 0, reads: 0, advances: 1, moves: 2, alone: 2 };
 
 /** Checks that may overlap others of their API. */
 const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
@@ -197,7 +196,13 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
  * None of this can change a verdict: each check works on orders and ids
  * of its own, and no clock move happens while a check that could see it is in flight.
  */
-async function schedule(jobs: Job[], limit: number, run: (job: Job) => Promise<void>, timeOf?: (job: Job) => Time, waitsForClock?: (job: Job) => boolean): Promise<void> {
+async function schedule(
+  jobs: Job[],
+  limit: number,
+  run: (job: Job) => Promise<void>,
+  timeOf?: (job: Job) => Time,
+  waitsForClock?: (job: Job) => boolean,
+): Promise<void> {
   if (limit === 1) {
     for (const job of [...jobs.filter((j) => !j.check.last), ...jobs.filter((j) => j.check.last)]) await run(job);
     return;

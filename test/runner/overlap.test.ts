@@ -140,6 +140,15 @@ describe('overlap with a test clock', function () {
     }
   });
 
+  it("runs a check that needs its moves at once ('alone') with no other check that involves time beside it", async () => {
+    const results = await run([...checks(), check('x1', 'alone', { moves: 45 })]);
+    assert.deepEqual(results.map((r) => r.outcome), Array(13).fill('pass'));
+    assert.equal(seen.get('x1'), 45);
+    const its = moves.filter((m) => m.during.some(([id]) => id === 'x1'));
+    assert.equal(its.length, 1, 'its move was made in one step');
+    assert.deepEqual(its[0].during.filter(([, v]) => v.time !== 'none').map(([id]) => id), ['x1'], 'nothing else that involves time was in flight');
+  });
+
   it('--concurrency 1 runs every check one by one', async () => {
     await run(checks(), 1);
     assert.equal(maxInFlight, 1);
