@@ -73,7 +73,8 @@ export interface TranscriptEntry {
 }
 
 export const uid = (env: Env, kind: string) => `${env.prefix}${kind}${++env.counter}`;
-export const runPrefix = () => `x${crypto.randomBytes(3).toString('hex')}`;
+/** Ten hex digits: hundreds of sequences a run, across many runs on one server, never meet (a PON is at most 16 characters: x, these, a kind, a counter). */
+export const runPrefix = () => `x${crypto.randomBytes(5).toString('hex')}`;
 
 /** An answer and the window of server time in which the server produced it. */
 export interface Obs {
