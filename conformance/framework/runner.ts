@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { makeContext, type Check, type Suite } from './check.js';
 import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
@@ -261,6 +262,9 @@ async function runOne(
   const api = suite.api;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
+  // Everything the check starts listens to its signal (requests, waits, access leases, its turn at the clock): many
+  // listeners are the rule here, not a leak.
+  setMaxListeners(0, controller.signal);
   const transcript: Exchange[] = [];
   const notes: string[] = [];
   const started = Date.now();
