@@ -18,7 +18,6 @@ import type { Exchange } from './types.js';
 interface Parked {
   /** In ms of moves made through these turns since the run started. */
   target: number;
-  since: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -26,7 +25,7 @@ interface Parked {
 export interface ClockMember {
   /** Parks until the clock has moved `seconds` on from now (as this check saw it); rejects when `signal` aborts. */
   park(seconds: number, signal?: AbortSignal): Promise<void>;
-  /** How long the check has been parked right now (0 when it is running): the runner does not count it against its budget. */
+  /** How long the check has waited for its turns so far, the wait going on included: the runner does not count it against its budget. */
   parkedMs(): number;
   leave(): void;
 }
@@ -36,6 +35,20 @@ interface Member {
   record: (exchange: Exchange) => void;
   /** Its waits for the clock (more than one when work of the check moves the clock beside its own steps). */
   parked: Parked[];
+  /** Ms waited in turns that have ended; and since when it waits now, if it does. */
+  waited: number;
+  waitingSince?: number;
+}
+
+/** Adds or removes one of a member's waits, keeping its waited time (a member waits while any of its waits is on). */
+function setParked(member: Member, change: () => void): void {
+  const before = member.parked.length;
+  change();
+  if (!before && member.parked.length) member.waitingSince = Date.now();
+  if (before && !member.parked.length && member.waitingSince !== undefined) {
+    member.waited += Date.now() - member.waitingSince;
+    member.waitingSince = undefined;
+  }
 }
 
 export class ClockTurns {
@@ -54,14 +67,16 @@ export class ClockTurns {
    * move could see the clock jump between its first steps).
    */
   async join(strict: boolean, record: (exchange: Exchange) => void): Promise<ClockMember> {
-    const member: Member = { strict, record, parked: [] };
+    const member: Member = { strict, record, parked: [], waited: 0 };
     this.members.add(member);
     if (this.moving) await new Promise<void>((resolve) => this.afterMove.push(resolve));
     return {
       park: (seconds, signal) => this.park(member, seconds, signal),
-      parkedMs: () => (member.parked.length ? Date.now() - Math.min(...member.parked.map((p) => p.since)) : 0),
+      parkedMs: () => member.waited + (member.waitingSince === undefined ? 0 : Date.now() - member.waitingSince),
       leave: () => {
-        for (const p of member.parked.splice(0)) p.reject(new CheckAborted());
+        const left: Parked[] = [];
+        setParked(member, () => left.push(...member.parked.splice(0)));
+        for (const p of left) p.reject(new CheckAborted());
         this.members.delete(member);
         this.pump();
       },
@@ -82,14 +97,13 @@ export class ClockTurns {
       const onAbort = () => {
         const at = member.parked.indexOf(parked);
         if (at < 0) return;
-        member.parked.splice(at, 1);
+        setParked(member, () => member.parked.splice(at, 1));
         reject(new CheckAborted());
         this.pump();
       };
       const parked: Parked = {
         // From the time as it will be once a move on its way (for others, while this check ran: a loose member) is made.
         target: (this.moving ?? this.moved) + Math.max(0, Math.round(seconds * 1000)),
-        since: Date.now(),
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -99,7 +113,7 @@ export class ClockTurns {
           reject(error);
         },
       };
-      member.parked.push(parked);
+      setParked(member, () => member.parked.push(parked));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
@@ -117,7 +131,7 @@ export class ClockTurns {
       for (const { m, p } of due) {
         const at = m.parked.indexOf(p);
         if (at < 0) continue; // aborted meanwhile
-        m.parked.splice(at, 1);
+        setParked(m, () => m.parked.splice(at, 1));
         if (error === undefined) p.resolve();
         else p.reject(error);
       }

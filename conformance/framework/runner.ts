@@ -168,9 +168,9 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const timeOf = turns ? (job: Job) => time.get(job)! : undefined;
   // A restart touches every check in flight: those that restart run last, one at a time.
   // A check that would hold back the next move waits while others wait for it.
-  const held = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
-  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, held);
-  await schedule(again.splice(0), concurrency, run, timeOf, held);
+  const waitsForClock = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
+  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, waitsForClock);
+  await schedule(again.splice(0), concurrency, run, timeOf, waitsForClock);
   for (const job of jobs.filter((j) => j.check.restarts)) await run(job);
   return results;
 }
@@ -193,9 +193,10 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
  * of an API run one at a time, and an `exclusive` check runs alone in its API (without a test clock, before the
  * others start). With a test clock (`timeOf` given) a check also starts only when its use of time is compatible
  * with every check in flight (`timeCompatible`), and a check that waits for that holds back later checks it
- * conflicts with, so that it is not starved. A `last` check starts once every other check of its API has ended.
- * None of this can change a verdict: each check works on orders and ids
- * of its own, and no clock move happens while a check that could see it is in flight.
+ * conflicts with, so that it is not starved; and while a check waits for its turn at the clock (`waitsForClock`), no
+ * check that would hold back the move starts. A `last` check starts once every other check of its API has ended.
+ * None of this can change a verdict: each check works on orders and ids of its own, and no clock move happens while
+ * a check that could see it is between two of its steps (clock-turns.ts).
  */
 async function schedule(
   jobs: Job[],
@@ -269,10 +270,9 @@ async function runOne(
   const notes: string[] = [];
   const started = Date.now();
   let waitedMs = 0;
-  // Time parked at the shared clock waiting for other checks is the run's, not the check's or the server's.
-  let parkedMs = 0;
+  // Time waiting for its turns at the shared clock is the run's, not the check's or the server's.
   let turn: ClockMember | undefined;
-  const budget = () => timeoutMs + waitedMs + parkedMs + (turn?.parkedMs() ?? 0);
+  const budget = () => timeoutMs + waitedMs + (turn?.parkedMs() ?? 0);
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
     if ((outcome === 'pass' || outcome === 'skip') && answerProblems.length && !extra.suiteError) return brokenAnswer();
@@ -315,17 +315,6 @@ async function runOne(
     },
   };
   turn = await joinTurns?.(clientOptions.onExchange);
-  const parkedTurn: ClockMember | undefined = turn && {
-    ...turn,
-    park: async (seconds, signal) => {
-      const at = Date.now();
-      try {
-        await turn!.park(seconds, signal);
-      } finally {
-        parkedMs += Date.now() - at;
-      }
-    },
-  };
   const watched = (tenant?: TenantLabel) =>
     suite.watch
       ? (e: Exchange) => {
@@ -349,7 +338,7 @@ async function runOne(
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
         memo,
-        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: parkedTurn }),
+        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: turn }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
         restart: () => {

@@ -81,7 +81,7 @@ describe('overlap with a test clock', function () {
     },
   });
 
-  const run = (checks: Check[], concurrency = 16) => {
+  const run = (checks: Check[], concurrency = 16, timeoutMs?: number) => {
     const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [] };
     return runChecks({
       suites: [suite],
@@ -91,6 +91,7 @@ describe('overlap with a test clock', function () {
       profile: { cart: {} },
       clockUrl,
       concurrency,
+      timeoutMs,
     });
   };
 
@@ -147,6 +148,14 @@ describe('overlap with a test clock', function () {
     const its = moves.filter((m) => m.during.some(([id]) => id === 'x1'));
     assert.equal(its.length, 1, 'its move was made in one step');
     assert.deepEqual(its[0].during.filter(([, v]) => v.time !== 'none').map(([id]) => id), ['x1'], 'nothing else that involves time was in flight');
+  });
+
+  it("does not count a check's wait for its turn at the clock against its budget", async () => {
+    // The mover asks for its move at 320 ms and waits until the long check ends at 600 ms, then works 320 ms more:
+    // about 920 ms in all, past the budget of 700 ms were the wait counted.
+    const results = await run([check('long', 'reads', { ms: 600 }), check('mover', 'moves', { moves: 5, ms: 640 })], 16, 700);
+    assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass'], JSON.stringify(results.map((r) => r.message)));
+    assert.ok(results[1].durationMs > 700, `the mover took ${results[1].durationMs} ms: it did not wait for its turn`);
   });
 
   it('--concurrency 1 runs every check one by one', async () => {
