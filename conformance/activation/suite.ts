@@ -20,7 +20,7 @@ import { activationSweepModel } from '../explore/sweep-activation.js';
 /** No order of its own at all. */
 const NO_ORDER = ['unknown-order-404', 'service-listed-without-connection-400', 'no-credentials-401', 'accesses-list-profile-accesses'];
 /** Judges an order while it is still in progress, or a race that a sooner finish could decide. */
-const IN_PROGRESS = ['in-progress-duplicate-200-same-order', 'two-providers-claiming-a-type-at-once', 'two-services-of-one-type-at-once', 'orders-failing-in-a-race-say-why'];
+const IN_PROGRESS = ['in-progress-duplicate-200-same-order', 'access-lists-callers-active-services', 'two-providers-claiming-a-type-at-once', 'two-services-of-one-type-at-once', 'orders-failing-in-a-race-say-why'];
 const timeOf = (c: Check): Check['time'] => (NO_ORDER.includes(c.id) ? 'none' : IN_PROGRESS.includes(c.id) ? 'moves' : 'advances');
 
 export default defineSuite({
