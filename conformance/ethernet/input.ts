@@ -120,6 +120,24 @@ export const inputChecks: Check[] = [
     },
   },
   {
+    id: 'ordered-reference-to-another-orders-item-is-accepted',
+    rule: 'ETH-ORDERED-REF-EXISTS',
+    title: "an orderedUniReference naming an item of the buyer's other order by its buyerPurchaseOrderNumber is accepted",
+    async run(t: CheckContext) {
+      // The UNI ordered in one order, the EPL that uses it in a second: the schema gives the reference a purchase order
+      // number for exactly this ("required if the ordered UNI is not on the same order"). The second order has no item
+      // of the UNI's reference, so a server that looks the reference up in this order alone refuses it.
+      const first = await createOrder(t, orderBody(t));
+      const uni = first.orderItems?.find((i: any) => i?.orderItemDetail?.objectType === 'uniProductOrder')?.orderItemReference ?? '02';
+      const second = orderBody(t);
+      const epl = eplItem(second);
+      second.orderItems = [epl];
+      epl.orderItemDetail.uniReference = { objectType: 'orderedUniReference', buyerPurchaseOrderNumber: first.buyerPurchaseOrderNumber, orderItemReference: uni };
+      const res = await t.alpha.post('/orders', second);
+      t.expectStatus(res, 201, `POST /orders whose only item uses UNI item "${uni}" of order ${first.buyerPurchaseOrderNumber} (an orderedUniReference with that buyerPurchaseOrderNumber)`);
+    },
+  },
+  {
     id: 'svlan-range-upside-down-is-refused',
     rule: 'ETH-SVLAN-RANGE',
     title: 'enniSvlanIdLast below enniSvlanId answers 400 and creates nothing; equal is accepted',

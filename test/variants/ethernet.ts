@@ -9,13 +9,32 @@ import { cartApi } from '../../src/cart/api.js';
 import { activationApi } from '../../src/activation/api.js';
 import { ethernetApi, type EthernetApiOptions } from '../../src/ethernet/api.js';
 import { EthernetDomain, TRANSITIONS, type DomainOptions } from '../../src/ethernet/domain.js';
-import { svlanRange, uniqueItemRefs, orderedRefsExist } from '../../src/ethernet/semantic.js';
+import { svlanRange, uniqueItemRefs, orderedRefsExist, type SemanticCheck } from '../../src/ethernet/semantic.js';
 import { ORDERS, type OrderRecord } from '../../src/ethernet/store.js';
 import { loadSpec, type ApiModule } from '../../src/shared/api.js';
 import type { Variant } from './variant.js';
 
 const withEthernet = (options: EthernetApiOptions) => () => [cartApi(), activationApi(), ethernetApi(options)];
 const domainWith = (extra: Partial<DomainOptions>) => (o: DomainOptions) => new EthernetDomain({ ...o, ...extra });
+
+/** The ordered-reference rule with the purchase order number ignored: every reference is taken as one to this order. */
+const refsOfThisOrderOnly: SemanticCheck = (document, known) =>
+  orderedRefsExist(
+    {
+      ...document,
+      orderItems: (document.orderItems ?? []).map((item: any) => {
+        const detail = { ...item?.orderItemDetail };
+        for (const field of ['uniReference', 'enniReference']) {
+          if (detail[field]) {
+            const { orderId: _id, buyerPurchaseOrderNumber: _pon, ...reference } = detail[field];
+            detail[field] = reference;
+          }
+        }
+        return { ...item, orderItemDetail: detail };
+      }),
+    },
+    known,
+  );
 
 class SameVersionAccepted extends EthernetDomain {
   protected override async checkNewVersion(): Promise<void> {}
@@ -146,6 +165,13 @@ export const ethernetVariants: Variant[] = [
     breaks: 'ETH-ORDERED-REF-EXISTS',
     description: 'an orderedUniReference naming no item of the order is accepted',
     apis: withEthernet({ domain: domainWith({ semanticChecks: [uniqueItemRefs, svlanRange] }) }),
+  },
+  {
+    name: 'ethernet-reference-to-another-order-refused',
+    api: 'ethernet',
+    breaks: 'ETH-ORDERED-REF-EXISTS',
+    description: "an orderedUniReference is looked up among this order's items whatever buyerPurchaseOrderNumber it gives, so a UNI ordered in the buyer's other order is refused as dangling",
+    apis: withEthernet({ domain: domainWith({ semanticChecks: [uniqueItemRefs, refsOfThisOrderOnly, svlanRange] }) }),
   },
   {
     name: 'ethernet-duplicate-item-reference-accepted',
