@@ -33,7 +33,8 @@ what no API tells:
   --cart-supplier ID, --cart-product ID, --cart-option ID, --cart-availability ID, --cart-unit ID
   --cart-small-availability ID   an availability of that option with at most 10 places
   --cart-async-option ID, --cart-async-availability ID, --cart-rejecting-availability ID, --cart-settle-seconds N
-  --activation-failing-access ID  an access where every ACTIVATE ends DONE_FAILED
+  --activation-failing-access ID[,ID...]  an access where every ACTIVATE ends DONE_FAILED (more than one: the
+                                  checks that need one run side by side)
   --activation-slow-access ID, --activation-slow-finish-seconds N   an access where orders finish later
   --activation-finish-seconds N   seconds after which an order has finished (default 5)
   --activation-service NAME, --activation-same-type-service NAME   (default: chosen from what is offered)
@@ -170,7 +171,8 @@ async function activationSection(o: Options, url: string, tenants: Credentials[]
     throw new InitError(`GET ${url}/api/2.3.1/accesses/ as tenant A answered ${list.status}: is --activation-url the part before /api/2.3.1, and are tenant A's credentials right?`);
   }
   const chosen = o['activation-service'] && o['activation-same-type-service'] ? ([o['activation-service'], o['activation-same-type-service']] as [string, string]) : chooseServices(list.body);
-  const failing = o['activation-failing-access'];
+  const failingList = (o['activation-failing-access'] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const failing = failingList[0];
   const slow = o['activation-slow-access'];
   const max = o['activation-max-accesses'] === undefined ? 40 : Number(o['activation-max-accesses']);
   if (!Number.isInteger(max) || max < 1) throw new InitError('--activation-max-accesses must be a whole number of at least 1');
@@ -180,7 +182,7 @@ async function activationSection(o: Options, url: string, tenants: Credentials[]
     for (const access of list.body) {
       if (pool.length >= max) break;
       const id = access?.accessId;
-      if (typeof id !== 'string' || id === failing || id === slow) continue;
+      if (typeof id !== 'string' || failingList.includes(id) || id === slow) continue;
       const offered = offeredAt(access);
       if (!chosen.every((s) => offered.has(s))) continue;
       // Free: both services available to each test tenant (or already theirs: the suite deactivates them first).
@@ -216,6 +218,7 @@ async function activationSection(o: Options, url: string, tenants: Credentials[]
     entries.push(missing(api, 'service', '--activation-service'), missing(api, 'sameTypeService', '--activation-same-type-service'));
   }
   entries.push(failing ? given(api, 'failingAccess', failing, '--activation-failing-access') : missing(api, 'failingAccess', '--activation-failing-access'));
+  if (failingList.length > 1) entries.push(given(api, 'moreFailingAccesses', failingList.slice(1), '--activation-failing-access'));
   const finish = number(o['activation-finish-seconds'], '--activation-finish-seconds');
   entries.push(finish === undefined ? { key: 'finishSeconds', note: `${whatOf(api, 'finishSeconds')}; give --activation-finish-seconds if your orders take longer` } : given(api, 'finishSeconds', finish, '--activation-finish-seconds'));
   const slowSeconds = number(o['activation-slow-finish-seconds'], '--activation-slow-finish-seconds');

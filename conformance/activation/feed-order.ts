@@ -4,11 +4,12 @@
  * moves on; and a reader following the since chain while they finish.
  */
 import type { Check, CheckContext } from '../framework/check.js';
-import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profileOf, readFeed, waitAllDone, type EventBody } from './helpers.js';
+import { activateBody, eventsFor, freshAccess, ids, mark, placeReceived, profileOf, readFeed, takeFailingAccess, waitAllDone, type EventBody } from './helpers.js';
 
-/** Places an ACTIVATE at each of `count` fresh accesses (and at the failing access, when the profile has one) without waiting. */
+/** Places an ACTIVATE at each of `count` fresh accesses (and at a failing access, when the profile has one) without waiting. */
 async function inFlight(t: CheckContext, count: number) {
-  const { service, failingAccess } = profileOf(t);
+  const { service } = profileOf(t);
+  const failingAccess = await takeFailingAccess(t);
   // The accesses taken and cleaned at once (each on its own); the orders then placed one after the other.
   const accesses = await t.together(Array.from({ length: count }, () => freshAccess(t)));
   const paths: string[] = [];

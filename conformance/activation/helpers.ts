@@ -27,6 +27,8 @@ export interface Profile {
   service: string;
   sameTypeService: string;
   failingAccess?: string;
+  /** Further accesses like failingAccess: checks that order at a failing access each take one, so more run at once. */
+  moreFailingAccesses?: string[];
   finishSeconds: number;
   slowAccess?: string;
   slowFinishSeconds?: number;
@@ -247,6 +249,22 @@ export function giveBackAccess(t: CheckContext, id: string): void {
   if (holders.get(key) !== t.signal) return;
   holders.delete(key);
   wakeWaiters();
+}
+
+/** The profile's failing accesses: failingAccess, then moreFailingAccesses (none without failingAccess). */
+export function failingAccesses(profile: Record<string, unknown>): string[] {
+  if (typeof profile.failingAccess !== 'string') return [];
+  const more = Array.isArray(profile.moreFailingAccesses) ? profile.moreFailingAccesses.filter((a): a is string => typeof a === 'string') : [];
+  return [...new Set([profile.failingAccess, ...more])];
+}
+
+/**
+ * A failing access no other check in flight holds (undefined when the profile names none). The runner starts no more
+ * checks that use 'failingAccess' at once than there are failing accesses, so one is always free.
+ */
+export async function takeFailingAccess(t: CheckContext): Promise<string | undefined> {
+  const pool = failingAccesses(t.profile);
+  return pool.length ? leaseAccess(t, pool) : undefined;
 }
 
 /** The next access of the pool in turn, for `explore`'s sequences (one at a time, no check to hold it). */

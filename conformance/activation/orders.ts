@@ -15,6 +15,7 @@ import {
   ROOT,
   samePath,
   settle,
+  takeFailingAccess,
   waitDone,
 } from './helpers.js';
 
@@ -118,7 +119,8 @@ export const orderChecks: Check[] = [
     uses: 'failingAccess',
     title: "an order at the profile's failing access ends DONE_FAILED with a message",
     async run(t: CheckContext) {
-      const { failingAccess, service } = profileOf(t);
+      const { service } = profileOf(t);
+      const failingAccess = await takeFailingAccess(t);
       if (!failingAccess) throw new NotRun('the profile names no failingAccess', 'name in activation.failingAccess an access where an ACTIVATE ends DONE_FAILED, or declare capabilities.failedOrders: false');
       const ex = await t.alpha.post(ORDERS, activateBody(failingAccess, service));
       t.expectStatus(ex, [200, 201], `ACTIVATE at the failing access ${failingAccess}`);

@@ -7,6 +7,7 @@ export const profileKeys: ProfileKey[] = [
   key('service', 'string', true, 'a service offered at every access in accesses'),
   key('sameTypeService', 'string', true, 'another service of the same type, offered at those accesses'),
   key('failingAccess', 'string', false, 'an access where an ACTIVATE of service always ends DONE_FAILED'),
+  key('moreFailingAccesses', 'strings', false, 'more accesses like failingAccess, so that the checks that order at one run side by side'),
   key('finishSeconds', 'number', false, 'seconds after which the server has finished a RECEIVED order (default 5)'),
   key('slowAccess', 'string', false, 'an access where orders take longer to finish than at accesses (more than finishSeconds)'),
   key('slowFinishSeconds', 'number', false, 'seconds after which the server has finished a RECEIVED order at slowAccess'),
@@ -33,6 +34,12 @@ export async function preflight({ t, clients, credentialProblem, brief }: Prefli
     if (without.length) problems.push(`service "${service}" is not offered at ${without.join(', ')} (profile activation.accesses)`);
   }
   if (p.failingAccess && !byId.has(p.failingAccess)) problems.push(`profile activation.failingAccess "${p.failingAccess}" is not an access the server lists`);
+  const moreFailing = (p.moreFailingAccesses as string[] | undefined) ?? [];
+  if (moreFailing.length && !p.failingAccess) problems.push('profile activation.moreFailingAccesses is given without activation.failingAccess: name the first in failingAccess');
+  const unknownFailing = moreFailing.filter((id) => !byId.has(id));
+  if (unknownFailing.length) problems.push(`profile activation.moreFailingAccesses names accesses the server does not list: ${unknownFailing.join(', ')}`);
+  const pooled = [p.failingAccess, ...moreFailing].filter((id) => (p.accesses as string[]).includes(id));
+  if (pooled.length) problems.push(`profile activation.accesses also names the failing ${pooled.join(', ')}: name failing accesses outside the pool`);
   if (p.slowAccess) {
     if (!byId.has(p.slowAccess)) problems.push(`profile activation.slowAccess "${p.slowAccess}" is not an access the server lists`);
     else if (!offered(byId.get(p.slowAccess), p.service)) problems.push(`service "${p.service}" is not offered at ${p.slowAccess} (profile activation.slowAccess)`);

@@ -8,7 +8,7 @@ import { orderChecks } from './orders.js';
 import { inputChecks } from './input.js';
 import { tenancyChecks } from './tenancy.js';
 import { accessChecks } from './accesses.js';
-import { watchOrders } from './helpers.js';
+import { failingAccesses, watchOrders } from './helpers.js';
 import { feedChecks } from './feed.js';
 import { persistenceChecks } from './persistence.js';
 import { feedOrderChecks } from './feed-order.js';
@@ -28,6 +28,8 @@ export default defineSuite({
   schemaRule: 'ACT-SCHEMA',
   // The orders of the whole run: a sweep case reading the feed passes over the events of other checks' orders.
   watch: watchOrders,
+  // As many checks that order at a failing access run at once as the profile names failing accesses.
+  scarce: (section) => ({ failingAccess: failingAccesses(section).length }),
   profileKeys,
   preflight,
   capabilities: [
@@ -42,8 +44,8 @@ export default defineSuite({
     // The feed checks judge their own orders' events and what the feed answered around them: other checks' events
     // may land in between (each check compares the reads it makes up to what it has seen, never a whole answer).
     ...feedChecks.map((c): Check => ({ independent: true, ...c })),
-    // Each judges its own orders' events (other checks' events may land in between); they also order at the failing
-    // access, which the sweep's failed states clean and use: one such check at a time.
+    // Each judges its own orders' events (other checks' events may land in between); they also order at a failing
+    // access, which the sweep's failed states clean and use: one such check per failing access at a time.
     ...feedOrderChecks.map((c): Check => ({ independent: true, uses: 'failingAccess', ...c })),
     // Both use the profile's one slowAccess: one at a time, and they judge only their own two orders. The slow order
     // must still be in progress once the other has finished: a margin of real time a wait for a turn at the clock

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { Exchange } from '../framework/types.js';
 import { advance, brief, currentStep, observe, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
-import { giveBackAccess, mark, nextAccess, ordersOfTheRun, takeAccess } from '../activation/helpers.js';
+import { failingAccesses, giveBackAccess, mark, nextAccess, ordersOfTheRun, takeAccess, takeFailingAccess } from '../activation/helpers.js';
 
 const ROOT = '/api/2.3.1';
 export type Op = 'ACTIVATE' | 'DEACTIVATE';
@@ -46,7 +46,7 @@ interface Ev {
 }
 
 export interface ActivationState {
-  /** Two accesses of the pool, then the profile's failingAccess when it has one. */
+  /** Two accesses of the pool, then one of the profile's failing accesses when it has one. */
   accesses: string[];
   services: string[];
   /** Per access: the active one of the two test services (both have one service type), as far as known. */
@@ -679,8 +679,9 @@ export const activationModel: ExploreModel<ActivationState> = {
     // Accesses are taken as the hand-written checks take them, so that checks running side by side never share one.
     const pool: string[] = env.profile.accesses;
     const take = async () => (env.check ? takeAccess(env.check) : nextAccess(pool));
-    // The failing access is one for every check: a sweep case cleans and uses it only when it runs alone in its API.
-    const failing = env.profile.failingAccess && (!env.check || env.alone) ? [String(env.profile.failingAccess)] : [];
+    // A failing access is shared by every check that uses one: a sweep case takes one (cleans and uses it) only when the
+    // runner let it have one to itself ('failingAccess' among its uses, or running alone in its API).
+    const failing = env.check ? (env.alone ? [await takeFailingAccess(env.check)].filter((a): a is string => !!a) : []) : failingAccesses(env.profile).slice(0, 1);
     const accesses = [await take(), await take(), ...failing];
     // Checks overlap in certify: the feed holds other checks' orders too (each judged by its own check).
     if (env.check) env.createdByRun = (path) => ordersOfTheRun(env.check!.memo).get(path);

@@ -101,8 +101,9 @@ export interface Check {
    */
   exclusive?: boolean;
   /**
-   * A scarce piece of the profile's test data the check cleans and uses (e.g. 'failingAccess'): no other check of its
-   * API that names the same one runs beside it; other checks may.
+   * A scarce piece of the profile's test data the check cleans and uses (e.g. 'failingAccess'): no more checks of its
+   * API that name the same one run at once than the profile has of it (the suite's `scarce`; one by default), each
+   * taking one of its own; other checks may run beside them.
    */
   uses?: string;
   /**
@@ -163,6 +164,8 @@ export interface Suite {
    * the run's memo: where a suite keeps what the whole run created, for checks that overlap and meet each other's data.
    */
   watch?(exchange: Exchange, tenant: TenantLabel | undefined, memo: Map<string, unknown>): void;
+  /** How many of each scarce piece of test data (a check's `uses`) the profile's section gives; one when unnamed. */
+  scarce?(section: Record<string, unknown>): Record<string, number>;
 }
 
 export const defineSuite = (suite: Suite): Suite => suite;

@@ -58,9 +58,15 @@ export class ClockTurns {
   /** The target of the move on its way, if one is. */
   private moving: number | undefined;
   private afterMove: Array<() => void> = [];
+  private readonly moveListeners: Array<() => void> = [];
 
   /** `mover` makes the moves (the run's clock, no check's signal). */
   constructor(private readonly mover: ClockControl) {}
+
+  /** Calls `listener` after each move: checks held back while others waited for it may start now. */
+  onMove(listener: () => void): void {
+    this.moveListeners.push(listener);
+  }
 
   /**
    * A check joins before it starts; when a move is on its way, once it has been made (a check that started during a
@@ -152,6 +158,7 @@ export class ClockTurns {
       for (const start of this.afterMove.splice(0)) start();
       release(error);
       this.pump();
+      for (const listener of this.moveListeners) listener();
     };
     clock.advance(step / 1000).then(() => ended(), (error) => ended(error ?? new Error('the clock move failed')));
   }

@@ -90,6 +90,8 @@ interface Job {
   suite: Suite;
   check: Check;
   rule: Rule;
+  /** For a check that `uses` scarce data: how many of it the profile gives (so many such checks may run at once). */
+  scarce?: number;
 }
 
 /** The checks a run selects: by rule ID, with --grep and --exclude. */
@@ -118,7 +120,10 @@ export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'gre
  * Checks overlap as `schedule` allows; with a test clock, also as their use of time allows (`Check.time`).
  */
 export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
-  const jobs = selectChecks(options);
+  const jobs = selectChecks(options).map((job): Job => {
+    const given = job.check.uses ? job.suite.scarce?.(options.profile[job.suite.api] ?? {})[job.check.uses] : undefined;
+    return { ...job, scarce: Math.max(1, Number.isInteger(given) ? given! : 1) };
+  });
   const results: CheckResult[] = new Array(jobs.length);
   let done = 0;
   const clock = new ClockControl(options.clockUrl, options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
@@ -169,8 +174,12 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   // A restart touches every check in flight: those that restart run last, one at a time.
   // A check that would hold back the next move waits while others wait for it.
   const waitsForClock = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
-  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, waitsForClock);
-  await schedule(again.splice(0), concurrency, run, timeOf, waitsForClock);
+  // After a move, checks held back while others waited for it may start: the schedule is woken.
+  let wake = () => {};
+  turns?.onMove(() => wake());
+  const woken = (pump: () => void) => (wake = pump);
+  await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, waitsForClock, woken);
+  await schedule(again.splice(0), concurrency, run, timeOf, waitsForClock, woken);
   for (const job of jobs.filter((j) => j.check.restarts)) await run(job);
   return results;
 }
@@ -180,8 +189,11 @@ type Time = NonNullable<Check['time']>;
 const timeUse = (job: Job): Time => (job.check.restarts ? 'moves' : (job.check.time ?? 'moves'));
 /** Whether two checks may be in flight together, taking turns at the clock: only one that needs its moves at once runs apart. */
 const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a !== 'alone' && b !== 'alone');
-/** With a test clock, 'reads' first, then 'advances', then 'moves' ('none' anywhere): few switches between them. */
-const TIME_ORDER: Record<Time, number> = { none: 0, reads: 0, advances: 1, moves: 2, alone: 2 };
+/**
+ * With a test clock, 'alone' checks first: at the start nothing else that involves time is in flight, so they wait
+ * for no other API's checks to drain, and none wait behind them.
+ */
+const TIME_ORDER: Record<Time, number> = { alone: -1, none: 0, reads: 0, advances: 0, moves: 0 };
 
 /** Checks that may overlap others of their API. */
 const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
@@ -204,12 +216,14 @@ async function schedule(
   run: (job: Job) => Promise<void>,
   timeOf?: (job: Job) => Time,
   waitsForClock?: (job: Job) => boolean,
+  wakeWith?: (pump: () => void) => void,
 ): Promise<void> {
   if (limit === 1) {
     for (const job of [...jobs.filter((j) => !j.check.last), ...jobs.filter((j) => j.check.last)]) await run(job);
     return;
   }
-  const rank = (job: Job) => (job.check.last ? 16 : 0) + (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 4 + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
+  // Checks that take turns at a scarce piece of data form a chain that no overlap shortens: they start first.
+  const rank = (job: Job) => (job.check.last ? 32 : 0) + (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 8 + (job.check.uses ? 0 : 4) + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
   const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   const running = new Set<Job>();
   await new Promise<void>((resolve, reject) => {
@@ -232,8 +246,8 @@ async function schedule(
         // A check of the whole run's work waits until every other check of its API has ended.
         if (job.check.last && (mine.some((j) => !j.check.last) || queue.some((j) => j.suite.api === api && !j.check.last))) continue;
         if (waitsForClock?.(job)) continue;
-        // A scarce piece of test data is used by one check of its API at a time.
-        if (job.check.uses && mine.some((j) => j.check.uses === job.check.uses)) continue;
+        // A scarce piece of test data is used by as many checks of its API at once as the profile has of it.
+        if (job.check.uses && mine.filter((j) => j.check.uses === job.check.uses).length >= (job.scarce ?? 1)) continue;
         const time = timeOf?.(job);
         const timeFree = !time || [...running].every((j) => timeCompatible(time, timeOf!(j)));
         if (time && held.some((h) => !timeCompatible(time, h))) continue;
@@ -248,6 +262,7 @@ async function schedule(
         if (dataFree && timeFree) start(job);
       }
     };
+    wakeWith?.(pump);
     pump();
   });
 }

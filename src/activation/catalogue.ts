@@ -45,6 +45,8 @@ export const SERVICES: ServiceDefinition[] = [
 
 /** The access where every order fails (so DONE_FAILED can be seen), and its message. */
 export const FAILING_ACCESS = 'STTA0002';
+/** More accesses that fail like it, so that clients (and the conformance suite) can try failures side by side. */
+export const MORE_FAILING_ACCESSES = ['STTA0005', 'STTA0006', 'STTA0007'];
 export const FAILING_MESSAGE = "Port is too busy for you. You can't handle the truth!";
 /** The access where provisioning takes three times the usual delay, so that orders finish out of creation order. */
 export const SLOW_ACCESS = 'STTA0004';
@@ -83,7 +85,7 @@ function demoAccess(n: number): AccessRecord {
     coCpeSwitch: 'ACME FS-8',
     coCpeRouter: '',
     services: SERVICES.map((s) => ({ service: s.service, connection: accessId === LIMITED_ACCESS && s.service === 'BB-1000-1000' ? 'NO' : 'YES' })),
-    failsWith: accessId === FAILING_ACCESS ? FAILING_MESSAGE : undefined,
+    failsWith: accessId === FAILING_ACCESS || MORE_FAILING_ACCESSES.includes(accessId) ? FAILING_MESSAGE : undefined,
     slowerBy: accessId === SLOW_ACCESS ? SLOW_FACTOR : undefined,
   };
 }

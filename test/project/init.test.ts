@@ -19,7 +19,7 @@ const cartFlags = [
   '--cart-unit', 'adult', '--cart-small-availability', 'slot-small', '--cart-async-option', 'PENDING',
   '--cart-async-availability', 'slot-pending', '--cart-rejecting-availability', 'slot-rejects', '--cart-settle-seconds', '5',
 ];
-const accessFlags = ['--activation-failing-access', 'STTA0002', '--activation-slow-access', 'STTA0004', '--activation-slow-finish-seconds', '15'];
+const accessFlags = ['--activation-failing-access', 'STTA0002,STTA0005,STTA0006,STTA0007', '--activation-slow-access', 'STTA0004', '--activation-slow-finish-seconds', '15'];
 
 /** The comment above a section key (written or commented out), its lines joined. */
 function noteOf(text: string, key: string): string {
@@ -57,7 +57,9 @@ describe('ordercert init', function () {
       assert.equal(profile.activation.service, 'BB-100-10');
       assert.equal(profile.activation.sameTypeService, 'BB-100-100');
       assert.equal(profile.activation.accesses.length, 40);
-      assert.ok(!profile.activation.accesses.includes('STTA0002') && !profile.activation.accesses.includes('STTA0004'));
+      assert.ok(['STTA0002', 'STTA0004', 'STTA0005', 'STTA0007'].every((a) => !profile.activation.accesses.includes(a)));
+      assert.equal(profile.activation.failingAccess, 'STTA0002');
+      assert.deepEqual(profile.activation.moreFailingAccesses, ['STTA0005', 'STTA0006', 'STTA0007']);
       assert.deepEqual([profile.ethernet.buyerIdA, profile.ethernet.buyerIdB], ['alpha', 'beta']);
 
       const run = ordercert('certify', '--base-url', server.url, ...tenants, '--profile', file, '--clock-url', `${server.url}/__clock`);

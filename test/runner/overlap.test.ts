@@ -81,14 +81,14 @@ describe('overlap with a test clock', function () {
     },
   });
 
-  const run = (checks: Check[], concurrency = 16, timeoutMs?: number) => {
-    const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [] };
+  const run = (checks: Check[], concurrency = 16, timeoutMs?: number, scarce?: Suite['scarce'], profile: Record<string, unknown> = {}) => {
+    const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [], scarce };
     return runChecks({
       suites: [suite],
       rules: new Map([[RULE.id, RULE]]),
       baseUrls: { cart: 'http://127.0.0.1:9' },
       tenants: [{ user: 'a', secret: 'a' }, { user: 'b', secret: 'b' }],
-      profile: { cart: {} },
+      profile: { cart: profile },
       clockUrl,
       concurrency,
       timeoutMs,
@@ -156,6 +156,25 @@ describe('overlap with a test clock', function () {
     const results = await run([check('long', 'reads', { ms: 600 }), check('mover', 'moves', { moves: 5, ms: 640 })], 16, 700);
     assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass'], JSON.stringify(results.map((r) => r.message)));
     assert.ok(results[1].durationMs > 700, `the mover took ${results[1].durationMs} ms: it did not wait for its turn`);
+  });
+
+  it('runs as many checks that use one piece of scarce data at once as the profile has of it, and one without a count', async () => {
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5'];
+    const most = async (scarce: Suite['scarce'], profile: Record<string, unknown>) => {
+      let now = 0;
+      let peak = 0;
+      const checks = users.map((id): Check => {
+        const inner = check(id, 'moves', { moves: 5, ms: 120 });
+        return { ...inner, uses: 'slot', run: async (t) => ((peak = Math.max(peak, ++now)), await inner.run(t).finally(() => now--)) };
+      });
+      const results = await run([...checks, check('other', 'reads', { ms: 120 })], 16, undefined, scarce, profile);
+      assert.deepEqual(results.map((r) => r.outcome), Array(6).fill('pass'), JSON.stringify(results.filter((r) => r.outcome !== 'pass')));
+      return peak;
+    };
+    const count = (section: Record<string, unknown>) => ({ slot: (section.slots as string[]).length });
+    assert.equal(await most(count, { slots: ['s1', 's2'] }), 2);
+    assert.equal(await most(count, { slots: ['s1', 's2', 's3', 's4', 's5', 's6'] }), 5);
+    assert.equal(await most(undefined, {}), 1);
   });
 
   it('--concurrency 1 runs every check one by one', async () => {

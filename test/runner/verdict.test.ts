@@ -204,6 +204,21 @@ describe('verdicts: timeouts, exit codes and the preflight', function () {
       );
     });
 
+    it('failing accesses inside the pool, unknown to the server, or more of them without a first', async () => {
+      await expectSetUpProblem(
+        ['--api', 'activation', '--base-url', server.url, ...tenants, '--profile', writeProfile('failing-in-pool', (p) => (p.activation.moreFailingAccesses = [p.activation.accesses[1]]))],
+        /profile activation\.accesses also names the failing STTA0102: name failing accesses outside the pool/,
+      );
+      await expectSetUpProblem(
+        ['--api', 'activation', '--base-url', server.url, ...tenants, '--profile', writeProfile('failing-unknown', (p) => (p.activation.moreFailingAccesses = ['NO-SUCH-ACCESS']))],
+        /profile activation\.moreFailingAccesses names accesses the server does not list: NO-SUCH-ACCESS/,
+      );
+      await expectSetUpProblem(
+        ['--api', 'activation', '--base-url', server.url, ...tenants, '--profile', writeProfile('more-without-first', (p) => ((p.capabilities.failedOrders = false), delete p.activation.failingAccess))],
+        /profile activation\.moreFailingAccesses is given without activation\.failingAccess/,
+      );
+    });
+
     it('a test clock that does not move forward', async () => {
       const stuck = await listen((req, res) => {
         res.writeHead(req.method === 'POST' ? 204 : 200, { 'content-type': 'application/json' });
