@@ -74,6 +74,31 @@ export const inputChecks: Check[] = [
     },
   },
   {
+    id: 'unknown-catalogue-ids-are-refused',
+    rule: 'CART-BAD-INPUT',
+    title: "a create naming a product, option, availability or unit the supplier does not have is refused and creates nothing",
+    run: async (t: CheckContext) => {
+      // Each id well-formed but unknown: a server that looks only at the form (or at some of the ids) books a place
+      // that does not exist. 400 (invalid input) or 404 (the named thing is not found): the spec documents both.
+      const unknown = t.uid('no-such-');
+      const probes: Array<[string, (body: any) => void]> = [
+        ['productId', (b) => (b.productId = unknown)],
+        ['optionId', (b) => (b.optionId = unknown)],
+        ['availabilityId', (b) => (b.availabilityId = unknown)],
+        ['unitId', (b) => (b.unitItems = [{ unitId: unknown }])],
+      ];
+      for (const [member, change] of probes) {
+        const uuid = t.uuid();
+        const body = bookingBody(t, { uuid });
+        change(body);
+        const ex = await t.alpha.post(bookingsPath(t), body, { skipSchema: true });
+        expectError(t, ex, `create with an unknown ${member} ("${unknown}")`, [400, 404]);
+        const ghost = await t.alpha.get(bookingPath(t, uuid));
+        t.expectStatus(ghost, 404, `GET of the booking the create with an unknown ${member} asked for`);
+      }
+    },
+  },
+  {
     id: 'wrong-types-400',
     rule: 'CART-BAD-INPUT',
     title: 'members of the wrong JSON type (a number as text, text as a number) answer 400 and create or change nothing',

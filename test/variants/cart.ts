@@ -5,8 +5,10 @@
 import express, { type ErrorRequestHandler } from 'express';
 import { activationApi } from '../../src/activation/api.js';
 import { cartApi, cartErrorBody } from '../../src/cart/api.js';
+import { findSupplier } from '../../src/cart/catalogue.js';
 import {
   CartDomain,
+  type BookingRequest,
   type BookingRow,
   type ConfirmRequest,
   type DomainContext,
@@ -22,6 +24,15 @@ import { ApiError } from '../../src/shared/errors.js';
 import type { Variant } from './variant.js';
 
 const withCart = (cart: ApiModule) => () => [cart, activationApi(), ethernetApi()];
+
+/** Books a unitId the option does not have as the option's first unit, as if it were a default. */
+class AnyUnitDomain extends CartDomain {
+  protected override createBookingOnce(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    const units = findSupplier(supplierId)?.products.find((p) => p.id === req.productId)?.options.find((o) => o.id === req.optionId)?.units ?? [];
+    const unitItems = req.unitItems.map((u) => (units.includes(u.unitId) ? u : { unitId: units[0] }));
+    return super.createBookingOnce(ctx, tenant, supplierId, { ...req, unitItems }, cartEnabled);
+  }
+}
 
 /** Confirms an order booking by booking, each in its own transaction: a blocked booking leaves earlier ones CONFIRMED. */
 class PartialConfirmDomain extends CartDomain {
@@ -142,6 +153,13 @@ export const cartVariants: Variant[] = [
     breaks: 'CART-ORDER-ALL-OR-NOTHING',
     description: 'order confirm runs booking by booking without one transaction; a blocked booking leaves earlier ones CONFIRMED',
     apis: withCart(cartApi({ domain: new PartialConfirmDomain() })),
+  },
+  {
+    name: 'cart-unknown-unit-booked',
+    api: 'cart',
+    breaks: 'CART-BAD-INPUT',
+    description: "a unitId the option does not have is booked as the option's first unit instead of being refused",
+    apis: withCart(cartApi({ domain: new AnyUnitDomain() })),
   },
   {
     name: 'cart-expired-confirmable',
