@@ -26,13 +26,14 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   const origin = new URL(target);
   let count = 0;
   // Keep-alive to the server, as a vendor's load balancer would; the delay is the network's, not the connection's.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // Idle connections are let go before the server's keep-alive timeout (Node's default: 5 s) can close them.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
   const server = http.createServer((req, res) => {
     count++;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      setTimeout(() => {
+      const send = (retry: boolean) => {
         const upstream = http.request(
           { host: origin.hostname, port: origin.port, method: req.method, path: req.url, headers: { ...req.headers, host: origin.host }, agent },
           (answer) => {
@@ -40,9 +41,15 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
             answer.pipe(res);
           },
         );
-        upstream.on('error', () => res.destroy());
+        // A kept-alive connection the server closed as the request left on it: the request never reached the server,
+        // so it is sent again on a new one (as a load balancer does); any other error reaches the client.
+        upstream.on('error', (err: NodeJS.ErrnoException) => {
+          if (retry && upstream.reusedSocket && !res.headersSent && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) send(false);
+          else res.destroy();
+        });
         upstream.end(Buffer.concat(chunks));
-      }, delayMs);
+      };
+      setTimeout(() => send(true), delayMs);
     });
   });
   server.keepAliveTimeout = 10_000;
