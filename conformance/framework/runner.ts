@@ -189,12 +189,6 @@ type Time = NonNullable<Check['time']>;
 const timeUse = (job: Job): Time => (job.check.restarts ? 'moves' : (job.check.time ?? 'moves'));
 /** Whether two checks may be in flight together, taking turns at the clock: only one that needs its moves at once runs apart. */
 const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a !== 'alone' && b !== 'alone');
-/**
- * With a test clock, 'alone' checks first: at the start nothing else that involves time is in flight, so they wait
- * for no other API's checks to drain, and none wait behind them.
- */
-const TIME_ORDER: Record<Time, number> = { alone: -1, none: 0, reads: 0, advances: 0, moves: 0 };
-
 /** Checks that may overlap others of their API. */
 const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
 
@@ -222,8 +216,10 @@ async function schedule(
     for (const job of [...jobs.filter((j) => !j.check.last), ...jobs.filter((j) => j.check.last)]) await run(job);
     return;
   }
-  // Checks that take turns at a scarce piece of data form a chain that no overlap shortens: they start first.
-  const rank = (job: Job) => (job.check.last ? 32 : 0) + (timeOf ? TIME_ORDER[timeOf(job)] : 0) * 8 + (job.check.uses ? 0 : 4) + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
+  // With a test clock, 'alone' checks first: at the start nothing else that involves time is in flight, so they wait
+  // for no other API's checks to drain, and none wait behind them. Then checks that take turns at a scarce piece of
+  // data: they form a chain that no overlap shortens.
+  const rank = (job: Job) => (job.check.last ? 32 : 0) + (timeOf?.(job) === 'alone' ? 0 : 8) + (job.check.uses ? 0 : 4) + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
   const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   const running = new Set<Job>();
   await new Promise<void>((resolve, reject) => {
