@@ -151,6 +151,9 @@ function* permutations(n: number, prefix: number[] = []): Generator<number[]> {
   for (let i = 0; i < n; i++) if (!prefix.includes(i)) yield* permutations(n, [...prefix, i]);
 }
 
+/** In certify, a race is staged while no other check has a request on the server (framework/quiet.ts). */
+export const quietly = <T>(env: Env, work: () => Promise<T>): Promise<T> => (env.check ? env.check.quietly(work) : work());
+
 /**
  * Runs a step: one action, or several at once. For concurrent actions every sequential order is tried
  * on a copy of the model; the first that explains every answer becomes the model. None: a finding.
@@ -164,14 +167,16 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
   }
   const stagger = env.staggerMs ?? 0;
   const after = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-  const observed = await Promise.all(
-    actions.map(async (a, i) => {
-      await after(i === 0 ? -stagger : stagger);
-      if (i > 0) return a.send(env);
-      const started = Date.now();
-      return a.send(env).finally(() => (env.leadMs = Date.now() - started));
-    }),
-  );
+  const send = () =>
+    Promise.all(
+      actions.map(async (a, i) => {
+        await after(i === 0 ? -stagger : stagger);
+        if (i > 0) return a.send(env);
+        const started = Date.now();
+        return a.send(env).finally(() => (env.leadMs = Date.now() - started));
+      }),
+    );
+  const observed = await quietly(env, send);
   let first: Finding | undefined;
   // A serial order that explains every answer without a warning wins over one that needs a warning (a SHOULD
   // finding) to explain them.

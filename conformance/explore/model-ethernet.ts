@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { coherentItems, firstDifference } from '../ethernet/support.js';
 import { CREATE_EXAMPLE, PUT_EXAMPLE } from '../ethernet/examples.js';
-import { advance, brief, currentStep, Finding, ok, observe, uid, type Action, type Env, type Judge, type Obs, type Tenant, TENANT_NAMES } from './core.js';
+import { advance, brief, currentStep, Finding, ok, observe, quietly, uid, type Action, type Env, type Judge, type Obs, type Tenant, TENANT_NAMES } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
 
 const FINAL = ['REJECTED', 'CANCELLED', 'PARTIAL', 'FAILED', 'COMPLETED'];
@@ -533,7 +533,7 @@ function raceAction(writes: Action<EthernetState>[], reads: Action<EthernetState
   return {
     label: `${writes.map((w) => w.label).join('  ||  ')}; then ${reads.map((r) => r.label).join(', ')}`,
     async send(env) {
-      answers = await Promise.all(writes.map((w) => w.send(env)));
+      answers = await quietly(env, () => Promise.all(writes.map((w) => w.send(env))));
       // The reads after the writes change nothing: all at once.
       after = await Promise.all(reads.map((r) => r.send(env)));
       return undefined;

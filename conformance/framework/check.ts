@@ -65,6 +65,12 @@ export interface CheckContext {
    * `result()` waits for it. The check ends only once it has settled.
    */
   background<T>(what: string, work: () => Promise<T>): { result(): Promise<T> };
+  /**
+   * Runs `work` (requests staged as a race: writes at the same moment or a little apart) while no other check of
+   * the run has a request on its way, so that the timing staged is the timing the server sees. Only HTTP requests
+   * inside: no clock move, no wait for another check.
+   */
+  quietly<T>(work: () => Promise<T>): Promise<T>;
   /** Promise.all for steps sent at once: waits for all of them, then throws the first error by time. */
   together: typeof together;
 }
@@ -171,12 +177,14 @@ export interface Suite {
 export const defineSuite = (suite: Suite): Suite => suite;
 
 export function makeContext(
-  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together'>,
+  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together' | 'quietly'> & Partial<Pick<CheckContext, 'quietly'>>,
   notes: string[],
   work: CheckWork = new CheckWork(),
 ): CheckContext {
   const ctx: CheckContext = {
     ...base,
+    // Alone on the server (no other check running), every moment is quiet.
+    quietly: base.quietly ?? ((work) => work()),
     background: (what, fn) => work.start(what, fn),
     together,
     async sleep(ms) {

@@ -143,6 +143,11 @@ export interface ClientOptions {
   onAnswerProblem?: (exchange: Exchange, problem: string) => void;
   /** Told when a request goes out ("GET <url>"); the function it returns is called once its answer is read or lost. */
   onSend?: (request: string) => () => void;
+  /**
+   * Awaited before each request goes out (another check may have the server quiet, see quiet.ts); resolves to the
+   * function called once the answer is read or lost.
+   */
+  gate?: () => Promise<() => void>;
 }
 
 /**
@@ -158,6 +163,7 @@ export class ApiClient {
   readonly maxBodyBytes: number;
   readonly onAnswerProblem?: (exchange: Exchange, problem: string) => void;
   readonly onSend?: (request: string) => () => void;
+  readonly gate?: () => Promise<() => void>;
 
   constructor(
     readonly api: ApiName,
@@ -175,6 +181,7 @@ export class ApiClient {
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.onAnswerProblem = opts.onAnswerProblem;
     this.onSend = opts.onSend;
+    this.gate = opts.gate;
   }
 
   /** The same client (signal, transcript, timeout) with other credentials, e.g. a wrong secret. */
@@ -189,16 +196,19 @@ export class ApiClient {
       maxBodyBytes: this.maxBodyBytes,
       onAnswerProblem: this.onAnswerProblem,
       onSend: this.onSend,
+      gate: this.gate,
     });
   }
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Exchange> {
     if (this.signal?.aborted) throw new CheckAborted();
+    const gone = await this.gate?.();
     const answered = this.onSend?.(`${method} ${this.baseUrl.replace(/\/$/, '')}${path}`);
     try {
       return await this.send(method, path, options);
     } finally {
       answered?.();
+      gone?.();
     }
   }
 

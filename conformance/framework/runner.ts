@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { makeContext, type Check, type Suite } from './check.js';
 import { CheckWork } from './check-work.js';
 import { ClockControl } from './clock.js';
+import { QuietServer } from './quiet.js';
 import { ClockTurns, type ClockMember } from './clock-turns.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
@@ -135,6 +136,8 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const memo = new Map<string, unknown>();
   // With a test clock and checks overlapping, the checks that involve time take turns at the clock (clock-turns.ts).
   const turns = clock.controllable && concurrency > 1 ? new ClockTurns(clock) : undefined;
+  // A check staging a race has the server to itself for that moment (quiet.ts).
+  const quiet = concurrency > 1 ? new QuietServer() : undefined;
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
@@ -159,7 +162,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
           })
         : clock;
     const member = turns && use !== 'none' ? (record: (e: Exchange) => void) => turns.join(use !== 'advances', record) : undefined;
-    const ran = await runOne(job, options, guarded, memo, member);
+    const ran = await runOne(job, options, guarded, memo, member, quiet);
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
@@ -269,6 +272,7 @@ async function runOne(
   sharedClock: ClockControl,
   memo: Map<string, unknown>,
   joinTurns?: (record: (exchange: Exchange) => void) => Promise<ClockMember>,
+  quiet?: QuietServer,
 ): Promise<CheckResult> {
   const { suite, check, rule } = job;
   const api = suite.api;
@@ -283,7 +287,19 @@ async function runOne(
   let waitedMs = 0;
   // Time waiting for its turns at the shared clock is the run's, not the check's or the server's.
   let turn: ClockMember | undefined;
-  const budget = () => timeoutMs + waitedMs + (turn?.parkedMs() ?? 0);
+  // Time kept back while another check has the server quiet (or waiting for a quiet moment of its own) is the run's too.
+  const held = { ms: 0, waits: 0, since: 0 };
+  const heldBack = async <T>(wait: Promise<T>): Promise<T> => {
+    if (held.waits++ === 0) held.since = Date.now();
+    try {
+      return await wait;
+    } finally {
+      if (--held.waits === 0) held.ms += Date.now() - held.since;
+    }
+  };
+  const heldMs = () => held.ms + (held.waits ? Date.now() - held.since : 0);
+  const budget = () => timeoutMs + waitedMs + (turn?.parkedMs() ?? 0) + heldMs();
+  const me = {};
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
     if ((outcome === 'pass' || outcome === 'skip') && answerProblems.length && !extra.suiteError) return brokenAnswer();
@@ -324,6 +340,7 @@ async function runOne(
       waiting.add(entry);
       return () => waiting.delete(entry);
     },
+    gate: quiet ? () => heldBack(quiet.enter(me, controller.signal)) : undefined,
   };
   turn = await joinTurns?.(clientOptions.onExchange);
   const watched = (tenant?: TenantLabel) =>
@@ -352,6 +369,15 @@ async function runOne(
         clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: turn }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
+        async quietly(work) {
+          if (!quiet) return work();
+          const release = await heldBack(quiet.acquire(me, controller.signal));
+          try {
+            return await work();
+          } finally {
+            release();
+          }
+        },
         restart: () => {
           if (!check.restarts) throw new SuiteError(`check ${check.id} restarts the server but is not marked "restarts"`);
           const urls = Object.values(options.baseUrls).filter((u): u is string => !!u);
