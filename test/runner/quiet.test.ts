@@ -1,0 +1,109 @@
+/**
+ * Quiet moments (framework/quiet.ts): a check staging a race has the server to itself while its writes are on their
+ * way. Synthetic checks against a real HTTP server on loopback that answers each request after a short delay and
+ * records what was in flight when each request arrived.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Check, CheckContext, Suite } from '../../conformance/framework/check.js';
+import { runChecks } from '../../conformance/framework/runner.js';
+import type { Rule } from '../../conformance/framework/types.js';
+
+const RULE: Rule = { id: 'T-RULE', api: 'cart', level: 'MUST', source: '', quote: '', document: { title: '', url: '' } } as unknown as Rule;
+
+describe('quiet moments for staged races', function () {
+  this.timeout(60_000);
+  let server: http.Server;
+  let baseUrl: string;
+  /** Requests in flight on the server, by path ("/noise/n1", "/race/r1"). */
+  const inFlight = new Map<string, number>();
+  /** Per request that arrived: its path and what else was in flight then. */
+  let arrivals: Array<{ path: string; during: string[] }> = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const path = req.url ?? '';
+      arrivals.push({ path, during: [...inFlight.entries()].filter(([, n]) => n > 0).map(([p]) => p) });
+      inFlight.set(path, (inFlight.get(path) ?? 0) + 1);
+      setTimeout(() => {
+        inFlight.set(path, inFlight.get(path)! - 1);
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{}');
+      }, 15);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    inFlight.clear();
+    arrivals = [];
+  });
+
+  /** Sends one request after another for `ms`, and at least one more after that. */
+  const noisy = (id: string, ms: number): Check => ({
+    id,
+    rule: RULE.id,
+    title: id,
+    independent: true,
+    time: 'none',
+    async run(t: CheckContext) {
+      const until = Date.now() + ms;
+      do await t.alpha.get(`/noise/${id}`, { skipSchema: true });
+      while (Date.now() < until);
+    },
+  });
+  /** Waits `after` ms, then sends three requests at once inside a quiet moment, `rounds` times. */
+  const racer = (id: string, after: number, rounds = 3): Check => ({
+    id,
+    rule: RULE.id,
+    title: id,
+    independent: true,
+    time: 'none',
+    async run(t: CheckContext) {
+      await t.sleep(after);
+      for (let i = 0; i < rounds; i++) {
+        await t.quietly(() => t.together([1, 2, 3].map(() => t.alpha.get(`/race/${id}`, { skipSchema: true }))));
+        await t.alpha.get(`/noise/${id}`, { skipSchema: true });
+      }
+    },
+  });
+
+  const run = (checks: Check[], concurrency = 16) => {
+    const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [] };
+    return runChecks({
+      suites: [suite],
+      rules: new Map([[RULE.id, RULE]]),
+      baseUrls: { cart: baseUrl },
+      tenants: [{ user: 'a', secret: 'a' }, { user: 'b', secret: 'b' }],
+      profile: { cart: {} },
+      concurrency,
+    });
+  };
+
+  it("sends a race's requests while no other check has one in flight, and keeps the others' back until it is answered", async () => {
+    const results = await run([noisy('n1', 400), noisy('n2', 400), noisy('n3', 400), racer('r1', 60), racer('r2', 90)]);
+    assert.deepEqual(results.map((r) => r.outcome), Array(5).fill('pass'), JSON.stringify(results.filter((r) => r.outcome !== 'pass')));
+    const races = arrivals.filter((a) => a.path.startsWith('/race/'));
+    assert.equal(races.length, 18);
+    for (const { path, during } of races) {
+      const others = during.filter((p) => p !== path);
+      assert.deepEqual(others, [], `${path} arrived while ${others.join(', ')} were in flight`);
+    }
+    for (const { path, during } of arrivals.filter((a) => a.path.startsWith('/noise/'))) {
+      const racing = during.filter((p) => p.startsWith('/race/'));
+      assert.deepEqual(racing, [], `${path} arrived while ${racing.join(', ')} were in flight`);
+    }
+    // The noise did overlap itself: the quiet is the race's doing, not the run's.
+    assert.ok(arrivals.some((a) => a.path.startsWith('/noise/') && a.during.some((p) => p.startsWith('/noise/') && p !== a.path)), 'the noisy checks never overlapped');
+  });
+
+  it('--concurrency 1: a quiet moment is every moment, and the race still goes out at once', async () => {
+    const results = await run([noisy('n1', 50), racer('r1', 0, 1)], 1);
+    assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass']);
+    const races = arrivals.filter((a) => a.path === '/race/r1');
+    assert.equal(races.length, 3);
+    assert.ok(races.some((a) => a.during.includes('/race/r1')), 'the three requests of the race were not in flight together');
+  });
+});
