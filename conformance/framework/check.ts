@@ -180,6 +180,8 @@ export function makeContext(
   base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together' | 'quietly'> & Partial<Pick<CheckContext, 'quietly'>>,
   notes: string[],
   work: CheckWork = new CheckWork(),
+  /** Called before the check sleeps (the runner ends its quiet moment, if it has one). */
+  beforeSleep?: () => void,
 ): CheckContext {
   const ctx: CheckContext = {
     ...base,
@@ -188,6 +190,7 @@ export function makeContext(
     background: (what, fn) => work.start(what, fn),
     together,
     async sleep(ms) {
+      beforeSleep?.();
       try {
         await sleep(ms, undefined, { signal: base.signal });
       } catch {

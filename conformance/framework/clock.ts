@@ -20,6 +20,8 @@ export interface ClockOptions {
   beforeMove?: () => void;
   /** With checks overlapping: the check's turn at the shared clock (clock-turns.ts), through which its moves go. */
   turns?: ClockMember;
+  /** Called before the check waits for the server's time (a move, its turn at the clock, a real-time wait). */
+  beforeWait?: () => void;
 }
 
 export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
@@ -83,6 +85,7 @@ export class ClockControl {
 
   /** Moves the server's clock forward by `seconds` (or waits that long where allowed). */
   async advance(seconds: number): Promise<void> {
+    this.options.beforeWait?.();
     if (this.url) {
       this.options.beforeMove?.();
       if (this.options.turns) return this.options.turns.park(seconds, this.options.signal);
@@ -109,6 +112,7 @@ export class ClockControl {
   /** Waits in real time, extending the check's budget by the wait (the wait is the server's, not the check's). */
   async wait(ms: number): Promise<void> {
     if (ms <= 0) return;
+    this.options.beforeWait?.();
     this.options.onRealWait?.(ms);
     try {
       await sleep(ms, undefined, { signal: this.options.signal });

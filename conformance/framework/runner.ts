@@ -137,7 +137,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   // With a test clock and checks overlapping, the checks that involve time take turns at the clock (clock-turns.ts).
   const turns = clock.controllable && concurrency > 1 ? new ClockTurns(clock) : undefined;
   // A check staging a race has the server to itself for that moment (quiet.ts).
-  const quiet = concurrency > 1 ? new QuietServer() : undefined;
+  const quiet = concurrency > 1 ? new QuietServer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
@@ -300,6 +300,8 @@ async function runOne(
   const heldMs = () => held.ms + (held.waits ? Date.now() - held.since : 0);
   const budget = () => timeoutMs + waitedMs + (turn?.parkedMs() ?? 0) + heldMs();
   const me = {};
+  // A check that waits for the server's time gives up its quiet moment (quiet.ts).
+  const endQuiet = () => quiet?.end(me);
   const base: CheckResult = { check: `${api}/${check.id}`, api, rule: check.rule, title: check.title, outcome: 'pass', durationMs: 0 };
   const finish = (outcome: Outcome, extra: Partial<CheckResult> = {}): CheckResult => {
     if ((outcome === 'pass' || outcome === 'skip') && answerProblems.length && !extra.suiteError) return brokenAnswer();
@@ -366,16 +368,16 @@ async function runOne(
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),
         memo,
-        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: turn }),
+        clock: sharedClock.forCheck({ signal: controller.signal, onRealWait: (ms) => (waitedMs += ms), onExchange: clientOptions.onExchange, turns: turn, beforeWait: endQuiet }),
         signal: controller.signal,
         deadline: () => started + budget() - Date.now(),
         async quietly(work) {
           if (!quiet) return work();
-          const release = await heldBack(quiet.acquire(me, controller.signal));
+          await heldBack(quiet.acquire(me, controller.signal));
           try {
             return await work();
           } finally {
-            release();
+            endQuiet();
           }
         },
         restart: () => {
@@ -386,6 +388,7 @@ async function runOne(
       },
       notes,
       work,
+      endQuiet,
     );
     await check.run(t);
   })().then(
@@ -418,6 +421,7 @@ async function runOne(
   clearTimeout(timer);
   controller.abort(); // the check is over: anything it left running stops here
   turn?.leave();
+  endQuiet();
   const first = work.first;
   if (!first && leftRunning.length) {
     return finish('skip', { message: `not judged: a bug in the suite, not in your server: the check ended with work still running (${leftRunning.join(', ')})`, suiteError: true });

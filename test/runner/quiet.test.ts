@@ -20,10 +20,22 @@ describe('quiet moments for staged races', function () {
   const inFlight = new Map<string, number>();
   /** Per request that arrived: its path and what else was in flight then. */
   let arrivals: Array<{ path: string; during: string[] }> = [];
+  let now = Date.parse('2026-01-01T00:00:00Z');
 
   before(async () => {
     server = http.createServer((req, res) => {
       const path = req.url ?? '';
+      if (path === '/__clock') {
+        // A test clock that moves only when told.
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          if (req.method === 'POST') now += JSON.parse(body).advanceSeconds * 1000;
+          res.setHeader('Content-Type', 'application/json');
+          res.end(JSON.stringify({ now: new Date(now).toISOString() }));
+        });
+        return;
+      }
       arrivals.push({ path, during: [...inFlight.entries()].filter(([, n]) => n > 0).map(([p]) => p) });
       inFlight.set(path, (inFlight.get(path) ?? 0) + 1);
       setTimeout(() => {
@@ -70,7 +82,7 @@ describe('quiet moments for staged races', function () {
     },
   });
 
-  const run = (checks: Check[], concurrency = 16) => {
+  const run = (checks: Check[], concurrency = 16, clock = false) => {
     const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [] };
     return runChecks({
       suites: [suite],
@@ -79,6 +91,7 @@ describe('quiet moments for staged races', function () {
       tenants: [{ user: 'a', secret: 'a' }, { user: 'b', secret: 'b' }],
       profile: { cart: {} },
       concurrency,
+      ...(clock ? { clockUrl: `${baseUrl}/__clock` } : {}),
     });
   };
 
@@ -97,6 +110,31 @@ describe('quiet moments for staged races', function () {
     }
     // The noise did overlap itself: the quiet is the race's doing, not the run's.
     assert.ok(arrivals.some((a) => a.path.startsWith('/noise/') && a.during.some((p) => p.startsWith('/noise/') && p !== a.path)), 'the noisy checks never overlapped');
+  });
+
+  it('ends a quiet moment when its check waits for the clock, which waits for the checks held back', async () => {
+    // The racer moves the clock inside its moment: the move waits until the 'reads' checks park or end, and they
+    // could not while the moment held their requests back.
+    const mover: Check = {
+      id: 'mover',
+      rule: RULE.id,
+      title: 'mover',
+      independent: true,
+      time: 'moves',
+      async run(t) {
+        await t.sleep(50);
+        await t.quietly(async () => {
+          await t.alpha.get('/race/mover', { skipSchema: true });
+          await t.clock.advance(5);
+          await t.alpha.get('/race/mover', { skipSchema: true });
+        });
+      },
+    };
+    const reads = (id: string): Check => ({ ...noisy(id, 300), time: 'reads' });
+    const started = Date.now();
+    const results = await run([reads('n1'), reads('n2'), mover], 16, true);
+    assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass', 'pass'], JSON.stringify(results.filter((r) => r.outcome !== 'pass')));
+    assert.ok(Date.now() - started < 10_000, `the run took ${Date.now() - started} ms`);
   });
 
   it('--concurrency 1: a quiet moment is every moment, and the race still goes out at once', async () => {
