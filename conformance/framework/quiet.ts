@@ -62,6 +62,12 @@ export class QuietServer {
     return true;
   }
 
+  /** Whether a request of check `who` would wait now (another check has its moment). */
+  holdsBack(who: object): boolean {
+    const h = this.current();
+    return !!h && h.who !== who;
+  }
+
   /**
    * Before a request of check `who` goes out: waits while another check has its moment. Resolves to the function
    * to call once the answer has been read (or lost).

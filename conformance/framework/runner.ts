@@ -342,7 +342,7 @@ async function runOne(
       waiting.add(entry);
       return () => waiting.delete(entry);
     },
-    gate: quiet ? () => heldBack(quiet.enter(me, controller.signal)) : undefined,
+    gate: quiet ? () => (quiet.holdsBack(me) ? heldBack(quiet.enter(me, controller.signal)) : quiet.enter(me, controller.signal)) : undefined,
   };
   turn = await joinTurns?.(clientOptions.onExchange);
   const watched = (tenant?: TenantLabel) =>
