@@ -149,7 +149,15 @@ export async function crashStorm(options: StormOptions): Promise<StormSummary> {
         .where((q) => q.where('b.status', 'CONFIRMED').orWhere((w) => w.where('b.status', 'ON_HOLD').where('b.utc_hold_expiration', '>', now)))
         .groupBy('a.id', 'a.capacity')
         .select('a.id', 'a.capacity', db.raw('sum(b.units) as taken'));
-      for (const row of held) if (Number(row.taken) > Number(row.capacity)) problem(`availability ${row.id} holds ${row.taken} of ${row.capacity} places`);
+      for (const row of held) {
+        if (Number(row.taken) <= Number(row.capacity)) continue;
+        // The bookings that count, as stored: what a failure needs to be understood after the database is gone.
+        const counted = await db('cart_bookings')
+          .where({ availability_id: row.id })
+          .where((q) => q.where('status', 'CONFIRMED').orWhere((w) => w.where('status', 'ON_HOLD').where('utc_hold_expiration', '>', now)))
+          .select('uuid', 'order_id', 'status', 'units', 'utc_hold_expiration', 'utc_created_at', 'utc_confirmed_at');
+        problem(`availability ${row.id} holds ${row.taken} of ${row.capacity} places (at ${now}: ${JSON.stringify(counted)})`);
+      }
     } finally {
       await db.destroy();
     }
