@@ -53,34 +53,24 @@ describe('quiet moments for staged races', function () {
     arrivals = [];
   });
 
+  /** A synthetic check that may overlap any other. */
+  const synthetic = (id: string, time: Check['time'], run: (t: CheckContext) => Promise<void>): Check => ({ id, rule: RULE.id, title: id, independent: true, time, run });
   /** Sends one request after another for `ms`, and at least one more after that. */
-  const noisy = (id: string, ms: number): Check => ({
-    id,
-    rule: RULE.id,
-    title: id,
-    independent: true,
-    time: 'none',
-    async run(t: CheckContext) {
+  const noisy = (id: string, ms: number, time: Check['time'] = 'none') =>
+    synthetic(id, time, async (t) => {
       const until = Date.now() + ms;
       do await t.alpha.get(`/noise/${id}`, { skipSchema: true });
       while (Date.now() < until);
-    },
-  });
+    });
   /** Waits `after` ms, then sends three requests at once inside a quiet moment, `rounds` times. */
-  const racer = (id: string, after: number, rounds = 3): Check => ({
-    id,
-    rule: RULE.id,
-    title: id,
-    independent: true,
-    time: 'none',
-    async run(t: CheckContext) {
+  const racer = (id: string, after: number, rounds = 3) =>
+    synthetic(id, 'none', async (t) => {
       await t.sleep(after);
       for (let i = 0; i < rounds; i++) {
         await t.quietly(() => t.together([1, 2, 3].map(() => t.alpha.get(`/race/${id}`, { skipSchema: true }))));
         await t.alpha.get(`/noise/${id}`, { skipSchema: true });
       }
-    },
-  });
+    });
 
   const run = (checks: Check[], concurrency = 16, clock = false) => {
     const suite: Suite = { api: 'cart', schemaRule: RULE.id, checks, profileKeys: [] };
@@ -115,24 +105,16 @@ describe('quiet moments for staged races', function () {
   it('ends a quiet moment when its check waits for the clock, which waits for the checks held back', async () => {
     // The racer moves the clock inside its moment: the move waits until the 'reads' checks park or end, and they
     // could not while the moment held their requests back.
-    const mover: Check = {
-      id: 'mover',
-      rule: RULE.id,
-      title: 'mover',
-      independent: true,
-      time: 'moves',
-      async run(t) {
-        await t.sleep(50);
-        await t.quietly(async () => {
-          await t.alpha.get('/race/mover', { skipSchema: true });
-          await t.clock.advance(5);
-          await t.alpha.get('/race/mover', { skipSchema: true });
-        });
-      },
-    };
-    const reads = (id: string): Check => ({ ...noisy(id, 300), time: 'reads' });
+    const mover = synthetic('mover', 'moves', async (t) => {
+      await t.sleep(50);
+      await t.quietly(async () => {
+        await t.alpha.get('/race/mover', { skipSchema: true });
+        await t.clock.advance(5);
+        await t.alpha.get('/race/mover', { skipSchema: true });
+      });
+    });
     const started = Date.now();
-    const results = await run([reads('n1'), reads('n2'), mover], 16, true);
+    const results = await run([noisy('n1', 300, 'reads'), noisy('n2', 300, 'reads'), mover], 16, true);
     assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass', 'pass'], JSON.stringify(results.filter((r) => r.outcome !== 'pass')));
     assert.ok(Date.now() - started < 10_000, `the run took ${Date.now() - started} ms`);
   });
