@@ -205,7 +205,8 @@ const wakeWaiters = () => {
 };
 
 /**
- * An access of the pool no other check in flight holds, so that overlapping checks never share one. When every
+ * An access of the pool no other check in flight holds, so that overlapping checks never share one (taken at the
+ * start of a check: a clock move may be made while it waits, see `waitForOthers`). When every
  * access is held, a check waits for one to be free; only when every check holding accesses waits for one more (a
  * profile with fewer accesses than overlapping checks need) does the last of them take the next in turn, as one run
  * after another would, so that no two checks ever wait for each other for good.
@@ -233,10 +234,13 @@ async function leaseAccess(t: CheckContext, accesses: string[]): Promise<string>
     if (holding.has(t.signal) && [...holding].every((h) => h === t.signal || waitingHolders.has(h))) return accesses[cursor++ % accesses.length];
     if (holding.has(t.signal)) waitingHolders.add(t.signal);
     try {
-      await new Promise<void>((resolve) => {
-        released.push(resolve);
-        t.signal.addEventListener('abort', () => resolve(), { once: true });
-      });
+      await t.waitForOthers(
+        () =>
+          new Promise<void>((resolve) => {
+            released.push(resolve);
+            t.signal.addEventListener('abort', () => resolve(), { once: true });
+          }),
+      );
     } finally {
       waitingHolders.delete(t.signal);
     }

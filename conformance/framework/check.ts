@@ -71,6 +71,13 @@ export interface CheckContext {
    * inside: no clock move, no wait for another check.
    */
   quietly<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Waits for something another check of the run holds (a piece of shared test data it will give back). Meanwhile the
+   * check does not hold back clock moves that other checks wait for (they may hold what it waits for), so it may
+   * only wait so before it has anything of its own a move could change (its test data is taken first), and the
+   * time is not counted against its budget.
+   */
+  waitForOthers<T>(wait: () => Promise<T>): Promise<T>;
   /** Promise.all for steps sent at once: waits for all of them, then throws the first error by time. */
   together: typeof together;
 }
@@ -177,7 +184,7 @@ export interface Suite {
 export const defineSuite = (suite: Suite): Suite => suite;
 
 export function makeContext(
-  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together' | 'quietly'> & Partial<Pick<CheckContext, 'quietly'>>,
+  base: Omit<CheckContext, 'uid' | 'uuid' | 'prerequisite' | 'fail' | 'expect' | 'expectStatus' | 'expectEqual' | 'note' | 'sleep' | 'background' | 'together' | 'quietly' | 'waitForOthers'> & Partial<Pick<CheckContext, 'quietly' | 'waitForOthers'>>,
   notes: string[],
   work: CheckWork = new CheckWork(),
   /** Called before the check sleeps (the runner ends its quiet moment, if it has one). */
@@ -187,6 +194,7 @@ export function makeContext(
     ...base,
     // Alone on the server (no other check running), every moment is quiet.
     quietly: base.quietly ?? ((work) => work()),
+    waitForOthers: base.waitForOthers ?? ((wait) => wait()),
     background: (what, fn) => work.start(what, fn),
     together,
     async sleep(ms) {

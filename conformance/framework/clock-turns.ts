@@ -9,7 +9,8 @@
  * - strict ('reads', 'moves'): no move is made while one of them is running (not parked);
  * - loose ('advances'): a move may happen while it runs (it judges nothing a sooner or further move changes), but
  *   its own moves wait for the strict members like any other.
- * A check that never involves time ('none') is not a member.
+ * A check that never involves time ('none') is not a member. A member waiting for test data another check holds
+ * stands aside (`aside`): it holds back no move, since the check it waits for may itself wait for one.
  */
 import type { ClockControl } from './clock.js';
 import { CheckAborted } from './violation.js';
@@ -27,6 +28,11 @@ export interface ClockMember {
   park(seconds: number, signal?: AbortSignal): Promise<void>;
   /** How long the check has waited for its turns so far, the wait going on included: the runner does not count it against its budget. */
   parkedMs(): number;
+  /**
+   * Runs `wait` (a wait for another check) standing aside: moves may be made meanwhile, as if the check were parked
+   * with nothing to ask for; once it is over, the check goes on only after a move on its way has been made.
+   */
+  aside<T>(wait: () => Promise<T>): Promise<T>;
   leave(): void;
 }
 
@@ -35,6 +41,8 @@ interface Member {
   record: (exchange: Exchange) => void;
   /** Its waits for the clock (more than one when work of the check moves the clock beside its own steps). */
   parked: Parked[];
+  /** How many waits for other checks it stands aside in (it holds back no move meanwhile). */
+  aside: number;
   /** Ms waited in turns that have ended; and since when it waits now, if it does. */
   waited: number;
   waitingSince?: number;
@@ -73,12 +81,22 @@ export class ClockTurns {
    * move could see the clock jump between its first steps).
    */
   async join(strict: boolean, record: (exchange: Exchange) => void): Promise<ClockMember> {
-    const member: Member = { strict, record, parked: [], waited: 0 };
+    const member: Member = { strict, record, parked: [], aside: 0, waited: 0 };
     this.members.add(member);
     if (this.moving) await new Promise<void>((resolve) => this.afterMove.push(resolve));
     return {
       park: (seconds, signal) => this.park(member, seconds, signal),
       parkedMs: () => member.waited + (member.waitingSince === undefined ? 0 : Date.now() - member.waitingSince),
+      aside: async (wait) => {
+        member.aside++;
+        this.pump();
+        try {
+          return await wait();
+        } finally {
+          member.aside--;
+          if (this.moving !== undefined) await new Promise<void>((resolve) => this.afterMove.push(resolve));
+        }
+      },
       leave: () => {
         const left: Parked[] = [];
         setParked(member, () => left.push(...member.parked.splice(0)));
@@ -130,7 +148,7 @@ export class ClockTurns {
     if (this.moving !== undefined) return;
     const members = [...this.members];
     const parked = members.flatMap((m) => m.parked);
-    if (!parked.length || members.some((m) => m.strict && !m.parked.length)) return;
+    if (!parked.length || members.some((m) => m.strict && !m.parked.length && !m.aside)) return;
     const target = Math.min(...parked.map((p) => p.target));
     const due = members.flatMap((m) => m.parked.filter((p) => p.target === target).map((p) => ({ m, p })));
     const release = (error?: unknown) => {

@@ -380,6 +380,8 @@ async function runOne(
             endQuiet();
           }
         },
+        // Standing aside at the clock: the checks holding what it waits for may be parked, waiting for a move.
+        waitForOthers: (wait) => heldBack(turn ? turn.aside(wait) : wait()),
         restart: () => {
           if (!check.restarts) throw new SuiteError(`check ${check.id} restarts the server but is not marked "restarts"`);
           const urls = Object.values(options.baseUrls).filter((u): u is string => !!u);

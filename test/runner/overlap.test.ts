@@ -177,6 +177,40 @@ describe('overlap with a test clock', function () {
     assert.equal(await most(undefined, {}), 1);
   });
 
+  it('lets the clock move while a check waits for test data that a check parked in its move holds', async function () {
+    // Held back, the two would wait for each other for good (a wait for others is not counted against a budget).
+    this.timeout(10_000);
+    // One piece of test data: the holder takes it and parks in its move; the waiter (strict) waits for it. Were the
+    // waiter to hold the move back, neither could go on until the budget ran out.
+    let holder: (() => void) | undefined;
+    const given: Array<() => void> = [];
+    const take = (t: CheckContext) =>
+      t.waitForOthers(async () => {
+        while (holder) await new Promise<void>((resolve) => given.push(resolve));
+        holder = () => {
+          holder = undefined;
+          given.splice(0).forEach((wake) => wake());
+        };
+        return holder;
+      });
+    const using = (inner: Check, delayMs: number): Check => ({
+      ...inner,
+      run: async (t) => {
+        await t.sleep(delayMs);
+        const giveBack = await take(t);
+        try {
+          await inner.run(t);
+        } finally {
+          giveBack();
+        }
+      },
+    });
+    const results = await run([using(check('holder', 'moves', { moves: 30, ms: 40 }), 0), using(check('waiter', 'reads', { ms: 40 }), 20)], 16, 1500);
+    assert.deepEqual(results.map((r) => r.outcome), ['pass', 'pass'], JSON.stringify(results.map((r) => r.message)));
+    assert.equal(seen.get('holder'), 30);
+    for (const { during } of moves) assert.deepEqual(during.filter(([id, v]) => id === 'waiter' && !v.parked), [], 'no move while the waiter ran');
+  });
+
   it('--concurrency 1 runs every check one by one', async () => {
     await run(checks(), 1);
     assert.equal(maxInFlight, 1);
