@@ -56,6 +56,9 @@ connection:
   --profile FILE       your test data (YAML or JSON, sections cart/activation/ethernet); repeatable
   --clock-url URL      your test clock control endpoint (see INTERPRETING.md); without it, time-based
                        checks are not judged unless --slow lets them wait in real time
+  --cart-clock-url URL   an API's own test clock, moving that API's time alone (overrides --clock-url for
+  --activation-clock-url URL   it); checks of APIs on separate clocks never wait for each other's clock
+  --ethernet-clock-url URL     moves (the preflight makes sure moving one leaves the others alone)
   --restart-url URL    POSTed to restart your server (answers 2xx once it is back): judges the rules only a
                        restart can break (see INTERPRETING.md); without it (or --restart-command) they are
                        not judged
@@ -134,6 +137,9 @@ const CERTIFY_OPTIONS = {
   ...CONNECTION_OPTIONS,
   profile: { type: 'string', multiple: true },
   'clock-url': { type: 'string' },
+  'cart-clock-url': { type: 'string' },
+  'activation-clock-url': { type: 'string' },
+  'ethernet-clock-url': { type: 'string' },
   'restart-url': { type: 'string' },
   'restart-command': { type: 'string' },
   slow: { type: 'boolean' },
@@ -225,20 +231,26 @@ export async function main(argv: string[]): Promise<number> {
     const concurrency = opts.concurrency === undefined ? undefined : positiveInt(opts.concurrency, DEFAULT_CONCURRENCY, '--concurrency', 'of checks');
     const maxBodyBytes = positiveInt(opts['max-body'], DEFAULT_MAX_BODY_BYTES, '--max-body', 'of bytes');
     const clockUrl: string | undefined = opts['clock-url'];
+    const clockUrls: Partial<Record<ApiName, string>> = {};
+    for (const api of apis) {
+      const own: string | undefined = opts[`${api}-clock-url`];
+      if (own && !/^https?:\/\//.test(own)) throw new ConfigError(`--${api}-clock-url must be an http(s) URL, got "${own}"`);
+      if (own) clockUrls[api] = own;
+    }
 
     const only = regex(opts.check, '--check');
     const suites = suitesFor(apis).map((suite) => (only ? { ...suite, checks: suite.checks.filter((c) => only.test(c.id)) } : suite));
     const restart = opts['restart-url'] || opts['restart-command'] ? { url: opts['restart-url'], command: opts['restart-command'] } : undefined;
     if (restart?.url && !/^https?:\/\//.test(restart.url)) throw new ConfigError(`--restart-url must be an http(s) URL, got "${restart.url}"`);
     // Capabilities of every API are known: a profile written for several APIs serves a run of one.
-    const problems = await preflight({ suites, knownSuites: Object.values(SUITES), baseUrls, tenants, profile, clockUrl, timeoutMs, maxBodyBytes, restart });
+    const problems = await preflight({ suites, knownSuites: Object.values(SUITES), baseUrls, tenants, profile, clockUrl, clockUrls, timeoutMs, maxBodyBytes, restart });
     if (problems.length) {
       console.error(`ordercert: the set-up is not ready, so nothing was judged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
     for (const suite of suites) for (const warning of unknownProfileKeys(suite, profile[suite.api])) console.error(`ordercert: note: ${warning}`);
 
-    const options = { suites, baseUrls, tenants, profile, clockUrl, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, maxBodyBytes };
+    const options = { suites, baseUrls, tenants, profile, clockUrl, clockUrls, restart, slow: opts.slow, strict: opts.strict, grep, exclude, timeoutMs, concurrency, maxBodyBytes };
     const startedAt = new Date().toISOString();
     const seen: CheckResult[] = [];
     // The last resort: whatever escaped the runner (a bug of the suite) still ends with the reports of what was judged.

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { referenceApis } from './apis.js';
 import type { ApiContext, ApiModule } from './shared/api.js';
-import { systemClock, TestClock } from './shared/clock.js';
+import { ApiTestClock, systemClock, TestClock } from './shared/clock.js';
 import { readConfig, type ServerConfig } from './shared/config.js';
 import { migrate, openDb, openReader } from './shared/db.js';
 
@@ -17,9 +17,13 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
   const db = openDb(config.databaseUrl);
   await migrate(db, apis.flatMap((a) => a.migrations));
   const reader = openReader(config.databaseUrl, db);
-  const ctx: ApiContext = { db, reader, clock: config.testClock ? new TestClock() : systemClock, config };
-  const app = createApp(ctx, apis);
-  const stops = apis.map((a) => a.start?.(ctx)).filter((s): s is () => Promise<void> => !!s);
+  const serverClock = config.testClock ? new TestClock() : systemClock;
+  const ctx: ApiContext = { db, reader, clock: serverClock, config };
+  // Under a test clock each API has its own time too (moved with the server's, or alone): see createApp.
+  const contexts = new Map(apis.map((a) => [a.name, serverClock instanceof TestClock ? { ...ctx, clock: new ApiTestClock(serverClock) } : ctx]));
+  const contextOf = (api: ApiModule) => contexts.get(api.name)!;
+  const app = createApp(ctx, apis, contextOf);
+  const stops = apis.map((a) => a.start?.(contextOf(a))).filter((s): s is () => Promise<void> => !!s);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
@@ -50,7 +54,10 @@ export function describeStart(config: ServerConfig, port: number): string {
     `  database    ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
     `  tenants     ${config.tenants.length ? config.tenants.map((t) => (t.user === 'alpha' || t.user === 'beta') && t.secret === `${t.user}-secret` ? `${t.user}:${t.secret}` : `${t.user}:***`).join(', ') : 'none (set ORDERCERT_TENANTS or ORDERCERT_DEMO=1)'}`,
   ];
-  if (config.testClock) lines.push(`  test clock  http://${config.host}:${port}/__clock (GET, POST {"advanceSeconds": n})`);
+  if (config.testClock) {
+    lines.push(`  test clock  http://${config.host}:${port}/__clock (GET, POST {"advanceSeconds": n}): every API's time`);
+    lines.push(`              http://${config.host}:${port}/__clock/{cart,activation,ethernet}: one API's time alone`);
+  }
   return lines.join('\n');
 }
 

@@ -102,6 +102,7 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
       ...(c.exclusive ? { exclusive: true } : {}),
       ...(c.independent ? { independent: true } : {}),
       ...(c.uses ? { uses: c.uses } : {}),
+      cost: c.steps.length * (c.repeat ?? 1),
       // A case that moves the clock for a reason it does not declare is stopped before the move and run again as 'moves'.
       ...(c.time ? { time: c.time } : c.clock ? {} : { time: 'reads' as const }),
       async run(t) {

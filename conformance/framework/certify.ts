@@ -6,6 +6,7 @@ import { rulesFile, ruleIndex } from './catalogue.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult, Level } from './types.js';
 import { capabilitiesOf, capabilityReport, resolveCapabilities, type CapabilityReport } from './capabilities.js';
+import { clockUrlOf } from './clock.js';
 
 const ROOT = packageRoot(import.meta.url);
 
@@ -132,7 +133,7 @@ export function summarize(options: CertifyOptions, results: CheckResult[], start
     startedAt,
     finishedAt: new Date().toISOString(),
     strict: options.strict ?? false,
-    testClock: !!options.clockUrl,
+    testClock: apis.some((api) => !!clockUrlOf(options, api)),
     slow: options.slow ?? false,
     grep: options.grep?.source,
     exclude: options.exclude?.source,

@@ -125,6 +125,11 @@ export interface Check {
    */
   independent?: boolean;
   /**
+   * About how many steps the check takes, where it knows (a behaviour-model case: its steps); default 4. Among
+   * checks that may start, the longest start first, so that a run does not end waiting for a long one started last.
+   */
+  cost?: number;
+  /**
    * Judges what the whole run made (e.g. every event the run's orders added to a feed): starts once every other
    * check of its API has ended.
    */

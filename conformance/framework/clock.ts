@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckAborted, NotRun } from './violation.js';
 import { clockExchange, readCapped, type BodyRead } from './http.js';
-import type { Exchange } from './types.js';
+import type { ApiName, Exchange } from './types.js';
 import type { ClockMember } from './clock-turns.js';
 
 /** The longest test clock answer read (it answers { "now": ... }). */
@@ -23,6 +23,10 @@ export interface ClockOptions {
   /** Called before the check waits for the server's time (a move, its turn at the clock, a real-time wait). */
   beforeWait?: () => void;
 }
+
+/** The test clock an API's checks move: its own (`clockUrls`), or the server's (`clockUrl`). */
+export const clockUrlOf = (options: { clockUrl?: string; clockUrls?: Partial<Record<ApiName, string>> }, api: ApiName): string | undefined =>
+  options.clockUrls?.[api] ?? options.clockUrl;
 
 export const CLOCK_REMEDY = 'give --clock-url (a test clock), or --slow to let the suite wait in real time';
 

@@ -6,7 +6,7 @@
  */
 import { excerpt } from './excerpt.js';
 import { makeContext, type CheckContext, type Suite } from './check.js';
-import { ClockControl } from './clock.js';
+import { ClockControl, clockUrlOf } from './clock.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
@@ -26,6 +26,8 @@ export interface PreflightOptions {
   tenants: [Credentials, Credentials];
   profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
   clockUrl?: string;
+  /** Each API's own test clock, where it has one. */
+  clockUrls?: Partial<Record<ApiName, string>>;
   timeoutMs?: number;
   /** The longest answer held whole (`--max-body`); a longer one is a preflight problem, never read to its end. */
   maxBodyBytes?: number;
@@ -85,6 +87,34 @@ async function clockProblems(url: string, timeoutMs: number): Promise<string[]> 
   }
 }
 
+/**
+ * Clocks given as each API's own must be separate: moving one must leave the others' time alone, or checks of one
+ * API could see another's moves. Each is moved by a second in turn while the others are read before and after.
+ */
+async function sharedClockProblems(urls: Map<string, ApiName[]>, timeoutMs: number): Promise<string[]> {
+  const problems: string[] = [];
+  const clocks = [...urls.keys()].map((url) => new ClockControl(url, false, { timeoutMs }));
+  const read = async (clock: ClockControl) => {
+    const at = Date.now();
+    return { server: (await clock.now()).getTime(), local: (Date.now() + at) / 2 };
+  };
+  for (const moved of clocks) {
+    const others = clocks.filter((c) => c !== moved);
+    const before = await Promise.all(others.map(read));
+    await moved.advance(1);
+    const after = await Promise.all(others.map(read));
+    others.forEach((other, i) => {
+      // Beyond the real time between the two reads, a separate clock has not moved (allowing half the step).
+      const jumped = after[i].server - before[i].server - (after[i].local - before[i].local);
+      if (jumped > 500) {
+        const names = (url: string) => urls.get(url)!.join(', ');
+        problems.push(`the test clock given for ${names(other.url!)} (${other.url}) moved when the one given for ${names(moved.url!)} (${moved.url}) was advanced: give one clock URL for APIs whose time moves together`);
+      }
+    });
+  }
+  return problems;
+}
+
 async function reachable(api: ApiName, url: string, timeoutMs: number): Promise<string | undefined> {
   try {
     await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -106,7 +136,14 @@ export async function preflight(options: PreflightOptions): Promise<string[]> {
     const problem = await reachable(api, options.baseUrls[api]!, timeoutMs);
     if (problem) problems.push(problem);
   }
-  if (options.clockUrl) problems.push(...(await clockProblems(options.clockUrl, timeoutMs)));
+  // Each clock the run moves: the server's, or an API's own.
+  const clocks = new Map<string, ApiName[]>();
+  for (const { api } of options.suites) {
+    const url = clockUrlOf(options, api);
+    if (url) clocks.set(url, [...(clocks.get(url) ?? []), api]);
+  }
+  for (const url of clocks.keys()) problems.push(...(await clockProblems(url, timeoutMs)));
+  if (!problems.length && clocks.size > 1) problems.push(...(await sharedClockProblems(clocks, timeoutMs)));
   if (problems.length) return problems;
   for (const suite of options.suites) {
     const api = suite.api;

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { makeContext, type Check, type Suite } from './check.js';
 import { CheckWork } from './check-work.js';
-import { ClockControl } from './clock.js';
+import { ClockControl, clockUrlOf } from './clock.js';
 import { QuietServer } from './quiet.js';
 import { ClockTurns, type ClockMember } from './clock-turns.js';
 import { ApiClient, type Credentials } from './http.js';
@@ -21,7 +21,13 @@ export interface RunOptions {
   tenants: [Credentials, Credentials];
   /** Each API's test data, and the `capabilities` the server declares (capabilities.ts). */
   profile: Partial<Record<ApiName, Record<string, any>>> & { capabilities?: Record<string, unknown> };
+  /** The server's test clock (every API's time). */
   clockUrl?: string;
+  /**
+   * An API's own test clock, where it has one (moving it moves that API's time alone): checks of APIs on different
+   * clocks never wait for each other's moves.
+   */
+  clockUrls?: Partial<Record<ApiName, string>>;
   /** Allow checks that wait in real time when there is no clock control. */
   slow?: boolean;
   /** SHOULD rules fail instead of warn. */
@@ -127,17 +133,24 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   });
   const results: CheckResult[] = new Array(jobs.length);
   let done = 0;
-  const clock = new ClockControl(options.clockUrl, options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const clockUrl = (api: ApiName) => clockUrlOf(options, api);
+  const clocks = new Map(options.suites.map((s) => [s.api, new ClockControl(clockUrl(s.api), options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS })]));
+  const controllable = [...clocks.values()].some((c) => c.controllable);
   const time = new Map(jobs.map((job) => [job, timeUse(job)]));
   const again: Job[] = [];
-  const concurrency = Math.max(1, options.concurrency ?? (clock.controllable ? DEFAULT_CLOCK_CONCURRENCY : DEFAULT_CONCURRENCY));
+  const concurrency = Math.max(1, options.concurrency ?? (controllable ? DEFAULT_CLOCK_CONCURRENCY : DEFAULT_CONCURRENCY));
   const known = capabilitiesOf(options.suites);
   const capabilities = resolveCapabilities(known, options.profile, options);
   const memo = new Map<string, unknown>();
-  // With a test clock and checks overlapping, the checks that involve time take turns at the clock (clock-turns.ts).
-  const turns = clock.controllable && concurrency > 1 ? new ClockTurns(clock) : undefined;
-  // A check staging a race has the server to itself for that moment (quiet.ts).
-  const quiet = concurrency > 1 ? new QuietServer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) : undefined;
+  // With a test clock and checks overlapping, the checks that involve time take turns at the clock (clock-turns.ts):
+  // one set of turns per clock, shared by the APIs whose time it moves.
+  const turnsAt = new Map<string, ClockTurns>();
+  if (concurrency > 1) for (const [, clock] of clocks) if (clock.url && !turnsAt.has(clock.url)) turnsAt.set(clock.url, new ClockTurns(clock));
+  const turnsOf = (job: Job) => turnsAt.get(clockUrl(job.suite.api) ?? '');
+  // A check staging a race has its API to itself for that moment (quiet.ts): the other APIs' checks go on, their
+  // requests touching none of its data.
+  const quietApis = new Map(options.suites.map((s) => [s.api, new QuietServer(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)]));
+  const quietOf = (job: Job) => (concurrency > 1 ? quietApis.get(job.suite.api) : undefined);
   const run = async (job: Job) => {
     // A check of a capability the profile declares absent is not run: it does not apply.
     const needs = capabilityOf(job.check);
@@ -150,10 +163,12 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     // A check marked not to involve time that tries to move the clock (while others may be in flight) is stopped
     // before the move, and runs again as 'moves'.
     const use = time.get(job)!;
+    const turns = turnsOf(job);
+    const clock = clocks.get(job.suite.api)!;
     let moved = false;
     const guarded =
       turns && use === 'none'
-        ? new ClockControl(options.clockUrl, options.slow ?? false, {
+        ? new ClockControl(clock.url, options.slow ?? false, {
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             beforeMove: () => {
               moved = true;
@@ -162,7 +177,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
           })
         : clock;
     const member = turns && use !== 'none' ? (record: (e: Exchange) => void) => turns.join(use !== 'advances', record) : undefined;
-    const ran = await runOne(job, options, guarded, memo, member, quiet);
+    const ran = await runOne(job, options, guarded, memo, member, quietOf(job));
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
@@ -173,13 +188,13 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     options.onResult?.(result, ++done, jobs.length);
   };
   // Taking turns at the clock, checks are kept apart by their use of time only when one needs its moves at once.
-  const timeOf = turns ? (job: Job) => time.get(job)! : undefined;
+  const timeOf = turnsAt.size ? (job: Job) => (turnsOf(job) ? { time: time.get(job)!, clock: clockUrl(job.suite.api)! } : undefined) : undefined;
   // A restart touches every check in flight: those that restart run last, one at a time.
   // A check that would hold back the next move waits while others wait for it.
-  const waitsForClock = turns ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && turns.someoneWaits() : undefined;
+  const waitsForClock = turnsAt.size ? (job: Job) => time.get(job) !== 'none' && time.get(job) !== 'advances' && !!turnsOf(job)?.someoneWaits() : undefined;
   // After a move, checks held back while others waited for it may start: the schedule is woken.
   let wake = () => {};
-  turns?.onMove(() => wake());
+  for (const turns of turnsAt.values()) turns.onMove(() => wake());
   const woken = (pump: () => void) => (wake = pump);
   await schedule(jobs.filter((j) => !j.check.restarts), concurrency, run, timeOf, waitsForClock, woken);
   await schedule(again.splice(0), concurrency, run, timeOf, waitsForClock, woken);
@@ -188,10 +203,22 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
 }
 
 type Time = NonNullable<Check['time']>;
+/** The steps of a check that does not say (`Check.cost`). */
+const DEFAULT_COST = 4;
 /** A check's use of time; a check that restarts the server counts as moving it. */
 const timeUse = (job: Job): Time => (job.check.restarts ? 'moves' : (job.check.time ?? 'moves'));
-/** Whether two checks may be in flight together, taking turns at the clock: only one that needs its moves at once runs apart. */
-const timeCompatible = (a: Time, b: Time) => a === 'none' || b === 'none' || (a !== 'alone' && b !== 'alone');
+/** A check's use of time at the clock it takes turns at. */
+interface ClockUse {
+  time: Time;
+  clock: string;
+}
+/**
+ * Whether two checks may be in flight together, taking turns at their clocks: only one that needs its moves at once
+ * runs apart from the others at its clock.
+ */
+const timeCompatible = (a: ClockUse | undefined, b: ClockUse | undefined) =>
+  !a || !b || a.clock !== b.clock || a.time === 'none' || b.time === 'none' || (a.time !== 'alone' && b.time !== 'alone');
+
 /** Checks that may overlap others of their API. */
 const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || job.check.independent);
 
@@ -201,7 +228,7 @@ const mayOverlap = (job: Job) => !job.check.exclusive && !!(job.check.slow || jo
  * among those that name the same scarce data they `use`); the other checks
  * of an API run one at a time, and an `exclusive` check runs alone in its API (without a test clock, before the
  * others start). With a test clock (`timeOf` given) a check also starts only when its use of time is compatible
- * with every check in flight (`timeCompatible`), and a check that waits for that holds back later checks it
+ * with every check in flight at the same clock (`timeCompatible`), and a check that waits for that holds back later checks it
  * conflicts with, so that it is not starved; and while a check waits for its turn at the clock (`waitsForClock`), no
  * check that would hold back the move starts. A `last` check starts once every other check of its API has ended.
  * None of this can change a verdict: each check works on orders and ids of its own, and no clock move happens while
@@ -211,7 +238,7 @@ async function schedule(
   jobs: Job[],
   limit: number,
   run: (job: Job) => Promise<void>,
-  timeOf?: (job: Job) => Time,
+  timeOf?: (job: Job) => ClockUse | undefined,
   waitsForClock?: (job: Job) => boolean,
   wakeWith?: (pump: () => void) => void,
 ): Promise<void> {
@@ -222,8 +249,9 @@ async function schedule(
   // With a test clock, 'alone' checks first: at the start nothing else that involves time is in flight, so they wait
   // for no other API's checks to drain, and none wait behind them. Then checks that take turns at a scarce piece of
   // data: they form a chain that no overlap shortens.
-  const rank = (job: Job) => (job.check.last ? 32 : 0) + (timeOf?.(job) === 'alone' ? 0 : 8) + (job.check.uses ? 0 : 4) + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
-  const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || a.index - b.index);
+  const rank = (job: Job) => (job.check.last ? 32 : 0) + (timeOf?.(job)?.time === 'alone' ? 0 : 8) + (job.check.uses ? 0 : 4) + (job.check.exclusive ? 0 : 2) + (job.check.slow ? 0 : 1);
+  const cost = (job: Job) => job.check.cost ?? DEFAULT_COST;
+  const queue = [...jobs].sort((a, b) => rank(a) - rank(b) || cost(b) - cost(a) || a.index - b.index);
   const running = new Set<Job>();
   await new Promise<void>((resolve, reject) => {
     const start = (job: Job) => {
@@ -237,7 +265,7 @@ async function schedule(
     const pump = () => {
       if (running.size === 0 && queue.length === 0) return resolve();
       const closed = new Set<ApiName>(); // an exclusive check waits to run alone in its API: nothing else starts there
-      const held: Time[] = []; // uses of time of checks that wait for the clock: later checks must not conflict with them
+      const held: ClockUse[] = []; // uses of time of checks that wait for the clock: later checks must not conflict with them
       for (const job of [...queue]) {
         const api = job.suite.api;
         if (closed.has(api)) continue;

@@ -34,6 +34,8 @@ export interface TestServer {
   /** Base URL of each API, as a vendor would give it. */
   apis: { cart: string; activation: string; ethernet: string };
   clockUrl?: string;
+  /** Each API's own test clock (moving one moves that API's time alone). */
+  clockUrls?: { cart: string; activation: string; ethernet: string };
   /** The restart hook's URL (with `restartHook`), for the suite's --restart-url. */
   restartUrl?: string;
   /** How many times the hook restarted the server. */
@@ -114,12 +116,15 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   let restartUrl: string | undefined;
   if (options.restartHook) {
     const restart = async () => {
-      // The test clock lives in the process: carry its time over, as a vendor's controllable clock would.
-      const now = clockUrl ? ((await (await fetch(clockUrl)).json()) as { now: string }).now : undefined;
+      // The test clock lives in the process: carry its time over (the server's, then each API's), as a vendor's
+      // controllable clock would.
+      const times = clockUrl ? ((await (await fetch(clockUrl)).json()) as { now: string; apis?: Record<string, string> }) : undefined;
       await kill('SIGTERM');
       await launch();
-      if (clockUrl && now) {
-        await fetch(clockUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ set: now }) });
+      const set = (at: string, to: string) => fetch(at, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ set: to }) });
+      if (clockUrl && times?.now) {
+        await set(clockUrl, times.now);
+        for (const [api, now] of Object.entries(times.apis ?? {})) await set(`${clockUrl}/${api}`, now);
       }
       restarts++;
     };
@@ -144,6 +149,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     databaseUrl,
     apis: { cart: `${url}/cart`, activation: `${url}/activation`, ethernet: `${url}/ethernet` },
     clockUrl,
+    clockUrls: clockUrl ? { cart: `${clockUrl}/cart`, activation: `${clockUrl}/activation`, ethernet: `${clockUrl}/ethernet` } : undefined,
     restartUrl,
     restarts: () => restarts,
     get process() {
