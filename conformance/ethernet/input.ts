@@ -17,6 +17,7 @@ import {
   orderPath,
   putBody,
   readOrder,
+  uniItem,
 } from './support.js';
 
 export const inputChecks: Check[] = [
@@ -117,6 +118,17 @@ export const inputChecks: Check[] = [
       const res = await t.alpha.put(orderPath(created.id), put);
       expectRefused(t, res, [400], 'a PUT with an orderedUniReference to item "97"');
       await expectUnchanged(t, created.id, before, 'a PUT with a dangling orderedUniReference');
+      // Nor an item only another order of the buyer has had: the reference names this order's items alone.
+      const other = orderBody(t);
+      const otherUni = uniItem(other);
+      eplItem(other).orderItemDetail.uniReference = { objectType: 'orderedUniReference', orderItemReference: '96' };
+      otherUni.orderItemReference = '96';
+      await createOrder(t, other);
+      const elsewhere = putBody(created);
+      eplItem(elsewhere).orderItemDetail.uniReference = { objectType: 'orderedUniReference', orderItemReference: '96' };
+      const res2 = await t.alpha.put(orderPath(created.id), elsewhere);
+      expectRefused(t, res2, [400], "a PUT with an orderedUniReference to item \"96\", an item of the buyer's other order only, with no buyerPurchaseOrderNumber");
+      await expectUnchanged(t, created.id, before, "a PUT naming another order's item as its own");
     },
   },
   {

@@ -46,7 +46,7 @@ export type Who = Tenant | 'owner' | 'other';
 export type ReadBy = 'id' | '?id' | '?pon';
 export type Verb = 'cancel' | 'hold' | 'release';
 export type PutVersion = 'new' | 'current' | 'older';
-export type PatchKind = 'contact name' | 'drop contact' | 'new version' | 'older version' | 'orderStatus';
+export type PatchKind = 'contact name' | 'drop contact' | 'new version' | 'older version' | 'orderStatus' | 'items';
 /** A probe the model expects refused: by which rule, with which statuses. */
 export interface Refusal {
   rule: string;
@@ -416,6 +416,12 @@ function patchFor(kind: PatchKind, o: EOrder, env: Env): Record<string, any> | u
     case 'new version': return { buyerOrderVersion: nextVersion(o) };
     case 'older version': return older.length ? { buyerOrderVersion: older[0] } : undefined;
     case 'orderStatus': return { orderStatus: o.status === 'COMPLETED' ? 'IN_PROGRESS' : 'COMPLETED' };
+    // An array is replaced whole (RFC 7386): the order keeps its last item alone, whatever was at its place before
+    // (a reference it makes to an item left out names an item the order has had, which a PATCH may).
+    case 'items': {
+      const items: any[] = o.doc.orderItems ?? [];
+      return items.length > 1 ? { orderItems: [structuredClone(items[items.length - 1])] } : undefined;
+    }
   }
 }
 
@@ -595,7 +601,7 @@ const generators = (clock: boolean): fc.Arbitrary<StepSpec<EthernetState>>[] => 
   fc.record({ t: tenants, i: fc.nat(), by: fc.constantFrom<ReadBy>('id', '?id', '?pon') }).map(({ t, i, by }) => readStep(t, i, by)),
   tenants.map(listStep),
   fc.record({ t: tenants, i: fc.nat(), version: fc.constantFrom<PutVersion>('new', 'new', 'current', 'older'), pon: fc.constantFrom<'same' | 'other'>('same', 'same', 'other'), drop: fc.boolean() }).map(({ t, i, ...o }) => putStep(t, i, o)),
-  fc.record({ t: tenants, i: fc.nat(), kind: fc.constantFrom<PatchKind>('contact name', 'drop contact', 'new version', 'older version', 'orderStatus') }).map(({ t, i, kind }) => patchStep(t, i, kind)),
+  fc.record({ t: tenants, i: fc.nat(), kind: fc.constantFrom<PatchKind>('contact name', 'drop contact', 'new version', 'older version', 'orderStatus', 'items') }).map(({ t, i, kind }) => patchStep(t, i, kind)),
   fc.record({ t: tenants, i: fc.nat(), verb: verbs }).map(({ t, i, verb }) => transitionStep(t, i, verb)),
   fc.record({ t: tenants, i: fc.nat(), verb: verbs }).map(({ t, i, verb }) => transitionStep(t, i, verb)),
   fc.record({ i: fc.nat(), a: writes, b: writes }).map(({ i, a, b }) => together(`${a} || ${b}`, i, [writeStep(a, i), writeStep(b, i)])),

@@ -86,6 +86,20 @@ describe('ordercert CLI', function () {
     assert.match(line, /the test clock at http:\/\/127\.0\.0\.1:9\/__clock did not answer/);
   });
 
+  it("certifies rules about time with each API's own clock, and refuses two clock URLs that move together", () => {
+    // The cart's holds expire and the activation's orders finish on their own clocks only if the server reads them.
+    const own = ordercert('certify', '--api', 'cart,activation', '--base-url', server.url, ...tenants, '--profile', profileFile,
+      '--cart-clock-url', server.clockUrls!.cart, '--activation-clock-url', server.clockUrls!.activation, '--grep', '^(CART-ORDER-EXPIRES|ACT-ORDER-RECEIVED-POLLABLE)$', '--no-color');
+    assert.equal(own.code, 0, own.out + own.err);
+    assert.match(own.out, /CERTIFIED/);
+    // The same clock under two names: moving one moves the other.
+    const alias = server.clockUrl!.replace('127.0.0.1', 'localhost');
+    const shared = ordercert('certify', '--api', 'cart,activation', '--base-url', server.url, ...tenants, '--profile', profileFile,
+      '--cart-clock-url', server.clockUrl!, '--activation-clock-url', alias, '--grep', '^CART-ORDER-EXPIRES$', '--no-color');
+    assert.equal(shared.code, 2, shared.out + shared.err);
+    assert.match(shared.err, /the test clock given for activation \(http:\/\/localhost:\d+\/__clock\) moved when the one given for cart .* was advanced/);
+  });
+
   it('answers --help for every command, with its exit codes', () => {
     for (const command of ['certify', 'replay', 'explore', 'pact-verify', 'init']) {
       const run = ordercert(command, '--help');

@@ -61,6 +61,23 @@ for (const backend of ['sqlite', 'postgres'] as Backend[]) {
       assert.equal(backwards.status, 400);
     });
 
+    it("moves one API's time alone through its own clock endpoint, and every API's through /__clock", async () => {
+      const read = async () => (await (await fetch(server.clockUrl!)).json()) as { now: string; apis: Record<string, string> };
+      const move = (url: string, seconds: number) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advanceSeconds: seconds }) });
+      const before = await read();
+      const moved = await move(server.clockUrls!.cart, 86_400);
+      assert.equal(moved.status, 200);
+      const after = await read();
+      const gone = (api: string) => Date.parse(after.apis[api]) - Date.parse(before.apis[api]);
+      assert.ok(gone('cart') >= 86_400_000, `cart moved ${gone('cart')} ms`);
+      for (const api of ['activation', 'ethernet']) assert.ok(gone(api) < 60_000, `${api} moved ${gone(api)} ms with the cart's clock`);
+      await move(server.clockUrl!, 60);
+      const all = await read();
+      for (const api of ['cart', 'activation', 'ethernet']) assert.ok(Date.parse(all.apis[api]) - Date.parse(after.apis[api]) >= 60_000, `${api} did not move with /__clock`);
+      const backwards = await fetch(server.clockUrls!.activation, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ set: '2000-01-01T00:00:00Z' }) });
+      assert.equal(backwards.status, 400);
+    });
+
     it('answers unknown paths inside an API with 404 in that API\'s shape', async () => {
       const res = await fetch(`${server.url}/activation/api/2.3.1/nothing-here`, { headers: { Authorization: alpha } });
       assert.equal(res.status, 404);

@@ -211,6 +211,31 @@ describe('overlap with a test clock', function () {
     for (const { during } of moves) assert.deepEqual(during.filter(([id, v]) => id === 'waiter' && !v.parked), [], 'no move while the waiter ran');
   });
 
+  it("moves an API's own clock while a check of another API on another clock is running", async () => {
+    const checksOf = (api: 'cart' | 'activation', checks: Check[]): Suite => ({ api, schemaRule: RULE.id, checks, profileKeys: [] });
+    const twoApis = (clocks: Partial<Record<'cart' | 'activation', string>>) =>
+      runChecks({
+        suites: [checksOf('cart', [check('reader', 'reads', { ms: 400 })]), checksOf('activation', [check('mover', 'moves', { moves: 30, ms: 60 })])],
+        rules: new Map([[RULE.id, RULE]]),
+        baseUrls: { cart: 'http://127.0.0.1:9', activation: 'http://127.0.0.1:9' },
+        tenants: [{ user: 'a', secret: 'a' }, { user: 'b', secret: 'b' }],
+        profile: {},
+        clockUrl,
+        clockUrls: clocks,
+        concurrency: 16,
+      });
+    const readerRunning = () => moves.some((m) => m.during.some(([id, v]) => id === 'reader' && !v.parked));
+    const own = await twoApis({ cart: `${clockUrl}/cart`, activation: `${clockUrl}/activation` });
+    assert.deepEqual(own.map((r) => r.outcome), ['pass', 'pass'], JSON.stringify(own.map((r) => r.message)));
+    assert.equal(moves.length, 1);
+    assert.ok(readerRunning(), 'the move on the activation clock waited for the cart check');
+    moves = [];
+    const shared = await twoApis({});
+    assert.deepEqual(shared.map((r) => r.outcome), ['pass', 'pass']);
+    assert.equal(moves.length, 1);
+    assert.ok(!readerRunning(), 'on one clock, the move was made while the cart check ran');
+  });
+
   it('--concurrency 1 runs every check one by one', async () => {
     await run(checks(), 1);
     assert.equal(maxInFlight, 1);

@@ -10,7 +10,7 @@ import { activationApi } from '../../src/activation/api.js';
 import { ethernetApi, type EthernetApiOptions } from '../../src/ethernet/api.js';
 import { EthernetDomain, TRANSITIONS, type DomainOptions } from '../../src/ethernet/domain.js';
 import { svlanRange, uniqueItemRefs, orderedRefsExist, type SemanticCheck } from '../../src/ethernet/semantic.js';
-import { ORDERS, type OrderRecord } from '../../src/ethernet/store.js';
+import { ITEMS, ORDERS, OrderStore, type OrderRecord } from '../../src/ethernet/store.js';
 import { loadSpec, type ApiModule } from '../../src/shared/api.js';
 import type { Variant } from './variant.js';
 
@@ -35,6 +35,18 @@ const refsOfThisOrderOnly: SemanticCheck = (document, known) =>
     },
     known,
   );
+
+/** The item references an order has had, looked up in the items table without naming the order: every order's count. */
+class ItemRefsOfEveryOrder extends OrderStore {
+  override async itemRefsEverOrdered(trx: Knex): Promise<string[]> {
+    const rows = await trx(ITEMS).distinct('order_item_reference');
+    return rows.map((r: any) => r.order_item_reference);
+  }
+}
+
+class ItemRefsLookedUpAcrossOrders extends EthernetDomain {
+  override readonly store = new ItemRefsOfEveryOrder(this.options.db);
+}
 
 class SameVersionAccepted extends EthernetDomain {
   protected override async checkNewVersion(): Promise<void> {}
@@ -179,6 +191,13 @@ export const ethernetVariants: Variant[] = [
     breaks: 'ETH-ITEM-REF-UNIQUE',
     description: 'two items with one orderItemReference pass the semantic checks',
     apis: withEthernet({ domain: domainWith({ semanticChecks: [orderedRefsExist, svlanRange] }) }),
+  },
+  {
+    name: 'ethernet-item-refs-of-other-orders-accepted',
+    api: 'ethernet',
+    breaks: 'ETH-ORDERED-REF-EXISTS',
+    description: "a supplemental PUT's orderedUniReference may name an item any order has had (the items table searched without the order)",
+    apis: withEthernet({ domain: (o) => new ItemRefsLookedUpAcrossOrders(o) }),
   },
   {
     name: 'ethernet-svlan-range-unchecked',
