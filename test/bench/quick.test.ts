@@ -35,7 +35,7 @@ describe('bench: npm run bench keeps working (quick mode, SQLite)', function () 
       'conformance: the suite reads the whole feed (scanFeed)',
       'conformance: all three APIs',
       'conformance: ethernet, no test clock, --slow',
-      '| ethernet | 50 ms |',
+      "| ethernet | the server's | 50 ms |",
     ];
     for (const scenario of scenarios) assert.ok(stdout.includes(scenario), `no row for "${scenario}" in:\n${stdout}`);
     assert.doesNotMatch(stdout, /not valid|Prism did not start/, stdout);
