@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { preflight } from './framework/preflight.js';
+import { preflight, sharedClockProblems } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import type { ProfileKey } from './framework/profile-keys.js';
 import { SUITES, suitesFor } from './suites.js';
@@ -26,7 +26,8 @@ connection (as for certify):
   --api NAME           cart, activation, ethernet or all (default all)
   --base-url URL, --cart-url URL, --activation-url URL, --ethernet-url URL
   --tenant-a USER:SECRET, --tenant-b USER:SECRET   (or ORDERCERT_TENANT_A, ORDERCERT_TENANT_B)
-  --clock-url URL      your test clock (default: tried at BASE-URL/__clock)
+  --clock-url URL      your test clock (default: tried at BASE-URL/__clock); each API's own is tried at
+                       URL/<api>, and suggested when every API has one that moves its time alone
   --restart-url URL    your restart hook (noted in the profile; never called by init)
 
 what no API tells:
@@ -264,6 +265,22 @@ async function probeClock(url: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Each API's own test clock at `<clock>/<api>` (as the reference server has them), when every selected API has one
+ * and moving one leaves the others alone: checks of different APIs then never wait for each other's moves.
+ */
+async function ownClocks(clockUrl: string, apis: ApiName[]): Promise<Partial<Record<ApiName, string>>> {
+  if (apis.length < 2) return {};
+  const own = Object.fromEntries(apis.map((a) => [a, `${clockUrl.replace(/\/$/, '')}/${a}`])) as Record<ApiName, string>;
+  if ((await Promise.all(apis.map((a) => probeClock(own[a])))).some((problem) => problem)) return {};
+  try {
+    const separate = await sharedClockProblems(new Map(apis.map((a) => [own[a], [a]])), 10_000);
+    return separate.length ? {} : own;
+  } catch {
+    return {};
+  }
+}
+
 const yamlValue = (v: unknown): string => (Array.isArray(v) ? `[${v.map(yamlValue).join(', ')}]` : typeof v === 'string' && !/^[A-Za-z0-9][\w.\-/]*$/.test(v) ? JSON.stringify(v) : String(v));
 const comment = (text: string, indent = '') => wrap(text, 100 - indent.length - 2).map((l) => `${indent}# ${l}`).join('\n');
 function wrap(text: string, width: number): string[] {
@@ -330,9 +347,11 @@ export async function initMain(argv: string[]): Promise<number> {
     const clockCandidate = o['clock-url'] ?? (o['base-url'] ? `${o['base-url'].replace(/\/$/, '')}/__clock` : undefined);
     const clockProblem = clockCandidate ? await probeClock(clockCandidate) : 'no URL to try (give --clock-url)';
     const clockUrl = clockCandidate && !clockProblem ? clockCandidate : undefined;
+    const clockUrls = clockUrl ? await ownClocks(clockUrl, apis) : {};
+    const ownClockNote = Object.keys(clockUrls).length ? `; each API's own, moving its time alone, at ${clockUrl}/{${apis.join(',')}}` : '';
     const restartUrl = o['restart-url'];
     const capabilities = [
-      clockUrl ? `test clock: answers at ${clockUrl}` : `test clock: absent (${clockCandidate ?? 'none tried'}: ${clockProblem}); without one, the rules about time are judged only with --slow, in real time`,
+      clockUrl ? `test clock: answers at ${clockUrl}${ownClockNote}` : `test clock: absent (${clockCandidate ?? 'none tried'}: ${clockProblem}); without one, the rules about time are judged only with --slow, in real time`,
       restartUrl ? `restart hook: ${restartUrl} (given; init does not call it)` : 'restart hook: absent (none given); the rules only a restart can break are not judged without --restart-url or --restart-command',
     ];
     if (apis.includes('cart')) capabilities.push(o['cart-async-option'] ? `cart: asynchronous confirmations (option ${o['cart-async-option']})` : 'cart: asynchronous confirmations absent (no --cart-async-option)');
@@ -345,7 +364,7 @@ export async function initMain(argv: string[]): Promise<number> {
       ...apis.map((a) => `--${a}-url ${baseUrls[a]}`),
       '--tenant-a "$ORDERCERT_TENANT_A" --tenant-b "$ORDERCERT_TENANT_B"',
       `--profile ${out}`,
-      ...(clockUrl ? [`--clock-url ${clockUrl}`] : []),
+      ...(Object.keys(clockUrls).length ? apis.map((a) => `--${a}-clock-url ${clockUrls[a]}`) : clockUrl ? [`--clock-url ${clockUrl}`] : []),
       ...(restartUrl ? [`--restart-url ${restartUrl}`] : []),
     ].join(' ');
     const header = [
@@ -363,7 +382,7 @@ export async function initMain(argv: string[]): Promise<number> {
       console.error(`ordercert init: ${out} needs ${unfilled.join(', ')} before certify runs: no API of the server tells them; give them as flags (ordercert init --help) or write them in the file`);
       return 2;
     }
-    const problems = await preflight({ suites: suitesFor(apis), knownSuites: Object.values(SUITES), baseUrls, tenants, profile: loadProfile([out]), clockUrl });
+    const problems = await preflight({ suites: suitesFor(apis), knownSuites: Object.values(SUITES), baseUrls, tenants, profile: loadProfile([out]), clockUrl, clockUrls });
     if (problems.length) {
       console.error(`ordercert init: the preflight on ${out} found what to fix:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;

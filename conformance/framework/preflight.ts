@@ -91,7 +91,7 @@ async function clockProblems(url: string, timeoutMs: number): Promise<string[]> 
  * Clocks given as each API's own must be separate: moving one must leave the others' time alone, or checks of one
  * API could see another's moves. Each is moved by a second in turn while the others are read before and after.
  */
-async function sharedClockProblems(urls: Map<string, ApiName[]>, timeoutMs: number): Promise<string[]> {
+export async function sharedClockProblems(urls: Map<string, ApiName[]>, timeoutMs: number): Promise<string[]> {
   const problems: string[] = [];
   const clocks = [...urls.keys()].map((url) => new ClockControl(url, false, { timeoutMs }));
   const read = async (clock: ClockControl) => {

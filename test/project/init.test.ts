@@ -52,7 +52,8 @@ describe('ordercert init', function () {
       assert.equal(init.code, 0, init.out + init.err);
       assert.match(init.out, /the preflight found nothing to fix/);
       const text = fs.readFileSync(file, 'utf8');
-      assert.match(text, new RegExp(`test clock: answers at ${server.url}/__clock`));
+      assert.match(text, new RegExp(`test clock: answers at ${server.url}/__clock; each API's own, moving its time alone, at\\s+(# )?${server.url}/__clock/\\{cart,activation,ethernet\\}`));
+      for (const api of ['cart', 'activation', 'ethernet']) assert.match(init.out, new RegExp(`--${api}-clock-url ${server.url}/__clock/${api}\\b`));
       const profile = YAML.parse(text);
       assert.equal(profile.activation.service, 'BB-100-10');
       assert.equal(profile.activation.sameTypeService, 'BB-100-100');
@@ -62,7 +63,8 @@ describe('ordercert init', function () {
       assert.deepEqual(profile.activation.moreFailingAccesses, ['STTA0005', 'STTA0006', 'STTA0007']);
       assert.deepEqual([profile.ethernet.buyerIdA, profile.ethernet.buyerIdB], ['alpha', 'beta']);
 
-      const run = ordercert('certify', '--base-url', server.url, ...tenants, '--profile', file, '--clock-url', `${server.url}/__clock`);
+      const clocks = ['cart', 'activation', 'ethernet'].flatMap((api) => [`--${api}-clock-url`, `${server.url}/__clock/${api}`]);
+      const run = ordercert('certify', '--base-url', server.url, ...tenants, '--profile', file, ...clocks);
       assert.equal(run.code, 0, run.out.split('\n').slice(-20).join('\n') + run.err.slice(-2000));
       assert.match(run.out, /\bCERTIFIED\b/);
     });
