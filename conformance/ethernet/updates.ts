@@ -98,6 +98,9 @@ export const updateChecks: Check[] = [
       const before = (await readOrder(t, created.id)).body;
       const patches: Array<[Order, string]> = [
         [{ orderItems: [] }, 'no items'],
+        // RFC 7386 puts an object where the patch has one: the result has an object for a string, or for the items.
+        [{ notes: { text: 'an object' } }, 'an object for the string notes'],
+        [{ orderItems: { objectType: 'orderItem' } }, 'an object for the array orderItems'],
         [{ orderType: 'NOT_A_TYPE' }, 'an unknown orderType'],
         [{ billingInfo: null }, 'no billingInfo'],
         [{ orderStatus: 'COMPLETED' }, 'orderStatus COMPLETED'],
