@@ -93,7 +93,6 @@ export function groupByRule(rules: Map<string, Rule>, results: CheckResult[], ap
     });
 }
 
-
 /** The checks a run selects: by rule ID, with --grep and --exclude. */
 export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'grep' | 'exclude'>): Job[] {
   const jobs = options.suites.flatMap((suite) =>
