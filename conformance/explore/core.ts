@@ -59,8 +59,8 @@ export interface Env {
    * window, whichever of the two makes the read.
    */
   staggerMs?: number;
-  /** How long the first of the last writes sent at the same moment took to be answered (ms). */
-  leadMs?: number;
+  /** How the last writes sent at the same moment went: the first, and the longest of the others. */
+  lastRace?: { first: RaceTime; others: RaceTime };
   /** While a step of writes sent at the same moment is judged: its answers may show each other's effects. */
   atOnce?: boolean;
 }
@@ -70,6 +70,12 @@ export interface TranscriptEntry {
   tenant?: Tenant;
   exchange?: Exchange;
   advanceSeconds?: number;
+}
+
+/** How long one write of a race took to be answered (ms), and whether it succeeded. */
+export interface RaceTime {
+  ms: number;
+  ok: boolean;
 }
 
 export const uid = (env: Env, kind: string) => `${env.prefix}${kind}${++env.counter}`;
@@ -167,16 +173,19 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
   }
   const stagger = env.staggerMs ?? 0;
   const after = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+  const times: RaceTime[] = [];
   const send = () =>
     Promise.all(
       actions.map(async (a, i) => {
         await after(i === 0 ? -stagger : stagger);
-        if (i > 0) return a.send(env);
         const started = Date.now();
-        return a.send(env).finally(() => (env.leadMs = Date.now() - started));
+        const obs = await a.send(env);
+        times[i] = { ms: Date.now() - started, ok: !!obs && ok(obs.ex) };
+        return obs;
       }),
     );
   const observed = await quietly(env, send);
+  env.lastRace = { first: times[0], others: times.slice(1).reduce((a, b) => (b.ms > a.ms ? b : a)) };
   let first: Finding | undefined;
   // A serial order that explains every answer without a warning wins over one that needs a warning (a SHOULD
   // finding) to explain them.

@@ -70,7 +70,7 @@ const toViolation = (f: Finding, steps: string[]) =>
   new RuleViolation(`${f.message} (sweep steps: ${steps.map((s, i) => `${i + 1}. ${s}`).join('; ')})`, { ...f.detail, rule: f.rule });
 
 /** Runs one case once: fresh state, its steps, then the model's cleanup (never judged). */
-async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, staggerMs?: number): Promise<{ found?: RuleViolation; leadMs?: number }> {
+async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>, staggerMs?: number): Promise<{ found?: RuleViolation; race?: Env['lastRace'] }> {
   const env = await envFor(t, model as ExploreModel<unknown>, !!c.exclusive || !!c.uses);
   env.staggerMs = staggerMs;
   const box = { s: await t.prerequisite('setting up the sweep state', () => model.init(env)) };
@@ -85,13 +85,27 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
         throw err;
       }
     }
-    return { found: env.warnings[0] && toViolation(env.warnings[0], env.steps), leadMs: env.leadMs };
+    return { found: env.warnings[0] && toViolation(env.warnings[0], env.steps), race: env.lastRace };
   } finally {
     await model.cleanup(env, box.s).catch(() => {});
   }
 }
 
 /** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
+/**
+ * How long after the others (+) or before them (-) the first write of a race leaves in repeat `i`: together the
+ * first time; then, from how the writes went that time, the first leaves ahead of the others, then the others ahead
+ * of the first, so that a server which checks before a slow step and writes after it is caught whichever write makes
+ * the check. A write that succeeded took its slow step too: the other leaves half its time after it, inside the
+ * step. One that was refused was answered just after its check (the other had got in first): the other leaves its
+ * whole time after it, once the check has been made.
+ */
+export function staggerFor(i: number, race: Env['lastRace']): number | undefined {
+  if (i === 0 || !race) return undefined;
+  const ahead = i % 2 ? race.first : race.others;
+  return (i % 2 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms / 2 : ahead.ms);
+}
+
 export function sweepChecks<S>(model: SweepModel<S>): Check[] {
   return model.sweep().map(
     (c): Check => ({
@@ -110,14 +124,10 @@ export function sweepChecks<S>(model: SweepModel<S>): Check[] {
         const missing = (c.needs ?? []).filter((k) => t.profile[k] === undefined);
         if (missing.length) throw new NotRun(`the profile has no ${missing.join(', ')}`, `add ${missing.map((k) => `${model.api}.${k}`).join(', ')} to the profile`);
         let warning: RuleViolation | undefined;
-        // The first time the writes leave together; then the others leave half as long after the first as the first
-        // took to be answered the time before, then the first as long after the others: a check made before a slow
-        // step and a write after it is caught whichever of the writes makes the check.
-        let lead: number | undefined;
+        let race: Env['lastRace'];
         for (let i = 0; i < (c.repeat ?? 1); i++) {
-          const stagger = i > 0 && lead ? (i % 2 ? 1 : -1) * Math.round(lead / 2) : undefined;
-          const { found, leadMs } = await runCase(t, model, c, stagger);
-          lead ??= leadMs;
+          const { found, race: timed } = await runCase(t, model, c, staggerFor(i, race));
+          race ??= timed;
           warning ??= found;
         }
         if (warning) throw warning;

@@ -11,7 +11,9 @@
  * - a check's part in it ends as soon as the check waits for the server's time (a clock move waits for checks held
  *   back here, see clock-turns.ts; a real-time wait would keep the others back for nothing): the runner calls `end`;
  * - it lasts at most `maxMs` (the run's --timeout, within which every request is answered or given up): after that
- *   the others go on, and other checks may have their moment.
+ *   the others go on, and other checks may have their moment. Its checks go on too: a check's requests are never held
+ *   back by another's moment between its `acquire` and its `end`, or the second write of its race, sent a little
+ *   after the first, would land after the first had been answered, and the race would be missed.
  */
 import { CheckAborted } from './violation.js';
 
@@ -45,6 +47,8 @@ export class QuietServer {
   /** Requests on their way, by the check that sent them. */
   private readonly inflight = new Map<object, number>();
   private moment: Moment | undefined;
+  /** Checks between their `acquire` and their `end`, whether or not their moment is still on. */
+  private readonly racing = new Set<object>();
   private changed!: Promise<void>;
   private notifyAll!: () => void;
 
@@ -76,7 +80,7 @@ export class QuietServer {
   /** Whether a request of check `who` would wait now (a quiet moment of other checks is on). */
   holdsBack(who: object): boolean {
     const m = this.current();
-    return !!m && !m.members.has(who);
+    return !!m && !m.members.has(who) && !this.racing.has(who);
   }
 
   /**
@@ -84,7 +88,7 @@ export class QuietServer {
    * function to call once the answer has been read (or lost).
    */
   async enter(who: object, signal?: AbortSignal): Promise<() => void> {
-    for (let m = this.current(); m && !m.members.has(who); m = this.current()) await next(this.changed, m.until - Date.now(), signal);
+    for (let m = this.current(); m && !m.members.has(who) && !this.racing.has(who); m = this.current()) await next(this.changed, m.until - Date.now(), signal);
     this.inflight.set(who, (this.inflight.get(who) ?? 0) + 1);
     let left = false;
     return () => {
@@ -109,6 +113,7 @@ export class QuietServer {
     for (; m && !m.open; m = this.current()) await next(this.changed, m.until - Date.now(), signal);
     if (!m) m = this.moment = { members: new Set(), open: true, until: Date.now() + this.maxMs };
     m.members.add(who);
+    this.racing.add(who);
     try {
       while (this.moment === m && m.open && !this.othersIdle(m.members) && Date.now() < m.until) await next(this.changed, m.until - Date.now(), signal);
     } catch (err) {
@@ -123,6 +128,7 @@ export class QuietServer {
 
   /** Ends check `who`'s part in the quiet moment, if it has one: the moment ends with the last of its checks. */
   end(who: object): void {
+    this.racing.delete(who);
     if (!this.moment?.members.delete(who)) return;
     if (!this.moment.members.size) this.moment = undefined;
     this.notify();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Check, CheckContext, Suite } from '../../conformance/framework/check.js';
+import { QuietServer } from '../../conformance/framework/quiet.js';
 import { runChecks } from '../../conformance/framework/runner.js';
 import type { Rule } from '../../conformance/framework/types.js';
 
@@ -137,5 +138,21 @@ describe('quiet moments for staged races', function () {
     const races = arrivals.filter((a) => a.path === '/race/r1');
     assert.equal(races.length, 3);
     assert.ok(races.some((a) => a.during.includes('/race/r1')), 'the three requests of the race were not in flight together');
+  });
+
+  it("never holds back a racing check's requests behind another's moment, once its own has run out", async () => {
+    const quiet = new QuietServer(50);
+    const [first, second] = [{}, {}];
+    await quiet.acquire(first);
+    await new Promise((r) => setTimeout(r, 80));
+    // The first race's moment has run out; the second check's moment begins (nothing of another check is in flight).
+    await quiet.acquire(second);
+    assert.equal(quiet.holdsBack(first), false, 'the first check, still racing, would wait for the second moment');
+    const leave = await Promise.race([quiet.enter(first), new Promise<undefined>((r) => setTimeout(() => r(undefined), 30))]);
+    assert.ok(leave, "the first check's second write waited for the other check's moment");
+    leave();
+    quiet.end(first);
+    assert.equal(quiet.holdsBack(first), true, 'a check done racing is held back by the moment of another');
+    quiet.end(second);
   });
 });

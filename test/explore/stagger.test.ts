@@ -1,0 +1,29 @@
+/**
+ * How far apart the writes of a repeated race leave (explore/sweep.ts staggerFor): a window between one write's check
+ * and its write is met by the other whichever write checks, and whether the first time it succeeded or was refused.
+ */
+import assert from 'node:assert/strict';
+import { staggerFor } from '../../conformance/explore/sweep.js';
+
+describe('the staggering of a repeated race', () => {
+  it('sends the writes together the first time, and whenever nothing was timed', () => {
+    assert.equal(staggerFor(0, { first: { ms: 100, ok: true }, others: { ms: 100, ok: true } }), undefined);
+    assert.equal(staggerFor(1, undefined), undefined);
+  });
+
+  it('lets the other write leave inside the slow step of a first write that succeeded, then the other way round', () => {
+    const race = { first: { ms: 3000, ok: true }, others: { ms: 40, ok: true } };
+    assert.equal(staggerFor(1, race), 1500);
+    assert.equal(staggerFor(2, race), -20);
+    assert.equal(staggerFor(3, race), 1500);
+  });
+
+  it('lets the other write leave once a refused write has made its check: its whole time after it', () => {
+    // The second write got in first and the first was refused just after its check: next time the first must have
+    // checked before the second arrives, or the window after its check is never met.
+    const race = { first: { ms: 60, ok: false }, others: { ms: 50, ok: true } };
+    assert.equal(staggerFor(1, race), 60);
+    assert.equal(staggerFor(2, race), -25);
+    assert.equal(staggerFor(2, { first: race.first, others: { ms: 50, ok: false } }), -50);
+  });
+});
