@@ -12,6 +12,8 @@ import { Finding, runPrefix, runStep, type Action, type Env, type TranscriptEntr
 export interface StepSpec<S> {
   name: string;
   make(s: S, env: Env): Action<S>[] | undefined;
+  /** In a sweep case: with nothing to act on (an earlier answer the documents allow did not make it), skipped. */
+  optional?: boolean;
 }
 
 export interface ExploreModel<S> {

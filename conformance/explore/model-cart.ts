@@ -74,6 +74,12 @@ export interface CreateParams {
   /** Members laid over the body (limits); `invalid`: the body breaks a documented limit and must be refused. */
   overrides?: Record<string, unknown> | ((env: Env) => Record<string, unknown>);
   invalid?: boolean;
+  /**
+   * The body is at (`at`) or past (`past`) a limit the spec sets on its own (holds, unit items, lengths; the sources
+   * set none): the server may refuse it, cleanly (a 4xx with the error array, nothing created), or take it. Taken
+   * at the limit, it is judged as any create; taken past it, only as there (its booking reads back).
+   */
+  ownLimit?: 'at' | 'past';
   /** The id of the new order (target 'new'); a fresh one when absent. */
   orderId?: string;
   /** Sends booking `retryOf`'s uuid again: its tenant's own (a retry, with `change`) or the other tenant's. */
@@ -130,8 +136,8 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     ? `booking #${own.n} created again${p.change && p.change !== 'none' ? ` with ${p.change === 'key-order' ? 'its members in another order' : `another ${p.change}`}` : ' with the same body'}`
     : repeated
       ? `a booking with the uuid of ${TENANT_NAMES[repeated.tenant]}'s booking #${repeated.n}`
-      : p.invalid
-        ? `a booking outside the documented limits (${p.units} unit items, ${p.minutes} min${typeof p.overrides === 'object' ? `, ${JSON.stringify(p.overrides)}` : p.overrides ? ', a member too long' : ''})`
+      : p.invalid || p.ownLimit === 'past'
+        ? `a booking outside the ${p.invalid ? 'documented' : "spec's own"} limits (${p.units} unit items, ${p.minutes} min${typeof p.overrides === 'object' ? `, ${JSON.stringify(p.overrides)}` : p.overrides ? ', a member too long' : ''})`
         : !orderId
           ? 'a booking with no order'
           : existing
@@ -143,10 +149,12 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     label: label(tenant, `create ${what} (${p.units} place${p.units > 1 ? 's' : ''} of the ${p.avail} availability, ${p.minutes} min)`),
     tenant,
     async send(env) {
-      const obs = await observe(env, currentStep(env), tenant, (c) => c.post(`${sup(env)}/bookings`, body, { headers: sentOrderId ? CART : {}, skipSchema: !!p.invalid }));
-      // Refused input must leave nothing behind; a retry naming another order must not make it.
-      if (p.invalid || (own && p.change === 'orderId')) {
-        const where = p.invalid ? bookingPath(env, uuid) : orderPath(env, sentOrderId!);
+      const obs = await observe(env, currentStep(env), tenant, (c) => c.post(`${sup(env)}/bookings`, body, { headers: sentOrderId ? CART : {}, skipSchema: !!p.invalid || !!p.ownLimit }));
+      // Refused input must leave nothing behind (a body past the spec's own limits, taken, must be there); a retry
+      // naming another order must not make it.
+      const limitRefused = p.ownLimit === 'at' && !ok(obs.ex);
+      if (p.invalid || p.ownLimit === 'past' || limitRefused || (own && p.change === 'orderId')) {
+        const where = p.invalid || p.ownLimit ? bookingPath(env, uuid) : orderPath(env, sentOrderId!);
         return { ...obs, follow: await observe(env, currentStep(env), tenant, (c) => c.get(where, { skipSchema: true })) };
       }
       // A new order is read back at once: its expiry is what the model times it by.
@@ -155,6 +163,8 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     },
     judge(s, obs, j) {
       if (p.invalid) return judgeInvalidCreate(obs!, j);
+      if (p.ownLimit && !ok(obs!.ex)) return judgeRefusedCreate(obs!, j);
+      if (p.ownLimit === 'past') return judgeTakenAsIs(obs!, j);
       if (own) return judgeRetry(s, own, obs!, j);
       // The same create sent twice at once: whichever the server took second is a retry.
       const twin = s.bookings.find((b) => b.uuid === uuid && b.tenant === tenant);
@@ -169,6 +179,20 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     if (ex.status !== 400 || !isErrorArray(ex.body)) j.fail('CART-BAD-INPUT', `${what} answered ${ex.status}`, { expected: 'status 400 with the error array', actual: brief(ex), exchange: ex });
     const read = obs.follow!;
     if (read.ex.status !== 404) j.fail('CART-BAD-INPUT', `${what} was refused, yet GET of its booking answers ${read.ex.status}`, { expected: 'status 404: nothing was created', actual: brief(read.ex), exchange: read.ex });
+  }
+
+  /** A create at or past a limit the spec sets on its own, refused: a 4xx with the error array, and nothing created. */
+  function judgeRefusedCreate(obs: Obs, j: Judge) {
+    const { ex } = obs;
+    if (!is4xx(ex) || !isErrorArray(ex.body)) j.fail('CART-BAD-INPUT', `${what} answered ${ex.status}`, { expected: 'the booking, or a 4xx answer with the error array', actual: brief(ex), exchange: ex });
+    const read = obs.follow!;
+    if (read.ex.status !== 404) j.fail('CART-BAD-INPUT', `${what} was refused, yet GET of its booking answers ${read.ex.status}`, { expected: 'status 404: nothing was created', actual: brief(read.ex), exchange: read.ex });
+  }
+
+  /** A create past a limit the spec sets on its own, taken: the booking answered is there. */
+  function judgeTakenAsIs(obs: Obs, j: Judge) {
+    const read = obs.follow!;
+    if (read.ex.status !== 200 || read.ex.body?.uuid !== uuid) j.fail('CART-ORDER-READ', `${what} was answered ${obs.ex.status}, yet GET of its booking answers ${read.ex.status}`, { expected: 'status 200 with the booking the create answered', actual: brief(read.ex), exchange: read.ex });
   }
 
   function judgeRetry(s: CartState, b: CBooking, obs: Obs, j: Judge) {
@@ -280,9 +304,8 @@ export interface OrderOpParams {
   other?: boolean;
   /** Read the order right after (alone, not beside another write). */
   readAfter?: boolean;
-  /** Minutes asked by an extension (default 10); `invalid`: outside the documented limits. */
+  /** Minutes asked by an extension (default 10). */
   minutes?: number;
-  invalid?: boolean;
 }
 
 function orderOpAction(s: CartState, env: Env, p: OrderOpParams): Action<CartState> | undefined {
@@ -293,7 +316,7 @@ function orderOpAction(s: CartState, env: Env, p: OrderOpParams): Action<CartSta
   const { op } = p;
   const minutes = p.minutes ?? 10;
   const own = orderOf(s, tenant, id);
-  const readAfter = (p.readAfter || p.invalid) && own;
+  const readAfter = p.readAfter && own;
   return {
     label: label(tenant, `${op}${op === 'extend' ? ` by ${minutes} min` : ''} ${own ? `order #${own.n}` : `${TENANT_NAMES[target.tenant]}'s order #${target.n} (not ${TENANT_NAMES[tenant]}'s)`}${readAfter ? ', then read it' : ''}`),
     tenant,
@@ -302,7 +325,7 @@ function orderOpAction(s: CartState, env: Env, p: OrderOpParams): Action<CartSta
         op === 'confirm'
           ? c.post(orderPath(env, id, 'confirm'), { contact: CONTACT })
           : op === 'extend'
-            ? c.post(orderPath(env, id, 'extend'), { reason: 'CUSTOMER_REQUESTED', reasonDetails: 'ordercert explore', holdExpirationMinutes: minutes }, { skipSchema: !!p.invalid })
+            ? c.post(orderPath(env, id, 'extend'), { reason: 'CUSTOMER_REQUESTED', reasonDetails: 'ordercert explore', holdExpirationMinutes: minutes })
             : c.delete(orderPath(env, id), CANCEL),
       );
       if (!readAfter) return obs;
@@ -314,12 +337,7 @@ function orderOpAction(s: CartState, env: Env, p: OrderOpParams): Action<CartSta
         if (obs!.ex.status !== 404) j.fail('CART-TENANCY', `${op} of another reseller's order answered ${obs!.ex.status}`, { expected: 'status 404, nothing changed', actual: brief(obs!.ex), exchange: obs!.ex });
         return;
       }
-      if (p.invalid) {
-        const { ex } = obs!;
-        if (ex.status !== 400 || !isErrorArray(ex.body)) j.fail('CART-BAD-INPUT', `an extension by ${minutes} min (outside 1..1440) answered ${ex.status}`, { expected: 'status 400 with the error array, nothing changed', actual: brief(ex), exchange: ex });
-        o.rule = 'CART-BAD-INPUT';
-        for (const b of bookingsOf(s, o)) b.rule = 'CART-BAD-INPUT';
-      } else applyOrderOp(s, o, op, obs!, j, decisionFor, settleMs(env));
+      applyOrderOp(s, o, op, obs!, j, decisionFor, settleMs(env));
       const read = obs!.follow;
       if (!read) return;
       if (read.ex.status !== 200) return j.fail('CART-ORDER-READ', `GET order answered ${read.ex.status}`, { expected: 'status 200 with the order', actual: brief(read.ex), exchange: read.ex });

@@ -7,7 +7,7 @@ import { ApiError } from '../../src/shared/errors.js';
 import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import type { ApiContext, ApiModule } from '../../src/shared/api.js';
-import { withEdge } from './edge.js';
+import { withEdge, withOwnLimits } from './edge.js';
 import type { ToleranceVariant } from './variant.js';
 import { DEFAULT_TIMEOUT_MS } from '../../conformance/framework/runner.js';
 
@@ -158,5 +158,20 @@ export const activationTolerance: ToleranceVariant[] = [
     strict: true,
     grep: /^ACT-(ACCESS-|SERVICES-|SCHEMA$)/,
     server: withActivation(onApiAccessForms),
+  },
+  {
+    name: 'act-equipment-unbounded-as-the-source',
+    sweep: true,
+    apis: ['activation'],
+    choice: 'equipment as the source has it: any number of entries, a vendorId of any text (empty or over 64 characters)',
+    allowedBy: 'ON-API 2.3.1 service activation: equipment is a list, equipment.vendorId is "text" (the spec\'s 16 entries and 1 to 64 characters are its own)',
+    strict: true,
+    grep: /^ACT-ORDER-/,
+    server: withActivation(
+      withOwnLimits(activationApi(), (schemas) => {
+        delete schemas.OrderRequest.properties.equipment.maxItems;
+        Object.assign(schemas.Equipment.properties.vendorId, { minLength: 0, maxLength: 100_000 });
+      }),
+    ),
   },
 ];

@@ -8,7 +8,7 @@ import { CartDomain, CODES, type BookingRequest, type BookingView, type CancelRe
 import { ethernetApi } from '../../src/ethernet/api.js';
 import type { ApiModule } from '../../src/shared/api.js';
 import { ApiError } from '../../src/shared/errors.js';
-import { withEdge } from './edge.js';
+import { withEdge, withOwnLimits } from './edge.js';
 import type { ToleranceVariant } from './variant.js';
 
 const withCart = (cart: ApiModule) => () => [cart, activationApi(), ethernetApi()];
@@ -104,7 +104,39 @@ class OneHoldPerOrder extends CartDomain {
   }
 }
 
+/** The spec's own request limits (holds, unit items, lengths) drawn elsewhere by the server's own validator. */
+const limitsDrawn = (l: { holdMinutes: [number, number]; maxUnitItems: number; maxLength: number; orderIdLength: [number, number] }) =>
+  withCart(
+    withOwnLimits(cartApi(), (schemas) => {
+      const hold = { minimum: l.holdMinutes[0], maximum: l.holdMinutes[1] };
+      const p = schemas.BookingRequest.properties;
+      Object.assign(p.holdExpirationMinutes, hold);
+      Object.assign(schemas.ExtendRequest.properties.holdExpirationMinutes, hold);
+      p.unitItems.maxItems = l.maxUnitItems;
+      for (const member of ['resellerReference', 'channelName']) p[member].maxLength = l.maxLength;
+      schemas.OrderId.pattern = `^[A-Za-z0-9._-]{${l.orderIdLength[0]},${l.orderIdLength[1]}}$`;
+    }),
+  );
+
 export const cartTolerance: ToleranceVariant[] = [
+  {
+    name: 'cart-own-limits-wider',
+    sweep: true,
+    apis: ['cart'],
+    choice: 'requests past the spec\'s own limits are taken: holds of 0 to 2880 minutes, up to 40 unit items, references and order ids up to 200 characters (an empty orderId is no order)',
+    allowedBy: 'specs/cart/openapi.yaml: the request limits are the spec\'s own ("a server may accept more, or refuse less"); the sources set none',
+    strict: true,
+    server: limitsDrawn({ holdMinutes: [0, 2880], maxUnitItems: 40, maxLength: 200, orderIdLength: [0, 200] }),
+  },
+  {
+    name: 'cart-own-limits-narrower',
+    sweep: true,
+    apis: ['cart'],
+    choice: 'the limits are narrower than the spec\'s: holds of 2 to 720 minutes, at most 10 unit items, references and order ids up to 50 characters; past them, 400',
+    allowedBy: 'specs/cart/openapi.yaml: the request limits are the spec\'s own ("a server may accept more, or refuse less"); the sources set none',
+    strict: true,
+    server: limitsDrawn({ holdMinutes: [2, 720], maxUnitItems: 10, maxLength: 50, orderIdLength: [1, 50] }),
+  },
   {
     name: 'cart-holds-capped-3-minutes',
     apis: ['cart'],

@@ -3,7 +3,7 @@
  * validation): the reference domain stays as it is, the answers and the paths change.
  */
 import express, { type RequestHandler } from 'express';
-import type { ApiModule } from '../../src/shared/api.js';
+import { loadSpec, type ApiModule } from '../../src/shared/api.js';
 
 /** The same API with `edge` in front of its routes. */
 export function withEdge(api: ApiModule, edge: RequestHandler): ApiModule {
@@ -42,4 +42,11 @@ export function everyObject(body: any, add: (o: Record<string, unknown>) => void
     add(body);
   }
   return body;
+}
+
+/** The API validating requests against a copy of its spec, with `change` made to the copy's schemas (other limits). */
+export function withOwnLimits(api: ApiModule, change: (schemas: Record<string, any>) => void): ApiModule {
+  const spec = loadSpec(api.name);
+  change(spec.components.schemas);
+  return { ...api, spec };
 }
