@@ -41,6 +41,11 @@ export default defineSuite({
       what: "a hold per booking: a booking's hold can end before its order's (false: every booking is held until the order's utcExpiresAt)",
       keys: [],
     },
+    {
+      name: 'resellerOrderIds',
+      what: 'orderIds of each reseller its own: two resellers choosing one orderId get separate orders (false: an orderId is unique to the supplier, and a create naming one another reseller holds is refused)',
+      keys: [],
+    },
   ],
   // A check on the main or the asynchronous availability (each with room for a whole run) judges only its own
   // bookings and orders: they overlap; those that count or hold the few places of the small or the rejecting

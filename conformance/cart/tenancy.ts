@@ -70,11 +70,17 @@ export const tenancyChecks: Check[] = [
   {
     id: 'same-order-id-does-not-collide',
     rule: 'CART-TENANCY',
-    title: 'two resellers using one orderId get separate orders',
+    title: 'two resellers using one orderId get separate orders (orderIds unique to the supplier: the second is refused, the first order unchanged)',
     run: async (t: CheckContext) => {
       const { orderId, uuids } = await buildOrder(t, [30]);
       const ex = await createBooking(t, { orderId }, t.beta);
-      t.expectStatus(ex, [200, 201], "beta creating a booking with the orderId alpha uses");
+      if (t.capabilities?.resellerOrderIds?.state === 'absent') {
+        // The source's reading: "unique to the supplier". Refused, and nothing of alpha's order shows or changes.
+        expectError(t, ex, "beta creating a booking with the orderId alpha uses (orderIds unique to the supplier)", [400, 409]);
+        t.expectEqual((await readOrder(t, orderId)).bookings.map((b: any) => b.uuid), uuids, "alpha's order after beta's refused create");
+        return;
+      }
+      t.expectStatus(ex, [200, 201], "beta creating a booking with the orderId alpha uses (declare capabilities.resellerOrderIds false if your orderIds are unique to the supplier)");
       const alphaOrder = await readOrder(t, orderId);
       t.expectEqual(alphaOrder.bookings.map((b: any) => b.uuid), uuids, "beta's booking appears in alpha's order");
       const betaOrder = await readOrder(t, orderId, t.beta);

@@ -254,10 +254,13 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   const others = !o && !!orderId && s.orders.some((x) => x.id === orderId && x.tenant !== tenant);
   const rule = mustFail ? (state === 'EXPIRED' ? 'CART-ORDER-EXPIRES' : 'CART-ORDER-JOIN-ONLY-ON-HOLD') : o ? 'CART-BOOKING-JOINS-ORDER' : others ? 'CART-TENANCY' : orderId ? 'CART-ORDER-CREATED-ON-DEMAND' : 'CART-BOOKING-JOINS-ORDER';
   const limited = avail === 'small' || avail === 'rejecting';
+  // OrderIds unique to the supplier (capabilities.resellerOrderIds false): another reseller's is refused, cleanly.
+  const supplierScoped = others && env.check?.capabilities?.resellerOrderIds?.state === 'absent';
   if (!ok(ex)) {
-    if (mustFail && !(is4xx(ex) && isErrorArray(ex.body))) j.fail(rule, `a booking for a ${state} order answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });
-    if (mustFail || state === 'EITHER') return;
-    if (!limited) return j.fail(rule, `${what} was refused`, { expected: 'status 200 or 201 with the booking', actual: brief(ex), exchange: ex });
+    if ((mustFail || supplierScoped) && !(is4xx(ex) && isErrorArray(ex.body))) j.fail(rule, `a booking for a ${state} order answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });
+    if (mustFail || supplierScoped || state === 'EITHER') return;
+    const hint = others ? ' (declare capabilities.resellerOrderIds false if your orderIds are unique to the supplier)' : '';
+    if (!limited) return j.fail(rule, `${what} was refused${hint}`, { expected: 'status 200 or 201 with the booking', actual: brief(ex), exchange: ex });
     if (avail !== 'small') return;
     // The small availability may be full; refused although an order cancel freed what was once accepted: a leak.
     const use = smallMaybeInUse(s) + units;

@@ -18,6 +18,8 @@ export interface CheckContext {
   rule: Rule;
   /** The profile section of this API (the vendor's test data). */
   profile: Record<string, any>;
+  /** The run's optional capabilities, declared or derived (none outside a run: each taken as offered). */
+  capabilities?: Capabilities;
   /** Tenant A, the main actor. */
   alpha: ApiClient;
   /** Tenant B, for tenancy checks. */

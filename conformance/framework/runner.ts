@@ -292,6 +292,7 @@ async function runOne(
       {
         rule,
         profile: guardedSection(suite, options.profile[api], suiteBug),
+        capabilities: resolveCapabilities(capabilitiesOf(options.suites), options.profile, options),
         alpha: client(options.tenants[0], 'A'),
         beta: client(options.tenants[1], 'B'),
         anonymous: client(undefined),

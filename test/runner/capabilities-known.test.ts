@@ -12,7 +12,7 @@ describe('capabilities known from the suites', () => {
   it('lists each suite\'s capabilities with its api, then restart', () => {
     assert.deepEqual(
       all.map((c) => `${c.api ?? '-'}:${c.name}`),
-      ['cart:asyncConfirmation', 'cart:asyncRejection', 'cart:perBookingHolds', 'activation:failedOrders', 'activation:outOfOrderFinish', '-:restart'],
+      ['cart:asyncConfirmation', 'cart:asyncRejection', 'cart:perBookingHolds', 'cart:resellerOrderIds', 'activation:failedOrders', 'activation:outOfOrderFinish', '-:restart'],
     );
     assert.deepEqual(capabilitiesOf([SUITES.activation, SUITES.cart]).map((c) => c.name), all.map((c) => c.name));
   });
@@ -20,7 +20,7 @@ describe('capabilities known from the suites', () => {
   it('a capability of an API outside the run is no problem; an unknown one names those known', () => {
     const profile = { capabilities: { asyncConfirmation: true, speed: true } };
     assert.deepEqual(capabilityProblems(all, profile, ['activation']), [
-      'profile capabilities.speed is not a capability the suite knows; it knows asyncConfirmation, asyncRejection, perBookingHolds, failedOrders, outOfOrderFinish, restart',
+      'profile capabilities.speed is not a capability the suite knows; it knows asyncConfirmation, asyncRejection, perBookingHolds, resellerOrderIds, failedOrders, outOfOrderFinish, restart',
     ]);
   });
 

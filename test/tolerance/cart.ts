@@ -118,6 +118,17 @@ const limitsDrawn = (l: { holdMinutes: [number, number]; maxUnitItems: number; m
     }),
   );
 
+/** OrderIds unique to the supplier (the source's words): a create naming an orderId another reseller holds is refused. */
+class SupplierOrderIds extends CartDomain {
+  override async createBooking(ctx: DomainContext, tenant: string, supplierId: string, req: BookingRequest, cartEnabled: boolean) {
+    if (cartEnabled && req.orderId) {
+      const taken = await ctx.db('cart_orders').where({ supplier_id: supplierId, id: req.orderId }).whereNot({ tenant }).first();
+      if (taken) throw new ApiError(409, CODES.orderNotOnHold, 'This orderId is in use');
+    }
+    return super.createBooking(ctx, tenant, supplierId, req, cartEnabled);
+  }
+}
+
 export const cartTolerance: ToleranceVariant[] = [
   {
     name: 'cart-own-limits-wider',
@@ -201,5 +212,15 @@ export const cartTolerance: ToleranceVariant[] = [
     fullyJudged: true,
     profile: { capabilities: { perBookingHolds: false } },
     server: withCart(cartApi({ domain: new OneHoldPerOrder() })),
+  },
+  {
+    name: 'cart-order-ids-unique-per-supplier',
+    sweep: true,
+    apis: ['cart'],
+    choice: "an orderId is unique to the supplier: a create naming one another reseller holds is refused (409, error array); the profile declares resellerOrderIds false",
+    allowedBy: 'reference/cart.md: orderIds are "unique to the supplier" (the spec adds the reseller); capabilities.resellerOrderIds',
+    strict: true,
+    profile: { capabilities: { resellerOrderIds: false } },
+    server: withCart(cartApi({ domain: new SupplierOrderIds() })),
   },
 ];
