@@ -13,6 +13,7 @@ import {
   expectNotCreated,
   expectRefused,
   expectUnchanged,
+  INVALID_ORDER,
   orderBody,
   orderPath,
   putBody,
@@ -44,15 +45,15 @@ export const inputChecks: Check[] = [
   {
     id: 'invalid-order-answers-error-shape',
     rule: 'ETH-ERROR-SHAPE',
-    title: 'an invalid order answers 400 with an errorResponse (errorCode <= 12, errorSeverity, errorDescription <= 150)',
+    title: 'an invalid order answers 400 (or 405, the source\'s) with an errorResponse (errorCode <= 12, errorSeverity, errorDescription <= 150)',
     async run(t: CheckContext) {
       const body = { ...orderBody(t), orderType: 'NOT_A_TYPE' };
       const res = await t.alpha.post('/orders', body, { skipSchema: true });
-      t.expectStatus(res, 400, 'POST /orders with an unknown orderType');
-      const ok = validators.response_createOrder_400(res.body);
-      t.expect(ok, 'the 400 answer is not an errorResponse of the spec', {
+      t.expectStatus(res, INVALID_ORDER, 'POST /orders with an unknown orderType');
+      const validate = res.status === 405 ? validators.response_createOrder_405 : validators.response_createOrder_400;
+      t.expect(validate(res.body), `the ${res.status} answer is not an errorResponse of the spec`, {
         expected: '{ objectType: errorResponse, orderMessages: [{ objectType: orderMessage, errorCode (<= 12), errorSeverity, errorDescription (<= 150) }] }',
-        actual: (validators.response_createOrder_400.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; '),
+        actual: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; '),
         exchange: res,
       });
       const conflict = await t.alpha.post(`${orderPath('no-such-order-' + t.uid())}/hold`, undefined, { skipSchema: true });
@@ -70,7 +71,7 @@ export const inputChecks: Check[] = [
         const pon = body.buyerPurchaseOrderNumber;
         delete body[member];
         const res = await t.alpha.post('/orders', body);
-        expectRefused(t, res, [400], `POST /orders without ${member}`);
+        expectRefused(t, res, INVALID_ORDER, `POST /orders without ${member}`);
         await expectNotCreated(t, pon, `an order without ${member}`);
       }
     },
@@ -83,7 +84,7 @@ export const inputChecks: Check[] = [
     async run(t: CheckContext) {
       const none = orderBody(t);
       none.orderItems = [];
-      await expectCreateRefused(t, none, [400], 'an order without items');
+      await expectCreateRefused(t, none, INVALID_ORDER, 'an order without items');
     },
   },
   {
@@ -96,7 +97,7 @@ export const inputChecks: Check[] = [
       const [, uni, second] = coherentItems(body, 1, 1);
       second.orderItemReference = uni.orderItemReference;
       body.orderItems.push(second);
-      await expectCreateRefused(t, body, [400], `an order with two items "${uni.orderItemReference}"`);
+      await expectCreateRefused(t, body, INVALID_ORDER, `an order with two items "${uni.orderItemReference}"`);
     },
   },
   {
@@ -106,10 +107,10 @@ export const inputChecks: Check[] = [
     async run(t: CheckContext) {
       const body = orderBody(t);
       eplItem(body).orderItemDetail.uniReference = { objectType: 'orderedUniReference', orderItemReference: '99' };
-      await expectCreateRefused(t, body, [400], 'an orderedUniReference to item "99" of a two-item order');
+      await expectCreateRefused(t, body, INVALID_ORDER, 'an orderedUniReference to item "99" of a two-item order');
       const enni = orderBody(t);
       eplItem(enni).orderItemDetail.enniReference = { objectType: 'orderedEnniReference', orderItemReference: '98' };
-      await expectCreateRefused(t, enni, [400], 'an orderedEnniReference to item "98" of a two-item order');
+      await expectCreateRefused(t, enni, INVALID_ORDER, 'an orderedEnniReference to item "98" of a two-item order');
       // In a supplemental order too.
       const created = await createOrder(t, orderBody(t));
       const before = (await readOrder(t, created.id)).body;
@@ -156,7 +157,7 @@ export const inputChecks: Check[] = [
     async run(t: CheckContext) {
       const body = orderBody(t);
       Object.assign(eplItem(body).orderItemDetail, { enniSvlanId: 200, enniSvlanIdLast: 100 });
-      await expectCreateRefused(t, body, [400], 'enniSvlanId 200 with enniSvlanIdLast 100');
+      await expectCreateRefused(t, body, INVALID_ORDER, 'enniSvlanId 200 with enniSvlanIdLast 100');
       const single = orderBody(t);
       Object.assign(eplItem(single).orderItemDetail, { enniSvlanId: 300, enniSvlanIdLast: 300 });
       t.expectStatus(await t.alpha.post('/orders', single), 201, 'POST /orders with enniSvlanId 300 and enniSvlanIdLast 300');
@@ -172,7 +173,7 @@ export const inputChecks: Check[] = [
       const long = { ...orderBody(t), buyerPurchaseOrderNumber: pon17 };
       // Judged on its status first: a server that takes the order fails this rule, not the schema rule.
       const res = await t.alpha.post('/orders', long, { skipSchema: true });
-      expectRefused(t, res, [400], 'POST /orders with a buyerPurchaseOrderNumber of 17 characters');
+      expectRefused(t, res, INVALID_ORDER, 'POST /orders with a buyerPurchaseOrderNumber of 17 characters');
       await expectNotCreated(t, pon17.slice(0, 16), 'an order with a buyerPurchaseOrderNumber of 17 characters (looked for under its first 16)');
       const exact = { ...orderBody(t), buyerPurchaseOrderNumber: pon17.slice(1) };
       t.expectStatus(await t.alpha.post('/orders', exact), 201, 'POST /orders with a buyerPurchaseOrderNumber of 16 characters');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Check, CheckContext } from '../framework/check.js';
 import { packageRoot } from '../framework/package-root.js';
-import { coherentItems, createOrder, expectNotCreated, expectRefused, orderBody, type Order } from './support.js';
+import { coherentItems, createOrder, expectNotCreated, expectRefused, INVALID_ORDER, orderBody, type Order } from './support.js';
 
 interface Limit {
   member: string;
@@ -57,7 +57,7 @@ export const limitChecks: Check[] = [
         t.expectStatus(accepted, 201, `an order whose ${limit.member} is at its limit (${String(limit.atLimit).length > 20 ? `${String(limit.atLimit).length} characters` : limit.atLimit})`);
         const over = bodyWith(t, limit.member, limit.overLimit);
         const refused = await t.alpha.post('/orders', over, { skipSchema: true });
-        expectRefused(t, refused, [400], `an order whose ${limit.member} is one over its limit (${typeof limit.overLimit === 'number' ? limit.overLimit : `${limit.overLimit.length} characters`})`);
+        expectRefused(t, refused, INVALID_ORDER, `an order whose ${limit.member} is one over its limit (${typeof limit.overLimit === 'number' ? limit.overLimit : `${limit.overLimit.length} characters`})`);
         await expectNotCreated(t, over.buyerPurchaseOrderNumber, `an order whose ${limit.member} is over its limit`);
       }
       t.note(`limits probed: ${limits.map((l) => l.member).join(', ')}`);
@@ -75,7 +75,7 @@ export const limitChecks: Check[] = [
       const more = orderBody(t);
       more.orderItems = coherentItems(more, 10, 1);
       const refused = await t.alpha.post('/orders', more, { skipSchema: true });
-      expectRefused(t, refused, [400], 'an order of 21 items');
+      expectRefused(t, refused, INVALID_ORDER, 'an order of 21 items');
       await expectNotCreated(t, more.buyerPurchaseOrderNumber, 'an order of 21 items');
     },
   },

@@ -559,6 +559,15 @@ export interface components {
                 "application/json": components["schemas"]["order"];
             };
         };
+        /** @description The order is invalid, answered as the source's endpoint documents it ("Invalid input.", endpoints/orders.json). This spec's servers answer 400; a server following the source may answer 405, in the same error shape. */
+        InvalidInput: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["errorResponse"];
+            };
+        };
         /** @description Invalid input; nothing changed. */
         BadRequest: {
             headers: {
@@ -683,6 +692,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            405: components["responses"]["InvalidInput"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
         };

@@ -10,6 +10,7 @@ export declare const response_createOrder_201: ValidateFunction;
 export declare const response_createOrder_400: ValidateFunction;
 export declare const response_createOrder_401: ValidateFunction;
 export declare const response_createOrder_403: ValidateFunction;
+export declare const response_createOrder_405: ValidateFunction;
 export declare const response_createOrder_409: ValidateFunction;
 export declare const response_createOrder_413: ValidateFunction;
 export declare const response_getOrder_200: ValidateFunction;

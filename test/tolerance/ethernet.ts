@@ -4,7 +4,8 @@ import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import { EthernetDomain } from '../../src/ethernet/domain.js';
 import { ApiError } from '../../src/shared/errors.js';
-import type { ApiModule } from '../../src/shared/api.js';
+import { loadSpec, type ApiModule } from '../../src/shared/api.js';
+import { request_createOrder } from '../../generated/ethernet/validators.js';
 import { mapAnswers, withEdge } from './edge.js';
 import type { ToleranceVariant } from './variant.js';
 
@@ -116,6 +117,23 @@ function cableLabsForms(body: any): any {
   return body;
 }
 
+/**
+ * Invalid orders are answered 405 "Invalid input.", the status the source's POST /orders documents: the server
+ * validates a create's body itself (its spec copy takes any body there) and answers every refusal of a create 405.
+ */
+function invalidCreates405(): ApiModule {
+  const api = ethernetApi();
+  const spec = loadSpec('ethernet');
+  spec.paths['/orders'].post.requestBody.content['application/json'].schema = {};
+  return withEdge({ ...api, spec }, (req, res, next) => {
+    if (req.method !== 'POST' || req.path !== '/orders') return next();
+    const status = res.status.bind(res);
+    res.status = (code: number) => status(code === 400 ? 405 : code);
+    if (!request_createOrder(req.body)) return void res.status(400).json(api.errorBody(new ApiError(400, 'INVALID', 'Invalid input.')));
+    next();
+  });
+}
+
 export const ethernetTolerance: ToleranceVariant[] = [
   {
     name: 'ethernet-transitions-200-allowed',
@@ -175,5 +193,14 @@ export const ethernetTolerance: ToleranceVariant[] = [
     allowedBy: "CableLabs' order, orderItem, orderList, link and orderMessage schemas, where seed 002 is silent (docs/SOURCES.md)",
     strict: true,
     server: withEthernet(mapAnswers(ethernetApi(), cableLabsForms)),
+  },
+  {
+    name: 'ethernet-invalid-create-405',
+    sweep: true,
+    apis: ['ethernet'],
+    choice: 'an invalid order is answered 405 "Invalid input." (in the error shape), as the source\'s POST /orders documents',
+    allowedBy: 'CableLabs endpoints/orders.json (405 "Invalid input."); ETH-ERROR-SHAPE reading; docs/SOURCES.md',
+    strict: true,
+    server: () => [cartApi(), activationApi(), invalidCreates405()],
   },
 ];
