@@ -1,4 +1,5 @@
 /** Activation input: orders the server must refuse with 400 and a cause, and the spec's shapes. */
+import { invalidBodies } from '../framework/body-probes.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import { NotRun } from '../framework/violation.js';
 import {
@@ -130,6 +131,21 @@ export const inputChecks: Check[] = [
       await t.alpha.get(`${ROOT}/services/`);
       await t.alpha.post(ORDERS, { ...activateBody(accessId, service), operation: 'TOGGLE' });
       await t.alpha.get(EVENTS, { query: { since: t.uuid() } });
+    },
+  },
+  {
+    id: 'bodies-breaking-the-schema-400-nothing-created',
+    rule: 'ACT-ORDER-BAD-INPUT',
+    title: "ACTIVATE bodies that break the spec's schema in one place (a member left out, of another type, outside its values) answer 400 with a cause and create no order",
+    async run(t: CheckContext) {
+      const accessId = await freshAccess(t);
+      const { service } = profileOf(t);
+      const valid = { ...activateBody(accessId, service), equipment: [{ vendorId: 'ordercert', macAddress: '02:00:00:00:00:01' }], spReference: t.uid('ref') };
+      for (const { what, body } of invalidBodies('activation', 'createOrder', valid)) expectCause(t, await t.alpha.post(ORDERS, body, { skipSchema: true }), `POST orders/ with ${what}`);
+      // A refused order that was created anyway would be in progress: this one would be answered 200, not 201.
+      const ex = await t.alpha.post(ORDERS, valid);
+      t.expectStatus(ex, 201, 'a valid ACTIVATE after the refused ones (a refused request created an order if this is 200)');
+      await settle(t, t.alpha, ex.body.path);
     },
   },
 ];

@@ -1,10 +1,12 @@
 /** Cart input and responses: invalid requests are refused and change nothing; answers match the spec. */
+import { inBatches, invalidBodies } from '../framework/body-probes.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import {
   bookingBody,
   bookingPath,
   bookingsPath,
   buildOrder,
+  CART,
   CONFIRM,
   createBooking,
   expectError,
@@ -145,6 +147,35 @@ export const inputChecks: Check[] = [
       await createBooking(t, { uuid: plain });
       await t.alpha.post(bookingPath(t, plain, 'extend'), extendBody(5));
       await t.anonymous.get(orderPath(t, orderId));
+    },
+  },
+  {
+    id: 'bodies-breaking-the-schema-are-refused',
+    rule: 'CART-BAD-INPUT',
+    title: "create, extend, confirm and cancel bodies that break the spec's schema in one place (a member left out, of another type, outside its values, a fraction for an integer) answer 400 and create or change nothing",
+    async run(t: CheckContext) {
+      // Each create probe gets a uuid and an order of its own, so that whatever one leaves behind is its own.
+      const template = bookingBody(t, { orderId: 'template-order' });
+      await inBatches(invalidBodies('cart', 'createBooking', template), 8, async ({ what, body }) => {
+        const uuid = t.uuid();
+        const orderId = t.uid('ord-');
+        const sent: any = body && typeof body === 'object' ? { ...body } : body;
+        if (sent?.uuid === template.uuid) sent.uuid = uuid;
+        if (sent?.orderId === template.orderId) sent.orderId = orderId;
+        const ex = await t.alpha.post(bookingsPath(t), sent, { headers: CART, skipSchema: true });
+        expectError(t, ex, `a create with ${what}`, [400]);
+        t.expectStatus(await t.alpha.get(bookingPath(t, uuid), { skipSchema: true }), 404, `GET of the booking the create with ${what} asked for`);
+        t.expectStatus(await t.alpha.get(orderPath(t, orderId), { skipSchema: true }), 404, `GET of the order the create with ${what} named`);
+      });
+      const { orderId } = await buildOrder(t, [30]);
+      const ops: Array<[string, string, unknown, (body: unknown) => Promise<any>]> = [
+        ['extendOrder', 'extend', extendBody(10), (body) => t.alpha.post(orderPath(t, orderId, 'extend'), body, { skipSchema: true })],
+        ['confirmOrder', 'confirm', CONFIRM, (body) => t.alpha.post(orderPath(t, orderId, 'confirm'), body, { skipSchema: true })],
+        ['cancelOrder', 'DELETE', { reason: 'CUSTOMER', reasonDetails: 'ordercert' }, (body) => t.alpha.delete(orderPath(t, orderId), body, { skipSchema: true })],
+      ];
+      for (const [operationId, name, valid, send] of ops) {
+        for (const { what, body } of invalidBodies('cart', operationId, valid)) await expectRefusedUnchanged(t, orderId, `order ${name} with ${what}`, () => send(body), [400]);
+      }
     },
   },
 ];

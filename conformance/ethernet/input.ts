@@ -1,5 +1,6 @@
 /** Ethernet input: orders a seller must refuse with the error shape, creating nothing; answers match the spec. */
 import { excerpt } from '../framework/excerpt.js';
+import { inBatches, invalidBodies } from '../framework/body-probes.js';
 import type { Check, CheckContext } from '../framework/check.js';
 import * as validators from '../../generated/ethernet/validators.js';
 import {
@@ -14,6 +15,7 @@ import {
   expectRefused,
   expectUnchanged,
   INVALID_ORDER,
+  newPon,
   orderBody,
   orderPath,
   putBody,
@@ -192,6 +194,22 @@ export const inputChecks: Check[] = [
       t.expectStatus(found, 200, 'GET /orders?pon=');
       t.expectEqual(found.body?.id, first.id, '?pon= does not answer the first order', found);
       t.expect(found.body?.notes !== 'second try', 'the refused second order replaced the first', { exchange: found });
+    },
+  },
+  {
+    id: 'orders-breaking-the-schema-are-refused',
+    rule: 'ETH-ERROR-SHAPE',
+    title: "orders that break the spec's schema in one place, at any depth (a member left out, of another type, outside its values, a fraction for an integer), answer 400 (or 405) in the error shape and are not created",
+    async run(t: CheckContext) {
+      const template = orderBody(t);
+      await inBatches(invalidBodies('ethernet', 'createOrder', template), 8, async ({ what, body }) => {
+        const sent: any = { ...(body as object) };
+        // Each probe has a purchase order number of its own (where it keeps one), to look its order up by.
+        const pon = sent.buyerPurchaseOrderNumber === template.buyerPurchaseOrderNumber ? (sent.buyerPurchaseOrderNumber = newPon(t)) : undefined;
+        const res = await t.alpha.post('/orders', sent, { skipSchema: true });
+        expectRefused(t, res, INVALID_ORDER, `POST /orders with ${what}`);
+        if (pon) await expectNotCreated(t, pon, `POST /orders with ${what}`);
+      });
     },
   },
 ];

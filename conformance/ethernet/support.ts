@@ -125,13 +125,13 @@ export async function expectNotCreated(t: CheckContext, pon: string, what: strin
   });
 }
 
-/** Fails unless the answer is a refusal with one of `statuses` carrying an errorResponse. */
 /**
  * What an invalid order's POST /orders may answer: 400 (this spec's), or 405 "Invalid input." (the source's own
  * status for it, endpoints/orders.json; docs/SOURCES.md). Other operations answer invalid input 400 only.
  */
 export const INVALID_ORDER = [400, 405];
 
+/** Fails unless the answer is a refusal with one of `statuses` carrying an errorResponse. */
 export function expectRefused(t: CheckContext, res: Exchange, statuses: number[], what: string): void {
   t.expectStatus(res, statuses, what);
   t.expect(res.body?.objectType === 'errorResponse' && Array.isArray(res.body?.orderMessages) && res.body.orderMessages.length > 0, `${what}: the refusal is not in the error shape`, {

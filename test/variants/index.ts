@@ -13,8 +13,9 @@ import { freshEthernetVariants } from './fresh-ethernet.js';
 import { fresh2CartVariants } from './fresh2-cart.js';
 import { fresh2ActivationVariants } from './fresh2-activation.js';
 import { fresh2EthernetVariants } from './fresh2-ethernet.js';
+import { schemaProbeVariants } from './schema-probes.js';
 
-export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants, ...freshCartVariants, ...freshActivationVariants, ...freshEthernetVariants, ...fresh2CartVariants, ...fresh2ActivationVariants, ...fresh2EthernetVariants];
+export const variants: Variant[] = [...cartVariants, ...activationVariants, ...ethernetVariants, ...sweepEthernetVariants, ...powerVariants, ...sweepCartVariants, ...sweepActivationVariants, ...freshCartVariants, ...freshActivationVariants, ...freshEthernetVariants, ...fresh2CartVariants, ...fresh2ActivationVariants, ...fresh2EthernetVariants, ...schemaProbeVariants];
 
 export function findVariant(name: string): Variant {
   // Sequence-only variants are not in the kill table (certify does not catch them) but can be started by name.
