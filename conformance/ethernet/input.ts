@@ -210,6 +210,13 @@ export const inputChecks: Check[] = [
         expectRefused(t, res, INVALID_ORDER, `POST /orders with ${what}`);
         if (pon) await expectNotCreated(t, pon, `POST /orders with ${what}`);
       });
+      // A supplemental PUT is validated as a create is (a server may check its creates only).
+      const created = await createOrder(t, orderBody(t));
+      const before = (await readOrder(t, created.id)).body;
+      await inBatches(invalidBodies('ethernet', 'updateOrder', putBody(created)), 8, async ({ what, body }) => {
+        expectRefused(t, await t.alpha.put(orderPath(created.id), body, { skipSchema: true }), [400], `a supplemental PUT with ${what}`);
+      });
+      await expectUnchanged(t, created.id, before, 'every refused supplemental PUT');
     },
   },
 ];

@@ -9,7 +9,7 @@ import { ActivationDomain, type OrderInput } from '../../src/activation/domain.j
 import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import { EthernetDomain } from '../../src/ethernet/domain.js';
-import type { ApiModule } from '../../src/shared/api.js';
+import { loadSpec, type ApiModule } from '../../src/shared/api.js';
 import { withOwnLimits } from '../tolerance/edge.js';
 import { domainOf } from '../tolerance/activation.js';
 import type { Variant } from './variant.js';
@@ -74,4 +74,35 @@ export const schemaProbeVariants: Variant[] = [
   v('probe-eth-desired-responses-any-text', 'ethernet', 'ETH-ERROR-SHAPE', 'desiredResponses may be any text (the enum not checked)', (s) => {
     delete s.orderFields.properties.desiredResponses.enum;
   }, (b) => (typeof b?.desiredResponses === 'string' ? { ...b, desiredResponses: 'NONE' } : b)),
+  {
+    name: 'probe-eth-put-not-validated',
+    api: 'ethernet',
+    breaks: 'ETH-ERROR-SHAPE',
+    description: 'a supplemental PUT is not checked against the schema (only creates are): a PUT whose items have no action replaces the order',
+    apis: () => [
+      cartApi(),
+      activationApi(),
+      {
+        ...ethernetApi({ domain: (o) => new (class extends EthernetDomain {
+          private replacing = false;
+          protected override checkSchema(body: unknown): void {
+            if (!this.replacing) super.checkSchema(body);
+          }
+          override async replace(buyer: string, id: string, body: Record<string, any>) {
+            this.replacing = true;
+            try {
+              return await super.replace(buyer, id, body);
+            } finally {
+              this.replacing = false;
+            }
+          }
+        })(o) }),
+        spec: (() => {
+          const spec = loadSpec('ethernet');
+          spec.paths['/orders/{id}'].put.requestBody.content['application/json'].schema = {};
+          return spec;
+        })(),
+      },
+    ],
+  },
 ];
