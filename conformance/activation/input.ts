@@ -136,12 +136,14 @@ export const inputChecks: Check[] = [
   {
     id: 'bodies-breaking-the-schema-400-nothing-created',
     rule: 'ACT-ORDER-BAD-INPUT',
-    title: "ACTIVATE bodies that break the spec's schema in one place (a member left out, of another type, outside its values) answer 400 with a cause and create no order",
+    title: "ACTIVATE and DEACTIVATE bodies that break the spec's schema in one place (a member left out, of another type, outside its values) answer 400 with a cause and create no order",
     async run(t: CheckContext) {
       const accessId = await freshAccess(t);
       const { service } = profileOf(t);
       const valid = { ...activateBody(accessId, service), equipment: [{ vendorId: 'ordercert', macAddress: '02:00:00:00:00:01' }], spReference: t.uid('ref') };
       for (const { what, body } of invalidBodies('activation', 'createOrder', valid)) expectCause(t, await t.alpha.post(ORDERS, body, { skipSchema: true }), `POST orders/ with ${what}`);
+      // A DEACTIVATE is validated as an ACTIVATE is, also when there would be nothing to do.
+      for (const { what, body } of invalidBodies('activation', 'createOrder', deactivateBody(accessId, service))) expectCause(t, await t.alpha.post(ORDERS, body, { skipSchema: true }), `a DEACTIVATE with ${what}`);
       // A refused order that was created anyway would be in progress: this one would be answered 200, not 201.
       const ex = await t.alpha.post(ORDERS, valid);
       t.expectStatus(ex, 201, 'a valid ACTIVATE after the refused ones (a refused request created an order if this is 200)');
