@@ -10,6 +10,7 @@ import { ApiClient, type Credentials } from '../framework/http.js';
 import { preflight } from '../framework/preflight.js';
 import { SUITES, suitesFor } from '../suites.js';
 import { loadProfile } from '../framework/profile.js';
+import { capabilitiesOf, resolveCapabilities } from '../framework/capabilities.js';
 import type { ApiName } from '../framework/types.js';
 import { apisOf, baseUrlsOf, CONNECTION_OPTIONS, ConnectionError, tenantsOf } from '../connection.js';
 import { explore, type ExploreModel, type ExploreResult } from './engine.js';
@@ -91,6 +92,7 @@ export async function runExplore(argv: string[], onProgress?: (api: ApiName, tri
       clients: [client(tenants[0]), client(tenants[1])],
       clock,
       profile: profile[api] ?? {},
+      capabilities: resolveCapabilities(capabilitiesOf(suitesFor(apis)), profile),
       rules,
       strict: !!o.strict,
       timeoutMs,

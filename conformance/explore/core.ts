@@ -3,6 +3,7 @@
  * of what the documents allow; a step runs one action, or several at once (then some sequential order of
  * them must explain every answer: a small linearizability check). Every judgement names a catalogue rule.
  */
+import type { Capabilities } from '../framework/capabilities.js';
 import { excerpt } from '../framework/excerpt.js';
 import crypto from 'node:crypto';
 import type { CheckContext } from '../framework/check.js';
@@ -31,6 +32,8 @@ export interface Env {
   clients: [ApiClient, ApiClient];
   clock: ClockControl;
   profile: Record<string, any>;
+  /** The run's optional capabilities (in certify, those of the check's run). */
+  capabilities?: Capabilities;
   rules: Map<string, Rule>;
   strict: boolean;
   /** The run's --timeout: the longest wait for an answer, or for an order to finish once its time has come. */

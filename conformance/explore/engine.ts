@@ -3,6 +3,7 @@
  * shrinks a failing sequence to the shortest that still breaks a rule, and keeps that run's transcript.
  */
 import fc from 'fast-check';
+import type { Capabilities } from '../framework/capabilities.js';
 import type { ClockControl } from '../framework/clock.js';
 import type { ApiClient } from '../framework/http.js';
 import type { ApiName, Rule } from '../framework/types.js';
@@ -31,6 +32,8 @@ export interface ExploreOptions {
   clients: [ApiClient, ApiClient];
   clock: ClockControl;
   profile: Record<string, any>;
+  /** The profile's optional capabilities, declared or derived. */
+  capabilities?: Capabilities;
   rules: Map<string, Rule>;
   strict: boolean;
   timeoutMs: number;
@@ -97,6 +100,7 @@ export async function explore<S>(model: ExploreModel<S>, options: ExploreOptions
       clients: options.clients,
       clock: options.clock,
       profile: options.profile,
+      capabilities: options.capabilities,
       rules: options.rules,
       strict: options.strict,
       timeoutMs: options.timeoutMs,

@@ -255,7 +255,7 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   const rule = mustFail ? (state === 'EXPIRED' ? 'CART-ORDER-EXPIRES' : 'CART-ORDER-JOIN-ONLY-ON-HOLD') : o ? 'CART-BOOKING-JOINS-ORDER' : others ? 'CART-TENANCY' : orderId ? 'CART-ORDER-CREATED-ON-DEMAND' : 'CART-BOOKING-JOINS-ORDER';
   const limited = avail === 'small' || avail === 'rejecting';
   // OrderIds unique to the supplier (capabilities.resellerOrderIds false): another reseller's is refused, cleanly.
-  const supplierScoped = others && env.check?.capabilities?.resellerOrderIds?.state === 'absent';
+  const supplierScoped = others && (env.check?.capabilities ?? env.capabilities)?.resellerOrderIds?.state === 'absent';
   if (!ok(ex)) {
     if ((mustFail || supplierScoped) && !(is4xx(ex) && isErrorArray(ex.body))) j.fail(rule, `a booking for a ${state} order answered ${ex.status}`, { expected: 'a 4xx answer with the error array', actual: brief(ex), exchange: ex });
     if (mustFail || supplierScoped || state === 'EITHER') return;

@@ -143,10 +143,10 @@ export const cartTolerance: ToleranceVariant[] = [
     name: 'cart-own-limits-narrower',
     sweep: true,
     apis: ['cart'],
-    choice: 'the limits are narrower than the spec\'s: holds of 2 to 720 minutes, at most 10 unit items, references and order ids up to 50 characters; past them, 400',
+    choice: 'the limits are narrower than the spec\'s: holds of 1 to 720 minutes, at most 10 unit items, references and order ids up to 50 characters; past them, 400',
     allowedBy: 'specs/cart/openapi.yaml: the request limits are the spec\'s own ("a server may accept more, or refuse less"); the sources set none',
     strict: true,
-    server: limitsDrawn({ holdMinutes: [2, 720], maxUnitItems: 10, maxLength: 50, orderIdLength: [1, 50] }),
+    server: limitsDrawn({ holdMinutes: [1, 720], maxUnitItems: 10, maxLength: 50, orderIdLength: [1, 50] }),
   },
   {
     name: 'cart-holds-capped-3-minutes',
