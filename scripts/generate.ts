@@ -72,7 +72,11 @@ async function generateFor(api: string): Promise<Record<string, string>> {
       for (const [status, response] of Object.entries<any>(op.responses ?? {})) {
         let resolved = response;
         if (response.$ref) resolved = response.$ref.split('/').slice(1).reduce((o: any, k: string) => o?.[k], spec);
-        if (!resolved?.content?.['application/json']?.schema) continue;
+        // A status documented without a JSON body (304) is documented all the same, with nothing to validate.
+        if (!resolved?.content?.['application/json']?.schema) {
+          entry.responses[status] = '';
+          continue;
+        }
         const name = `response_${op.operationId}_${status}`;
         const pointer = response.$ref
           ? `spec${response.$ref}/content/application~1json/schema`

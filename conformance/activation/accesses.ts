@@ -27,6 +27,29 @@ export const accessChecks: Check[] = [
     },
   },
   {
+    id: 'accesses-incremental-by-if-modified-since',
+    rule: 'ACT-ACCESS-INCREMENTAL',
+    title: 'accesses/ answers Last-Modified; sent back as If-Modified-Since it answers 304, or 200 changed since; a date before any change answers every access',
+    async run(t: CheckContext) {
+      const { accesses } = profileOf(t);
+      const all = await t.alpha.get(`${ROOT}/accesses/`);
+      t.expectStatus(all, 200, 'GET accesses/');
+      const lastModified = all.headers['last-modified'];
+      t.expect(!!lastModified && !Number.isNaN(Date.parse(lastModified)), 'a 200 answer of GET accesses/ has no Last-Modified HTTP-date', { expected: 'Last-Modified: <HTTP-date>', actual: lastModified ?? 'absent', exchange: all });
+      const again = await t.alpha.get(`${ROOT}/accesses/`, { headers: { 'If-Modified-Since': lastModified } });
+      if (again.status === 200) {
+        // Something changed after the first answer: the second one says when.
+        const later = Date.parse(again.headers['last-modified'] ?? '');
+        t.expect(later > Date.parse(lastModified), `GET accesses/ with If-Modified-Since: ${lastModified} answered 200 without anything changed since`, { expected: `304, or 200 with a Last-Modified after ${lastModified}`, actual: `200, Last-Modified: ${again.headers['last-modified'] ?? 'absent'}`, exchange: again });
+      } else t.expectStatus(again, 304, `GET accesses/ with If-Modified-Since: ${lastModified} (the answer's own Last-Modified)`);
+      const since1970 = await t.alpha.get(`${ROOT}/accesses/`, { headers: { 'If-Modified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' } });
+      t.expectStatus(since1970, 200, 'GET accesses/ with If-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT');
+      const listed = new Set((Array.isArray(since1970.body) ? since1970.body : []).map((a: any) => a?.accessId));
+      const missing = accesses.slice(0, 10).filter((id: string) => !listed.has(id));
+      t.expect(!missing.length, `accesses changed since 1970 leave out ${missing.join(', ')}`, { expected: "every access, the profile's among them", actual: `${listed.size} accesses`, exchange: since1970 });
+    },
+  },
+  {
     id: 'access-lists-callers-active-services',
     rule: 'ACT-ACCESS-ACTIVE',
     title: "accesses/{id} lists the caller's active service with its spReference, and only the caller's",

@@ -45,6 +45,7 @@ export const operations = [
     "path": "/api/2.3.1/accesses/",
     "responses": {
       "200": "response_listAccesses_200",
+      "304": "",
       "400": "response_listAccesses_400",
       "401": "response_listAccesses_401"
     }

@@ -3,6 +3,7 @@
  * hand-written input checks never send: a nested required member, a fraction for an integer, a value outside an
  * enum, a member's JSON type. Each validates against its own copy of the spec with that one thing left out (as a
  * hand-written validator that missed it would). Caught by the schema probes (conformance/framework/body-probes.ts).
+ * Last, a documented header mechanism the checks had not held (found by mutation testing): If-Modified-Since ignored.
  */
 import { activationApi } from '../../src/activation/api.js';
 import { ActivationDomain, type OrderInput } from '../../src/activation/domain.js';
@@ -10,7 +11,7 @@ import { cartApi } from '../../src/cart/api.js';
 import { ethernetApi } from '../../src/ethernet/api.js';
 import { EthernetDomain } from '../../src/ethernet/domain.js';
 import { loadSpec, type ApiModule } from '../../src/shared/api.js';
-import { withOwnLimits } from '../tolerance/edge.js';
+import { withEdge, withOwnLimits } from '../tolerance/edge.js';
 import { domainOf } from '../tolerance/activation.js';
 import type { Variant } from './variant.js';
 
@@ -104,5 +105,12 @@ export const schemaProbeVariants: Variant[] = [
         })(),
       },
     ],
+  },
+  {
+    name: 'act-if-modified-since-ignored',
+    api: 'activation',
+    breaks: 'ACT-ACCESS-INCREMENTAL',
+    description: 'GET accesses/ ignores If-Modified-Since: every access again (200) when nothing changed since, never 304',
+    apis: () => [cartApi(), withEdge(activationApi(), (req, _res, next) => (delete req.headers['if-modified-since'], next())), ethernetApi()],
   },
 ];
