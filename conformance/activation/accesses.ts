@@ -50,6 +50,17 @@ export const accessChecks: Check[] = [
     },
   },
   {
+    id: 'unknown-access-answers-error',
+    rule: 'ACT-ACCESS-ACTIVE',
+    title: 'the availability of an accessId the KO does not have answers 404 (or 400) with a cause',
+    async run(t: CheckContext) {
+      const unknown = t.uid('NOSUCH').toUpperCase();
+      const ex = await t.alpha.get(`${ROOT}/accesses/${unknown}`, { skipSchema: true });
+      t.expectStatus(ex, [404, 400], `GET accesses/${unknown} (no such access)`);
+      t.expect(typeof ex.body?.cause === 'string' && ex.body.cause.length > 0, `GET accesses/${unknown}: the ${ex.status} answer needs a cause`, { expected: '{ "cause": "<text>" }', actual: ex.text?.slice(0, 200), exchange: ex });
+    },
+  },
+  {
     id: 'access-lists-callers-active-services',
     rule: 'ACT-ACCESS-ACTIVE',
     title: "accesses/{id} lists the caller's active service with its spReference, and only the caller's",

@@ -25,6 +25,14 @@ const variant = (name: string, breaks: string, description: string, options: Act
 });
 
 /** ?since=E includes E itself. */
+/** An accessId the KO does not have is answered as an access with nothing at it (200), not as an error. */
+class UnknownAccessEmpty extends ActivationDomain {
+  override async getAccess(tenant: string, accessId: string) {
+    if (!this.options.catalogue.get(accessId)) return { accessId, services: [], active: [] } as unknown as Awaited<ReturnType<ActivationDomain['getAccess']>>;
+    return super.getAccess(tenant, accessId);
+  }
+}
+
 class SinceInclusive extends ActivationDomain {
   override async feed(tenant: string, since?: string): Promise<AsyncIterable<EventView>> {
     if (since === undefined) return super.feed(tenant);
@@ -205,6 +213,7 @@ class EquipmentRefused extends ActivationDomain {
 }
 
 export const activationVariants: Variant[] = [
+  variant('act-unknown-access-empty', 'ACT-ACCESS-ACTIVE', 'an accessId the KO does not have is answered 200 as an access with no services', withDomain(UnknownAccessEmpty)),
   variant('act-since-inclusive', 'ACT-FEED-SINCE-EXCLUSIVE', 'the feed answer includes the since event itself', withDomain(SinceInclusive)),
   variant('act-feed-projection', 'ACT-FEED-NOT-PROJECTION', 'the feed is a projection of the latest order state per access and service', withDomain(Projection)),
   variant('act-feed-by-event-id', 'ACT-FEED-ASCENDING', 'events are sorted by their random id, not by commit order', withDomain(OrderedByEventId)),
