@@ -66,10 +66,18 @@ const OTHER_TYPE: Record<string, [string, unknown]> = {
 
 const at = (where: string, key: string | number) => (typeof key === 'number' ? `${where}[${key}]` : where ? `${where}.${key}` : key);
 
-/** Every probe of `value` (valid under `schema`), each a change at one path, as [what, change-the-copy]. */
-function probesOf(spec: any, schema: any, value: unknown, where: string): Array<{ what: string; path: Array<string | number>; set?: unknown; remove?: boolean }> {
+/** One change to a body: the member at `path` set to `set`, or removed. */
+interface Change {
+  what: string;
+  path: Array<string | number>;
+  set?: unknown;
+  remove?: boolean;
+}
+
+/** Every probe of `value` (valid under `schema`), each one change at one path below `where`. */
+function probesOf(spec: any, schema: any, value: unknown, where: string): Change[] {
   const s = resolve(spec, schema);
-  const out: Array<{ what: string; path: Array<string | number>; set?: unknown; remove?: boolean }> = [];
+  const out: Change[] = [];
   const name = where || 'the body';
   const type = typeof s.type === 'string' ? s.type : undefined;
   if (type && OTHER_TYPE[type] && where) out.push({ what: `${name} as ${OTHER_TYPE[type][0]}`, path: [], set: OTHER_TYPE[type][1] });
@@ -88,7 +96,7 @@ function probesOf(spec: any, schema: any, value: unknown, where: string): Array<
   return out;
 }
 
-function applied(body: unknown, change: { path: Array<string | number>; set?: unknown; remove?: boolean }): unknown {
+function applied(body: unknown, change: Change): unknown {
   if (!change.path.length) return change.set;
   const copy: any = structuredClone(body);
   const parent = change.path.slice(0, -1).reduce((node: any, key) => node[key], copy);
