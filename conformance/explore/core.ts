@@ -62,6 +62,8 @@ export interface Env {
    * window, whichever of the two makes the read.
    */
   staggerMs?: number;
+  /** How many steps of writes sent at the same moment this run has made (an API's model may alternate their order by it). */
+  races?: number;
   /** How the last writes sent at the same moment went: the first, and the longest of the others. */
   lastRace?: { first: RaceTime; others: RaceTime };
   /** While a step of writes sent at the same moment is judged: its answers may show each other's effects. */

@@ -472,16 +472,17 @@ export const compareStep = (i: number): StepSpec<CartState> => ({ name: 'compare
 export const clockStep = (kind: ClockKind): StepSpec<CartState> => ({ name: `clock ${kind}`, make: (s, env) => [clockAction(s, env, kind)] });
 /**
  * Several steps' actions sent at the same moment (each must have something to act on). Which request reaches the
- * server first is not ours to choose, but it follows the sending order more often than not: each use sends them
- * in the other order than the last, so that a case repeated twice tries both.
+ * server first is not ours to choose, but it follows the sending order more often than not: each use within a run
+ * sends them in the other order than the last, so that a sequence with two such steps tries both. The order depends
+ * on the run alone (never on other runs in flight), so a sweep case's repeats send in the same order and its
+ * measured stagger applies to the write it was measured on, and a shrunk sequence replays as found.
  */
-let reversed = false;
 const STAGGER_MS = 30;
 export const together = (...steps: StepSpec<CartState>[]): StepSpec<CartState> => ({
   name: steps.map((x) => x.name).join(' || '),
   make(s, env) {
-    reversed = !reversed;
-    const actions = (reversed ? [...steps].reverse() : steps).map((x) => x.make(s, env));
+    env.races = (env.races ?? 0) + 1;
+    const actions = (env.races % 2 === 0 ? [...steps].reverse() : steps).map((x) => x.make(s, env));
     if (!actions.every((a) => a?.length)) return undefined;
     // The later ones leave a few milliseconds after the first: a server that checks, waits on something, then
     // writes is still inside its window, and one that parses the later request faster no longer overtakes it.

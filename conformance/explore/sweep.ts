@@ -94,7 +94,7 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
 
 /** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 /**
- * How long after the others (+) or before them (-) the first write of a race leaves in repeat `i`: together the
+ * How long before the others (+) or after them (-) the first write of a race leaves in repeat `i`: together the
  * first time; then, from how the writes went that time, the first leaves ahead of the others, then the others ahead
  * of the first, so that a server which checks before a slow step and writes after it is caught whichever write makes
  * the check. A write that succeeded took its slow step too: the other leaves half its time after it, inside the
