@@ -1,8 +1,11 @@
-// Mutation testing of the conformance suite: each mutant of the reference server's domain module and routes of one
-// API must make that API's suite fail (scripts/mutation-suite.ts). Driven by scripts/mutation.ts, which sets
+// Mutation testing of the conformance suite: each mutant of the reference server must make a conformance run against
+// it not CERTIFIED (scripts/mutation-suite.ts). Driven by scripts/mutation.ts, which sets
 // MUTATION_API and, to limit a run, MUTATION_MUTATE (Stryker's mutate patterns, comma-separated; line ranges allowed).
+// 'shared' is the code every API runs (the three suites judge it in one run); each API has its whole folder. The
+// documentation pages (src/shared/docs.ts) are no API's: the browser tests hold them, no conformance rule does.
 const api = process.env.MUTATION_API ?? 'cart';
-const mutate = process.env.MUTATION_MUTATE ? process.env.MUTATION_MUTATE.split(',') : [`src/${api}/domain.ts`, `src/${api}/routes.ts`];
+const SHARED = ['src/shared/*.ts', '!src/shared/docs.ts', 'src/app.ts', 'src/server.ts', 'src/apis.ts'];
+const mutate = process.env.MUTATION_MUTATE ? process.env.MUTATION_MUTATE.split(',') : api === 'shared' ? SHARED : [`src/${api}/*.ts`];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -19,6 +22,6 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${api}.json` },
   tempDirName: `.stryker-tmp/${api}`,
   ignorePatterns: ['dist', 'reports', '.stryker-tmp', 'bench/results', 'test/browser'],
-  disableTypeChecks: `src/${api}/**/*.ts`,
+  disableTypeChecks: 'src/**/*.ts',
   cleanTempDir: true,
 };

@@ -4,7 +4,9 @@
  * mode: the preflight first, then the checks. The mutant is killed (exit 1) when the run would not be CERTIFIED: a
  * preflight problem (a declared capability the server no longer shows), a check that fails or warns (the reference
  * passes every check cleanly), or a MUST rule left not judged (INCOMPLETE). Exit 0 when it is CERTIFIED.
- * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet>
+ * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet|shared>
+ * `shared` (the code every API runs: src/shared, the app and server wiring) certifies the three APIs in one run, as a
+ * vendor certifying all three would: a mutant there is killed when any of them is not CERTIFIED.
  */
 import { certify } from '../conformance/index.js';
 import { preflight } from '../conformance/framework/preflight.js';
@@ -13,11 +15,13 @@ import type { ApiName } from '../conformance/framework/types.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer } from '../test/helpers/server.js';
 
-const api = process.argv[2] as ApiName;
-if (!['cart', 'activation', 'ethernet'].includes(api)) {
-  console.error('usage: mutation-suite.ts <cart|activation|ethernet>');
+const ALL: ApiName[] = ['cart', 'activation', 'ethernet'];
+const target = process.argv[2];
+if (![...ALL, 'shared'].includes(target)) {
+  console.error('usage: mutation-suite.ts <cart|activation|ethernet|shared>');
   process.exit(2);
 }
+const apis = target === 'shared' ? ALL : [target as ApiName];
 
 // A feed batch of 2 events: every feed read the suite makes crosses batches, so the batching code is judged too.
 const server = await startTestServer({ restartHook: true, env: { ACTIVATION_FEED_BATCH_SIZE: '2' } }).catch((err) => {
@@ -32,12 +36,12 @@ const killed = async (why: string): Promise<never> => {
 };
 try {
   // A check's budget of 10 s is ample for the reference with its test clock, and ends a mutant that hangs early.
-  const run = { baseUrls: { [api]: server.apis[api] }, tenants: DEMO_CREDENTIALS, profile: referenceProfile(), clockUrl: server.clockUrl, restart: server.restartUrl ? { url: server.restartUrl } : undefined, timeoutMs: 10_000 };
-  const problems = await preflight({ ...run, suites: suitesFor([api]), knownSuites: Object.values(SUITES) });
+  const run = { baseUrls: Object.fromEntries(apis.map((api) => [api, server.apis[api]])), tenants: DEMO_CREDENTIALS, profile: referenceProfile(), clockUrl: server.clockUrl, restart: server.restartUrl ? { url: server.restartUrl } : undefined, timeoutMs: 10_000 };
+  const problems = await preflight({ ...run, suites: suitesFor(apis), knownSuites: Object.values(SUITES) });
   if (problems.length) await killed(`PREFLIGHT ${problems.join('; ').slice(0, 300)}`);
   const result = await certify({
     ...run,
-    apis: [api],
+    apis,
     strict: false,
     // The first failed or warned check decides: the mutant is killed, and the rest of the suite need not run.
     onResult: (r) => {
@@ -45,7 +49,7 @@ try {
     },
   });
   if (result.verdict !== 'CERTIFIED') await killed(`${result.verdict}: ${JSON.stringify(result.unjudged ?? []).slice(0, 300)}`);
-  console.log(`${api}: CERTIFIED`);
+  console.log(`${apis.join(', ')}: CERTIFIED`);
 } finally {
   await server.stop();
 }

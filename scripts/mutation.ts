@@ -1,9 +1,9 @@
 /**
- * `npm run mutation [-- <api>... [--mutate <patterns>]]`: Stryker over each API's domain module and routes, with
- * that API's conformance suite against the mutated server as the test (stryker.conf.mjs). Prints the mutation
- * score per API and every surviving mutant (to triage in docs/MUTATION.md). Slow: every mutant is a server start
- * and a whole suite run. Not part of CI.
- */
+ * `npm run mutation [-- <target>... [--mutate <patterns>]]`: Stryker over the reference server, with a conformance
+ * run against the mutated server as the test (stryker.conf.mjs). A target is an API (its whole `src/<api>` folder,
+ * judged by its suite) or `shared` (src/shared, the app and server wiring, judged by the three suites in one run);
+ * none given: all four. Prints the mutation score per target and every surviving mutant (to triage in
+ * docs/MUTATION.md). Slow: every mutant is a server start and a whole suite run. Not part of CI. */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const args = process.argv.slice(2);
 const mutateAt = args.indexOf('--mutate');
 const mutate = mutateAt >= 0 ? args.splice(mutateAt, 2)[1] : undefined;
-const apis = args.length ? args : ['cart', 'activation', 'ethernet'];
+const apis = args.length ? args : ['cart', 'activation', 'ethernet', 'shared'];
 
 interface Mutant {
   id: string;
