@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { citation, ruleIndex } from './framework/catalogue.js';
 import { certifySuites, EXIT_CODES, summarize, suiteVersion, type CertificationRun } from './framework/certify.js';
-import { preflight } from './framework/preflight.js';
+import { listedApiClocks, preflight, PREFLIGHT_MIN_WAIT_MS } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
 import { DEFAULT_CLOCK_CONCURRENCY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
@@ -58,7 +58,9 @@ connection:
                        checks are not judged unless --slow lets them wait in real time
   --cart-clock-url URL   an API's own test clock, moving that API's time alone (overrides --clock-url for
   --activation-clock-url URL   it); checks of APIs on separate clocks never wait for each other's clock
-  --ethernet-clock-url URL     moves (the preflight makes sure moving one leaves the others alone)
+  --ethernet-clock-url URL     moves (the preflight makes sure moving one leaves the others alone). Without
+                       them, the APIs' own clocks that --clock-url lists in its answer ("clocks") are used
+  --single-clock       move every API's time at --clock-url, even where it lists clocks of the APIs
   --restart-url URL    POSTed to restart your server (answers 2xx once it is back): judges the rules only a
                        restart can break (see INTERPRETING.md); without it (or --restart-command) they are
                        not judged
@@ -140,6 +142,7 @@ const CERTIFY_OPTIONS = {
   'cart-clock-url': { type: 'string' },
   'activation-clock-url': { type: 'string' },
   'ethernet-clock-url': { type: 'string' },
+  'single-clock': { type: 'boolean' },
   'restart-url': { type: 'string' },
   'restart-command': { type: 'string' },
   slow: { type: 'boolean' },
@@ -236,6 +239,13 @@ export async function main(argv: string[]): Promise<number> {
       const own: string | undefined = opts[`${api}-clock-url`];
       if (own && !/^https?:\/\//.test(own)) throw new ConfigError(`--${api}-clock-url must be an http(s) URL, got "${own}"`);
       if (own) clockUrls[api] = own;
+    }
+
+    if (clockUrl && !opts['single-clock'] && !Object.keys(clockUrls).length) {
+      const listed = await listedApiClocks(clockUrl, apis, Math.max(timeoutMs, PREFLIGHT_MIN_WAIT_MS));
+      Object.assign(clockUrls, listed.clocks);
+      if (listed.note) console.error(`ordercert: note: ${listed.note}`);
+      else if (Object.keys(listed.clocks).length) console.error(`ordercert: note: each API's time is moved on its own clock, as ${clockUrl} lists them (--single-clock moves them all there)`);
     }
 
     const only = regex(opts.check, '--check');

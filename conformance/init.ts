@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { preflight, sharedClockProblems } from './framework/preflight.js';
+import { listedApiClocks, preflight } from './framework/preflight.js';
 import { loadProfile } from './framework/profile.js';
 import type { ProfileKey } from './framework/profile-keys.js';
 import { SUITES, suitesFor } from './suites.js';
@@ -265,22 +265,6 @@ async function probeClock(url: string): Promise<string | undefined> {
   }
 }
 
-/**
- * Each API's own test clock at `<clock>/<api>` (as the reference server has them), when every selected API has one
- * and moving one leaves the others alone: checks of different APIs then never wait for each other's moves.
- */
-async function ownClocks(clockUrl: string, apis: ApiName[]): Promise<Partial<Record<ApiName, string>>> {
-  if (apis.length < 2) return {};
-  const own = Object.fromEntries(apis.map((a) => [a, `${clockUrl.replace(/\/$/, '')}/${a}`])) as Record<ApiName, string>;
-  if ((await Promise.all(apis.map((a) => probeClock(own[a])))).some((problem) => problem)) return {};
-  try {
-    const separate = await sharedClockProblems(new Map(apis.map((a) => [own[a], [a]])), 10_000);
-    return separate.length ? {} : own;
-  } catch {
-    return {};
-  }
-}
-
 const yamlValue = (v: unknown): string => (Array.isArray(v) ? `[${v.map(yamlValue).join(', ')}]` : typeof v === 'string' && !/^[A-Za-z0-9][\w.\-/]*$/.test(v) ? JSON.stringify(v) : String(v));
 const comment = (text: string, indent = '') => wrap(text, 100 - indent.length - 2).map((l) => `${indent}# ${l}`).join('\n');
 function wrap(text: string, width: number): string[] {
@@ -347,8 +331,13 @@ export async function initMain(argv: string[]): Promise<number> {
     const clockCandidate = o['clock-url'] ?? (o['base-url'] ? `${o['base-url'].replace(/\/$/, '')}/__clock` : undefined);
     const clockProblem = clockCandidate ? await probeClock(clockCandidate) : 'no URL to try (give --clock-url)';
     const clockUrl = clockCandidate && !clockProblem ? clockCandidate : undefined;
-    const clockUrls = clockUrl ? await ownClocks(clockUrl, apis) : {};
-    const ownClockNote = Object.keys(clockUrls).length ? `; each API's own, moving its time alone, at ${clockUrl}/{${apis.join(',')}}` : '';
+    const clockUrls = clockUrl ? (await listedApiClocks(clockUrl, apis, 10_000)).clocks : {};
+    const conventional = apis.every((a) => clockUrls[a] === `${clockUrl?.replace(/\/$/, '')}/${a}`);
+    const ownClockNote = !Object.keys(clockUrls).length
+      ? ''
+      : conventional
+        ? `; each API's own, moving its time alone, at ${clockUrl}/{${apis.join(',')}}`
+        : `; each API's own, moving its time alone: ${apis.map((a) => `${a} at ${clockUrls[a]}`).join(', ')}`;
     const restartUrl = o['restart-url'];
     const capabilities = [
       clockUrl ? `test clock: answers at ${clockUrl}${ownClockNote}` : `test clock: absent (${clockCandidate ?? 'none tried'}: ${clockProblem}); without one, the rules about time are judged only with --slow, in real time`,

@@ -40,7 +40,8 @@ export function createApp(ctx: ApiContext, apis: ApiModule[], contextOf: (api: A
 }
 
 /**
- * Test clock control: GET answers `{ now }` (the server's clock also each API's own, `apis`); POST
+ * Test clock control: GET answers `{ now }` (the server's clock also each API's own time, `apis`, and where each
+ * API's own clock is, `clocks`, which the conformance suite then moves each API's time on); POST
  * `{ "advanceSeconds": n }` moves the clock forward, POST `{ "set": "<RFC 3339>" }` sets it (never backwards: time
  * decisions already taken stay taken).
  */
@@ -49,7 +50,12 @@ function clockRouter(clock: TestClock | ApiTestClock, apiClocks: Record<string, 
   router.use(express.json());
   const answer = () => ({
     now: clock.now().toISOString(),
-    ...(Object.keys(apiClocks).length ? { apis: Object.fromEntries(Object.entries(apiClocks).map(([name, c]) => [name, c.now().toISOString()])) } : {}),
+    ...(Object.keys(apiClocks).length
+      ? {
+          apis: Object.fromEntries(Object.entries(apiClocks).map(([name, c]) => [name, c.now().toISOString()])),
+          clocks: Object.fromEntries(Object.keys(apiClocks).map((name) => [name, `/__clock/${name}`])),
+        }
+      : {}),
   });
   router.get('/', (_req, res) => {
     res.json(answer());

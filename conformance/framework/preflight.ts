@@ -7,7 +7,7 @@
 import { excerpt } from './excerpt.js';
 import { makeContext, type CheckContext, type Suite } from './check.js';
 import { ClockControl, clockUrlOf } from './clock.js';
-import { ApiClient, type Credentials } from './http.js';
+import { ApiClient, readCapped, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
@@ -113,6 +113,47 @@ export async function sharedClockProblems(urls: Map<string, ApiName[]>, timeoutM
     });
   }
   return problems;
+}
+
+/** The longest clock answer read when looking for the clocks it lists. */
+const CLOCK_LISTING_MAX_BYTES = 64 * 1024;
+
+/**
+ * The APIs' own test clocks that a test clock lists in its answer (`"clocks": {"cart": URL, ...}`, each URL taken
+ * relative to the clock's own), for a run of several APIs: used only when every API of the run is listed, each
+ * listed clock answers, and moving one leaves the others' time alone. Otherwise none, with a note that says why: the
+ * one clock serves every API then, as it always can (its own problems are the preflight's to name).
+ */
+export async function listedApiClocks(clockUrl: string, apis: ApiName[], timeoutMs: number): Promise<{ clocks: Partial<Record<ApiName, string>>; note?: string }> {
+  if (apis.length < 2) return { clocks: {} };
+  let listed: unknown;
+  try {
+    const res = await fetch(clockUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    const read = { text: '', bytes: 0 };
+    await readCapped(res, CLOCK_LISTING_MAX_BYTES, read);
+    listed = res.ok ? JSON.parse(read.text)?.clocks : undefined;
+  } catch {
+    return { clocks: {} };
+  }
+  if (listed === undefined) return { clocks: {} };
+  const ignored = (why: string) => ({ clocks: {}, note: `the test clock at ${clockUrl} lists clocks of its APIs, but ${why}: every API's time is moved at ${clockUrl}` });
+  if (!listed || typeof listed !== 'object' || Array.isArray(listed)) return ignored('"clocks" is not an object of URLs');
+  const own: Partial<Record<ApiName, string>> = {};
+  for (const api of apis) {
+    const value = (listed as Record<string, unknown>)[api];
+    if (typeof value !== 'string') return ignored(`not one for ${api}`);
+    const url = URL.canParse(value, clockUrl) ? new URL(value, clockUrl) : undefined;
+    if (!url || !/^https?:$/.test(url.protocol)) return ignored(`the one for ${api} ("${value}") is not an http(s) URL`);
+    own[api] = url.href;
+  }
+  const urls = new Map(apis.map((api) => [own[api]!, [api]]));
+  if (urls.size < apis.length) return ignored('some APIs share one');
+  for (const url of urls.keys()) {
+    const problems = await clockProblems(url, timeoutMs);
+    if (problems.length) return ignored(problems[0]);
+  }
+  const shared = await sharedClockProblems(urls, timeoutMs);
+  return shared.length ? ignored(shared[0]) : { clocks: own };
 }
 
 async function reachable(api: ApiName, url: string, timeoutMs: number): Promise<string | undefined> {

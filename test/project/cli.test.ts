@@ -100,6 +100,17 @@ describe('ordercert CLI', function () {
     assert.match(shared.err, /the test clock given for activation \(http:\/\/localhost:\d+\/__clock\) moved when the one given for cart .* was advanced/);
   });
 
+  it("moves each API's time on the clocks --clock-url lists, unless --single-clock", () => {
+    const args = ['certify', '--api', 'cart,activation', '--base-url', server.url, ...tenants, '--profile', profileFile,
+      '--clock-url', server.clockUrl!, '--grep', '^(CART-ORDER-EXPIRES|ACT-ORDER-RECEIVED-POLLABLE)$', '--no-color'];
+    const listed = ordercert(...args);
+    assert.equal(listed.code, 0, listed.out + listed.err);
+    assert.match(listed.err, /each API's time is moved on its own clock, as http:\/\/127\.0\.0\.1:\d+\/__clock lists them/);
+    const single = ordercert(...args, '--single-clock');
+    assert.equal(single.code, 0, single.out + single.err);
+    assert.doesNotMatch(single.err, /own clock/);
+  });
+
   it('answers --help for every command, with its exit codes', () => {
     for (const command of ['certify', 'replay', 'explore', 'pact-verify', 'init']) {
       const run = ordercert(command, '--help');
