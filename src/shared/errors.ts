@@ -13,5 +13,3 @@ export class ApiError extends Error {
     super(message);
   }
 }
-
-export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
