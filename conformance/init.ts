@@ -332,12 +332,7 @@ export async function initMain(argv: string[]): Promise<number> {
     const clockProblem = clockCandidate ? await probeClock(clockCandidate) : 'no URL to try (give --clock-url)';
     const clockUrl = clockCandidate && !clockProblem ? clockCandidate : undefined;
     const clockUrls = clockUrl ? (await listedApiClocks(clockUrl, apis, 10_000)).clocks : {};
-    const conventional = apis.every((a) => clockUrls[a] === `${clockUrl?.replace(/\/$/, '')}/${a}`);
-    const ownClockNote = !Object.keys(clockUrls).length
-      ? ''
-      : conventional
-        ? `; each API's own, moving its time alone, at ${clockUrl}/{${apis.join(',')}}`
-        : `; each API's own, moving its time alone: ${apis.map((a) => `${a} at ${clockUrls[a]}`).join(', ')}`;
+    const ownClockNote = Object.keys(clockUrls).length ? `; each API's own, moving its time alone: ${apis.map((a) => `${a} at ${clockUrls[a]}`).join(', ')}` : '';
     const restartUrl = o['restart-url'];
     const capabilities = [
       clockUrl ? `test clock: answers at ${clockUrl}${ownClockNote}` : `test clock: absent (${clockCandidate ?? 'none tried'}: ${clockProblem}); without one, the rules about time are judged only with --slow, in real time`,

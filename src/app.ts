@@ -24,12 +24,12 @@ export function createApp(ctx: ApiContext, apis: ApiModule[], contextOf: (api: A
       apis: Object.fromEntries(apis.map((a) => [a.name, a.mountPath])),
       docs: '/docs',
       testClock: ctx.clock instanceof TestClock,
-      ...(Object.keys(apiClocks).length ? { apiClocks: Object.fromEntries(Object.keys(apiClocks).map((name) => [name, `/__clock/${name}`])) } : {}),
+      ...(Object.keys(apiClocks).length ? { apiClocks: clockPaths(apiClocks) } : {}),
     });
   });
   app.use('/docs', docsRouter(apis.map((a) => a.name)));
   if (ctx.clock instanceof TestClock) {
-    for (const [name, clock] of Object.entries(apiClocks)) app.use(`/__clock/${name}`, clockRouter(clock));
+    for (const [name, clock] of Object.entries(apiClocks)) app.use(clockPath(name), clockRouter(clock));
     app.use('/__clock', clockRouter(ctx.clock, apiClocks));
   }
   for (const api of apis) mountApi(app, api, contextOf(api));
@@ -38,6 +38,10 @@ export function createApp(ctx: ApiContext, apis: ApiModule[], contextOf: (api: A
   });
   return app;
 }
+
+/** Where one API's own test clock is mounted. */
+const clockPath = (api: string) => `/__clock/${api}`;
+const clockPaths = (apiClocks: Record<string, ApiTestClock>) => Object.fromEntries(Object.keys(apiClocks).map((name) => [name, clockPath(name)]));
 
 /**
  * Test clock control: GET answers `{ now }` (the server's clock also each API's own time, `apis`, and where each
@@ -53,7 +57,7 @@ function clockRouter(clock: TestClock | ApiTestClock, apiClocks: Record<string, 
     ...(Object.keys(apiClocks).length
       ? {
           apis: Object.fromEntries(Object.entries(apiClocks).map(([name, c]) => [name, c.now().toISOString()])),
-          clocks: Object.fromEntries(Object.keys(apiClocks).map((name) => [name, `/__clock/${name}`])),
+          clocks: clockPaths(apiClocks),
         }
       : {}),
   });

@@ -73,17 +73,23 @@ export class ClockControl {
     }
   }
 
-  async now(): Promise<Date> {
-    if (!this.url) return new Date();
+  /** The clock's answer to GET: its status and its body parsed (`{}` when it is no JSON). */
+  async read(): Promise<{ status: number; ok: boolean; body: any }> {
     const { res, text } = await this.call();
     let body: any = {};
     try {
       body = JSON.parse(text);
     } catch {
-      // no "now": said below
+      // no JSON: the caller says what is missing
     }
+    return { status: res.status, ok: res.ok, body };
+  }
+
+  async now(): Promise<Date> {
+    if (!this.url) return new Date();
+    const { status, ok, body } = await this.read();
     const now = new Date(body?.now);
-    if (!res.ok || Number.isNaN(now.getTime())) throw new NotRun(`the test clock at ${this.url} answered ${res.status} without a "now"`, 'check --clock-url');
+    if (!ok || Number.isNaN(now.getTime())) throw new NotRun(`the test clock at ${this.url} answered ${status} without a "now"`, 'check --clock-url');
     return now;
   }
 

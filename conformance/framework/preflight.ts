@@ -7,7 +7,7 @@
 import { excerpt } from './excerpt.js';
 import { makeContext, type CheckContext, type Suite } from './check.js';
 import { ClockControl, clockUrlOf } from './clock.js';
-import { ApiClient, readCapped, type Credentials } from './http.js';
+import { ApiClient, type Credentials } from './http.js';
 import { guardedSection, profileProblems } from './profile-keys.js';
 import type { ApiName, Exchange, Rule } from './types.js';
 import { SuiteError } from './violation.js';
@@ -115,9 +115,6 @@ export async function sharedClockProblems(urls: Map<string, ApiName[]>, timeoutM
   return problems;
 }
 
-/** The longest clock answer read when looking for the clocks it lists. */
-const CLOCK_LISTING_MAX_BYTES = 64 * 1024;
-
 /**
  * The APIs' own test clocks that a test clock lists in its answer (`"clocks": {"cart": URL, ...}`, each URL taken
  * relative to the clock's own), for a run of several APIs: used only when every API of the run is listed, each
@@ -128,10 +125,8 @@ export async function listedApiClocks(clockUrl: string, apis: ApiName[], timeout
   if (apis.length < 2) return { clocks: {} };
   let listed: unknown;
   try {
-    const res = await fetch(clockUrl, { signal: AbortSignal.timeout(timeoutMs) });
-    const read = { text: '', bytes: 0 };
-    await readCapped(res, CLOCK_LISTING_MAX_BYTES, read);
-    listed = res.ok ? JSON.parse(read.text)?.clocks : undefined;
+    const answer = await new ClockControl(clockUrl, false, { timeoutMs }).read();
+    listed = answer.ok ? answer.body?.clocks : undefined;
   } catch {
     return { clocks: {} };
   }
