@@ -7,64 +7,12 @@
  * means the requests went one after the other, less means the runner overlapped them.
  *   node --import tsx bench/latency.ts [--delay MS] [--api NAME ...] [--concurrency N]
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { certify } from '../conformance/index.js';
 import { API_NAMES, type ApiName } from '../conformance/framework/types.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer } from '../test/helpers/server.js';
-
-export interface LatencyProxy {
-  url: string;
-  requests: () => number;
-  stop: () => Promise<void>;
-}
-
-/** A proxy to `target` (an origin) that holds each request `delayMs` before forwarding it; counts the requests. */
-export async function startLatencyProxy(target: string, delayMs: number): Promise<LatencyProxy> {
-  const origin = new URL(target);
-  let count = 0;
-  // Keep-alive to the server, as a vendor's load balancer would; the delay is the network's, not the connection's.
-  // Idle connections are let go before the server's keep-alive timeout (Node's default: 5 s) can close them.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
-  const server = http.createServer((req, res) => {
-    count++;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const send = (retry: boolean) => {
-        const upstream = http.request(
-          { host: origin.hostname, port: origin.port, method: req.method, path: req.url, headers: { ...req.headers, host: origin.host }, agent },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        // A kept-alive connection the server closed as the request left on it: the request never reached the server,
-        // so it is sent again on a new one (as a load balancer does); any other error reaches the client.
-        upstream.on('error', (err: NodeJS.ErrnoException) => {
-          if (retry && upstream.reusedSocket && !res.headersSent && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) send(false);
-          else res.destroy();
-        });
-        upstream.end(Buffer.concat(chunks));
-      };
-      setTimeout(() => send(true), delayMs);
-    });
-  });
-  server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
-    },
-  };
-}
+import { startLatencyProxy } from '../test/helpers/latency-proxy.js';
 
 export interface LatencyRow {
   /** The API certified, or several named with '+' when certified in one run. */
@@ -74,6 +22,8 @@ export interface LatencyRow {
   concurrency?: number;
   /** Each API moved its own test clock (--<api>-clock-url) rather than the server's (--clock-url). */
   ownClocks?: boolean;
+  /** The overlap the run took (given, or chosen by the clock's distance), as report.json records it. */
+  overlap?: string;
   requests: number;
   wallSeconds: number;
   verdict: string;
@@ -101,7 +51,8 @@ export async function certifyThrough(apis: ApiName[], delayMs: number, concurren
       onResult: (r) => (requests += r.transcript?.length ?? 0),
     });
     const wallSeconds = (Date.now() - started) / 1000;
-    return { api: apis.join('+'), delayMs, concurrency, ownClocks, requests: proxy ? proxy.requests() : requests, wallSeconds, verdict: run.verdict };
+    const overlap = run.overlap ? `${run.overlap.concurrency} (${run.overlap.chosen})` : undefined;
+    return { api: apis.join('+'), delayMs, concurrency, ownClocks, overlap, requests: proxy ? proxy.requests() : requests, wallSeconds, verdict: run.verdict };
   } finally {
     await proxy?.stop();
     await server.stop();
@@ -109,11 +60,11 @@ export async function certifyThrough(apis: ApiName[], delayMs: number, concurren
 }
 
 export function latencyTable(rows: LatencyRow[]): string {
-  const lines = ['| API | test clock | added latency | --concurrency | requests | wall time | wall / (requests x latency) | verdict |', '|---|---|---|---|---|---|---|---|'];
+  const lines = ['| API | test clock | added latency | --concurrency | overlap taken | requests | wall time | wall / (requests x latency) | verdict |', '|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const ratio = r.delayMs > 0 ? (r.wallSeconds / ((r.requests * r.delayMs) / 1000)).toFixed(2) : '';
     const api = r.api.includes('+') ? `${r.api.split('+').length === API_NAMES.length ? 'all three' : r.api.replace(/\+/g, ', ')}, one run` : r.api;
-    lines.push(`| ${api} | ${r.ownClocks ? "each API's own" : "the server's"} | ${r.delayMs ? `${r.delayMs} ms` : 'none (loopback)'} | ${r.concurrency ?? 'default'} | ${r.requests} | ${r.wallSeconds.toFixed(1)} s | ${ratio} | ${r.verdict} |`);
+    lines.push(`| ${api} | ${r.ownClocks ? "each API's own" : "the server's"} | ${r.delayMs ? `${r.delayMs} ms` : 'none (loopback)'} | ${r.concurrency ?? 'default'} | ${r.overlap ?? ''} | ${r.requests} | ${r.wallSeconds.toFixed(1)} s | ${ratio} | ${r.verdict} |`);
   }
   return lines.join('\n');
 }

@@ -14,6 +14,7 @@ import { listedApiClocks, preflight, PREFLIGHT_MIN_WAIT_MS } from './framework/p
 import { loadProfile } from './framework/profile.js';
 import { unknownProfileKeys } from './framework/profile-keys.js';
 import { DEFAULT_CLOCK_CONCURRENCY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './framework/runner.js';
+import { FAR_ROUND_TRIP_MS, describeOverlap } from './framework/overlap.js';
 import type { ApiName, CheckResult } from './framework/types.js';
 import { DEFAULT_MAX_BODY_BYTES } from './framework/http.js';
 import { apisOf, baseUrlsOf, CONNECTION_OPTIONS, ConnectionError, tenantsOf } from './connection.js';
@@ -75,8 +76,8 @@ what is judged:
                        sweep- for the behaviour model's cases); the rules left without a check are not judged
   --timeout MS         a check's budget besides the waits it asks for (default ${DEFAULT_TIMEOUT_MS})
   --concurrency N      how many checks of one API that use only their own data may overlap (default
-                       ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY}, taking turns at the clock, see INTERPRETING.md;
-                       16 suits a server across a network; 1 runs every check one by one)
+                       ${DEFAULT_CONCURRENCY}; with a test clock ${DEFAULT_CLOCK_CONCURRENCY} when the clock answers within ${FAR_ROUND_TRIP_MS} ms, else
+                       ${DEFAULT_CONCURRENCY}, taking turns at the clock, see INTERPRETING.md; 1 runs every check one by one)
   --max-body BYTES     the longest answer held whole (default ${DEFAULT_MAX_BODY_BYTES}, 16 MiB); a longer one
                        fails the API's response rule and is cut in the reports. The event feed is read
                        item by item and has no such limit
@@ -276,6 +277,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('uncaughtException', lastResort);
     const run = await certifySuites({
       ...options,
+      onOverlap: (overlap) => console.error(`ordercert: note: ${describeOverlap(overlap)}`),
       onResult: (result, done, total) => {
         seen.push(result);
         progress(result, done, total);

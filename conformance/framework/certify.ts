@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './package-root.js';
 import { rulesFile, ruleIndex } from './catalogue.js';
+import type { Overlap } from './overlap.js';
 import { groupByRule, runChecks, type RuleOutcome, type RunOptions } from './runner.js';
 import type { ApiName, CheckResult, Level } from './types.js';
 import { capabilitiesOf, capabilityReport, resolveCapabilities, type CapabilityReport } from './capabilities.js';
@@ -65,6 +66,8 @@ export interface CertificationRun {
   certified: boolean;
   /** Set when the suite broke down mid-run (verdict SUITE ERROR): what went wrong; the results are those it had. */
   suiteError?: string;
+  /** How many checks of each API overlapped, and why that many (overlap.ts). */
+  overlap?: Overlap;
 }
 
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -107,8 +110,13 @@ export function verdictOf(byRule: RuleOutcome[]): { verdict: Verdict; coverage: 
 export async function certifySuites(options: CertifyOptions): Promise<CertificationRun> {
   const startedAt = new Date().toISOString();
   const apis = options.suites.map((s) => s.api);
-  const results = await runChecks({ ...options, rules: ruleIndex(apis) });
-  return summarize(options, results, startedAt);
+  let overlap: Overlap | undefined;
+  const onOverlap = (chosen: Overlap) => {
+    overlap = chosen;
+    options.onOverlap?.(chosen);
+  };
+  const results = await runChecks({ ...options, rules: ruleIndex(apis), onOverlap });
+  return { ...summarize(options, results, startedAt), ...(overlap ? { overlap } : {}) };
 }
 
 /**

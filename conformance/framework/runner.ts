@@ -3,6 +3,7 @@ import { makeContext, type Check, type Suite } from './check.js';
 import { CheckWork } from './check-work.js';
 import { ClockControl, clockUrlOf } from './clock.js';
 import { QuietServer } from './quiet.js';
+import { chooseOverlap, type Overlap } from './overlap.js';
 import { ClockTurns, type ClockMember } from './clock-turns.js';
 import { schedule, timeUse, type Job } from './schedule.js';
 import { ApiClient, type Credentials } from './http.js';
@@ -43,11 +44,13 @@ export interface RunOptions {
   restart?: RestartHook;
   /**
    * How many checks of one API that wait in real time (or are independent) may overlap (default 16; with a test
-   * clock 4, and as their use of time allows), besides the one other check each API runs at a time. 1 runs every
-   * check one by one.
+   * clock 4 for a server near and 16 for one across a network (overlap.ts), and as their use of time allows),
+   * besides the one other check each API runs at a time. 1 runs every check one by one.
    */
   concurrency?: number;
   onResult?: (result: CheckResult, done: number, total: number) => void;
+  /** Told the overlap the run uses, before the first check starts. */
+  onOverlap?: (overlap: Overlap) => void;
   /** The longest answer held whole, in bytes (`--max-body`; default DEFAULT_MAX_BODY_BYTES of http.ts). */
   maxBodyBytes?: number;
 }
@@ -58,8 +61,9 @@ export const DEFAULT_CONCURRENCY = 16;
 export const TIMEOUT_REMEDY =
   'give a longer --timeout, or declare the time your server takes in the profile (activation.finishSeconds, cart.settleSeconds), by which each wait grows the budget';
 /**
- * With a test clock, checks that overlap keep the server busy rather than wait on it, so each takes longer by the
- * number beside it: a smaller default keeps a check within its budget on a loaded machine.
+ * With a test clock and the server near (overlap.ts), checks that overlap keep the server busy rather than wait on
+ * it, so each takes longer by the number beside it: a smaller default keeps a check within its budget on a loaded
+ * machine. A server far away gets DEFAULT_CONCURRENCY.
  */
 export const DEFAULT_CLOCK_CONCURRENCY = 4;
 
@@ -127,10 +131,15 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   let done = 0;
   const clockUrl = (api: ApiName) => clockUrlOf(options, api);
   const clocks = new Map(options.suites.map((s) => [s.api, new ClockControl(clockUrl(s.api), options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS })]));
-  const controllable = [...clocks.values()].some((c) => c.controllable);
   const time = new Map(jobs.map((job) => [job, timeUse(job)]));
   const again: Job[] = [];
-  const concurrency = Math.max(1, options.concurrency ?? (controllable ? DEFAULT_CLOCK_CONCURRENCY : DEFAULT_CONCURRENCY));
+  const overlap = await chooseOverlap(options.concurrency, [...clocks.values()], {
+    unclocked: DEFAULT_CONCURRENCY,
+    near: DEFAULT_CLOCK_CONCURRENCY,
+    far: DEFAULT_CONCURRENCY,
+  });
+  options.onOverlap?.(overlap);
+  const concurrency = overlap.concurrency;
   const known = capabilitiesOf(options.suites);
   const capabilities = resolveCapabilities(known, options.profile, options);
   const memo = new Map<string, unknown>();
