@@ -27,16 +27,19 @@ export async function chooseOverlap(
   given: number | undefined,
   clocks: ClockControl[],
   defaults: { unclocked: number; near: number; far: number },
+  /** The longest the reads may take in all (the run's --timeout): a clock slower than that leaves the smaller one. */
+  budgetMs: number,
 ): Promise<Overlap> {
   if (given !== undefined) return { concurrency: Math.max(1, given), chosen: 'given' };
   const controllable = clocks.filter((c) => c.controllable);
   if (!controllable.length) return { concurrency: defaults.unclocked, chosen: 'no test clock' };
   let fastest = Infinity;
+  const signal = AbortSignal.timeout(budgetMs);
   try {
     for (const clock of new Map(controllable.map((c) => [c.url, c])).values()) {
       for (let i = 0; i < READS && fastest >= FAR_ROUND_TRIP_MS; i++) {
         const started = performance.now();
-        await clock.read();
+        await clock.forCheck({ signal }).read();
         fastest = Math.min(fastest, performance.now() - started);
       }
     }

@@ -137,7 +137,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
     unclocked: DEFAULT_CONCURRENCY,
     near: DEFAULT_CLOCK_CONCURRENCY,
     far: DEFAULT_CONCURRENCY,
-  });
+  }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   options.onOverlap?.(overlap);
   const concurrency = overlap.concurrency;
   const known = capabilitiesOf(options.suites);

@@ -28,13 +28,13 @@ describe('the overlap a run chooses', function () {
   const viaFar = (url: string) => url.replace(server.url, far.url);
 
   it('takes --concurrency as given, and the unclocked default without a test clock', async () => {
-    assert.deepEqual(await chooseOverlap(7, [clockAt(server.clockUrl)], defaults), { concurrency: 7, chosen: 'given' });
-    assert.deepEqual(await chooseOverlap(undefined, [clockAt(undefined)], defaults), { concurrency: 16, chosen: 'no test clock' });
+    assert.deepEqual(await chooseOverlap(7, [clockAt(server.clockUrl)], defaults, 5_000), { concurrency: 7, chosen: 'given' });
+    assert.deepEqual(await chooseOverlap(undefined, [clockAt(undefined)], defaults, 5_000), { concurrency: 16, chosen: 'no test clock' });
   });
 
   it('keeps the small overlap for a clock that answers at once, reading it only until it does', async () => {
     const before = far.requests();
-    const overlap = await chooseOverlap(undefined, [clockAt(server.clockUrl)], defaults);
+    const overlap = await chooseOverlap(undefined, [clockAt(server.clockUrl)], defaults, 5_000);
     assert.equal(overlap.chosen, 'near');
     assert.equal(overlap.concurrency, 4);
     assert.ok(overlap.fastestClockMs! < FAR_ROUND_TRIP_MS, JSON.stringify(overlap));
@@ -44,14 +44,14 @@ describe('the overlap a run chooses', function () {
 
   it('takes the large overlap when every clock is slow to answer, and the small one when any is near', async () => {
     const before = far.requests();
-    const overlap = await chooseOverlap(undefined, [clockAt(viaFar(server.clockUrl!))], defaults);
+    const overlap = await chooseOverlap(undefined, [clockAt(viaFar(server.clockUrl!))], defaults, 5_000);
     assert.equal(overlap.chosen, 'far');
     assert.equal(overlap.concurrency, 12);
     assert.ok(overlap.fastestClockMs! >= FAR_ROUND_TRIP_MS + 10, JSON.stringify(overlap));
     // Five reads, so that one slow answer on a loaded machine does not count as distance.
     assert.equal(far.requests() - before, 5);
     assert.match(describeOverlap(overlap), /fastest answer took [\d.]+ ms, so the checks mostly wait on the network/);
-    const mixed = await chooseOverlap(undefined, [clockAt(viaFar(server.clockUrls!.cart)), clockAt(server.clockUrls!.ethernet)], defaults);
+    const mixed = await chooseOverlap(undefined, [clockAt(viaFar(server.clockUrls!.cart)), clockAt(server.clockUrls!.ethernet)], defaults, 5_000);
     assert.equal(mixed.chosen, 'near');
   });
 
@@ -60,7 +60,13 @@ describe('the overlap a run chooses', function () {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    assert.deepEqual(await chooseOverlap(undefined, [clockAt(`http://127.0.0.1:${port}/__clock`)], defaults), { concurrency: 4, chosen: 'near' });
+    assert.deepEqual(await chooseOverlap(undefined, [clockAt(`http://127.0.0.1:${port}/__clock`)], defaults, 5_000), { concurrency: 4, chosen: 'near' });
+  });
+
+  it('reads for no longer than its budget: a clock slower than that leaves the small overlap', async () => {
+    const started = Date.now();
+    assert.deepEqual(await chooseOverlap(undefined, [clockAt(viaFar(server.clockUrl!))], defaults, FAR_ROUND_TRIP_MS), { concurrency: 4, chosen: 'near' });
+    assert.ok(Date.now() - started < 2_000);
   });
 
   it('records the overlap in the run: the defaults near and through a proxy across a network', async () => {
