@@ -5,6 +5,8 @@
 // documentation pages (src/shared/docs.ts) are no API's: the browser tests hold them, no conformance rule does.
 const api = process.env.MUTATION_API ?? 'cart';
 const SHARED = ['src/shared/*.ts', '!src/shared/docs.ts', 'src/app.ts', 'src/server.ts', 'src/apis.ts'];
+// On PostgreSQL (scripts/mutation.ts --postgres) the run keeps its own report and sandbox.
+const run = process.env.MUTATION_PG_ADMIN_URL ? `${api}-postgres` : api;
 const mutate = process.env.MUTATION_MUTATE ? process.env.MUTATION_MUTATE.split(',') : api === 'shared' ? SHARED : [`src/${api}/*.ts`];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -19,8 +21,8 @@ export default {
   timeoutMS: Number(process.env.MUTATION_TIMEOUT_MS ?? 120_000),
   timeoutFactor: 1.5,
   reporters: ['clear-text', 'json', 'progress'],
-  jsonReporter: { fileName: `reports/mutation/${api}.json` },
-  tempDirName: `.stryker-tmp/${api}`,
+  jsonReporter: { fileName: `reports/mutation/${run}.json` },
+  tempDirName: `.stryker-tmp/${run}`,
   ignorePatterns: ['dist', 'reports', '.stryker-tmp', 'bench/results', 'test/browser'],
   disableTypeChecks: 'src/**/*.ts',
   cleanTempDir: true,

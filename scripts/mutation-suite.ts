@@ -4,7 +4,8 @@
  * mode: the preflight first, then the checks. The mutant is killed (exit 1) when the run would not be CERTIFIED: a
  * preflight problem (a declared capability the server no longer shows), a check that fails or warns (the reference
  * passes every check cleanly), or a MUST rule left not judged (INCOMPLETE). Exit 0 when it is CERTIFIED.
- * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet|shared>
+ * Usage: node --import tsx scripts/mutation-suite.ts <cart|activation|ethernet|shared> (SQLite; on PostgreSQL when
+ * MUTATION_PG_ADMIN_URL names a cluster's admin database: `npm run mutation -- --postgres ...` sets it)
  * `shared` (the code every API runs: src/shared, the app and server wiring) certifies the three APIs in one run, as a
  * vendor certifying all three would: a mutant there is killed when any of them is not CERTIFIED.
  */
@@ -14,6 +15,18 @@ import { SUITES, suitesFor } from '../conformance/suites.js';
 import type { ApiName } from '../conformance/framework/types.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer } from '../test/helpers/server.js';
+import pg from 'pg';
+
+async function freshDatabase(adminUrl: string): Promise<string> {
+  const name = `mutant_${process.pid}_${Date.now()}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
 
 const ALL: ApiName[] = ['cart', 'activation', 'ethernet'];
 const target = process.argv[2];
@@ -23,8 +36,12 @@ if (![...ALL, 'shared'].includes(target)) {
 }
 const apis = target === 'shared' ? ALL : [target as ApiName];
 
+// On PostgreSQL (MUTATION_PG_ADMIN_URL, the cluster scripts/mutation.ts started for the run): a fresh database per
+// mutant, so that what SQLite's one writer makes moot (row locks, unique violations between writers) is staged too.
+const pgAdmin = process.env.MUTATION_PG_ADMIN_URL;
+const databaseUrl = pgAdmin ? await freshDatabase(pgAdmin) : undefined;
 // A feed batch of 2 events: every feed read the suite makes crosses batches, so the batching code is judged too.
-const server = await startTestServer({ restartHook: true, env: { ACTIVATION_FEED_BATCH_SIZE: '2' } }).catch((err) => {
+const server = await startTestServer({ restartHook: true, databaseUrl, env: { ACTIVATION_FEED_BATCH_SIZE: '2' } }).catch((err) => {
   // A mutant that stops the server from starting is killed.
   console.error(`server did not start: ${err?.message?.split('\n')[0]}`);
   process.exit(1);
@@ -49,7 +66,7 @@ try {
     },
   });
   if (result.verdict !== 'CERTIFIED') await killed(`${result.verdict}: ${JSON.stringify(result.unjudged ?? []).slice(0, 300)}`);
-  console.log(`${apis.join(', ')}: CERTIFIED`);
+  console.log(`${apis.join(', ')}: CERTIFIED on ${databaseUrl ? 'PostgreSQL' : 'SQLite'}`);
 } finally {
   await server.stop();
 }
