@@ -149,9 +149,7 @@ export class EthernetDomain {
   }
 
   async list(buyer: string, offset: number, limit: number) {
-    // The count and the page from one snapshot: orders created meanwhile never make `available` below `returned`.
-    const snapshot = this.db.client.config.client === 'pg' ? { isolationLevel: 'repeatable read' as const } : undefined;
-    const { total, orders } = await this.db.transaction((trx) => this.listRecords(buyer, offset, limit, trx), snapshot);
+    const { total, orders } = await this.db.transaction((trx) => this.listRecords(buyer, offset, limit, trx), this.listSnapshot());
     return {
       objectType: 'orderList',
       link: selfLink(`${this.options.basePath}/orders?buyerId=${encodeURIComponent(buyer)}`),
@@ -159,6 +157,11 @@ export class EthernetDomain {
       returned: orders.length,
       items: orders.map((o) => this.render(o)),
     };
+  }
+
+  /** The count and the page from one snapshot: orders created meanwhile never make `available` below `returned`. */
+  protected listSnapshot(): Knex.TransactionConfig | undefined {
+    return this.db.client.config.client === 'pg' ? { isolationLevel: 'repeatable read' } : undefined;
   }
 
   protected listRecords(buyer: string, offset: number, limit: number, trx: Knex = this.db) {

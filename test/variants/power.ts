@@ -122,6 +122,13 @@ class NoRowLocks extends EthernetDomain {
   }
 }
 
+/** Counts the orders and reads the page in one transaction but not one snapshot (PostgreSQL's default isolation). */
+class ListWithoutSnapshot extends EthernetDomain {
+  protected override listSnapshot() {
+    return undefined;
+  }
+}
+
 /** Release finds the order by id alone. */
 class ReleaseAnyBuyersOrder extends EthernetDomain {
   override async transition(buyer: string, id: string, action: Action): Promise<Record<string, any>> {
@@ -371,6 +378,7 @@ export const powerVariants: Variant[] = [
   v('act-same-type-race-both-succeed', 'activation', 'ACT-ORDER-SAME-TYPE-ACTIVE', 'two services of one type ordered at once both end DONE_SUCCESS; only the first is active', withActivation(SecondOfTypeSucceeds)),
   v('cart-order-expiry-follows-longest-hold', 'cart', 'CART-ORDER-EXPIRY-TIME', "a joining booking's longer hold moves the order's expiry", withCart(new OrderExpiryFollowsLongestHold())),
   // SQLite runs one writing transaction at a time, so the collision shows on PostgreSQL only.
+  { ...v('ethernet-list-count-and-page-apart', 'ethernet', 'ETH-LIST-BY-BUYER', 'the list counts the orders and reads its page as two reads of a changing table: orders created between them are listed but not counted', withEthernet((o) => new ListWithoutSnapshot(o))), backend: 'postgres' },
   { ...v('ethernet-patch-without-row-lock', 'ethernet', 'ETH-PATCH-MERGE', 'an order is read, merged and written back without a row lock: concurrent patches collide or are lost', withEthernet((o) => new NoRowLocks(o))), backend: 'postgres' },
   // tenancy for writes, exact counts
   v('cart-confirm-any-resellers-booking', 'cart', 'CART-TENANCY', "a booking confirm finds the booking by uuid alone, whoever's it is", withCart(new ConfirmAnyResellersBooking())),
