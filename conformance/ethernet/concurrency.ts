@@ -15,7 +15,7 @@ import { MERGE_PATCH, buyerA, createOrder, orderBody, orderPath, readOrder } fro
  * Creates sent at once in each round, readers listing while they are in flight (each at most `readsEach` times),
  * and the rounds: a count-then-page race needs a commit between two reads of one list.
  */
-const LIST_RACE = { creates: 6, readers: 3, readsEach: 40, rounds: 3 };
+const LIST_RACE = { creates: 8, readers: 4, readsEach: 40, rounds: 5 };
 
 export const concurrencyChecks: Check[] = [
   {
