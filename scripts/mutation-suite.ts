@@ -15,18 +15,7 @@ import { SUITES, suitesFor } from '../conformance/suites.js';
 import type { ApiName } from '../conformance/framework/types.js';
 import { DEMO_CREDENTIALS, referenceProfile } from '../test/helpers/conformance.js';
 import { startTestServer } from '../test/helpers/server.js';
-import pg from 'pg';
-
-async function freshDatabase(adminUrl: string): Promise<string> {
-  const name = `mutant_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+import { databaseOn } from '../test/helpers/pg.js';
 
 const ALL: ApiName[] = ['cart', 'activation', 'ethernet'];
 const target = process.argv[2];
@@ -39,7 +28,7 @@ const apis = target === 'shared' ? ALL : [target as ApiName];
 // On PostgreSQL (MUTATION_PG_ADMIN_URL, the cluster scripts/mutation.ts started for the run): a fresh database per
 // mutant, so that what SQLite's one writer makes moot (row locks, unique violations between writers) is staged too.
 const pgAdmin = process.env.MUTATION_PG_ADMIN_URL;
-const databaseUrl = pgAdmin ? await freshDatabase(pgAdmin) : undefined;
+const databaseUrl = pgAdmin ? await databaseOn(pgAdmin) : undefined;
 // A feed batch of 2 events: every feed read the suite makes crosses batches, so the batching code is judged too.
 const server = await startTestServer({ restartHook: true, databaseUrl, env: { ACTIVATION_FEED_BATCH_SIZE: '2' } }).catch((err) => {
   // A mutant that stops the server from starting is killed.

@@ -71,16 +71,22 @@ export async function startCluster(): Promise<PgCluster> {
 let shared: Promise<PgCluster> | undefined;
 let counter = 0;
 
-/** A new, empty database on the run's shared cluster (started on first use). */
-export async function createDatabase(): Promise<string> {
-  shared ??= startCluster();
-  const cluster = await shared;
+/** A new, empty database on the cluster whose admin database `adminUrl` names; its URL. */
+export async function databaseOn(adminUrl: string): Promise<string> {
   const name = `t${process.pid}_${++counter}`;
-  const client = new pg.Client({ connectionString: cluster.adminUrl });
+  const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
-  return `postgres://postgres@127.0.0.1:${cluster.port}/${name}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A new, empty database on the run's shared cluster (started on first use). */
+export async function createDatabase(): Promise<string> {
+  shared ??= startCluster();
+  return databaseOn((await shared).adminUrl);
 }
 
 /** Stops the shared cluster; registered as mocha's global teardown in test/setup.ts. */
