@@ -248,6 +248,11 @@ const statusesIn = (body: any): string[] => (body?.bookings ?? []).map((b: any) 
 /** Judges an order operation's answer and applies it to the model. */
 export function applyOrderOp(s: CartState, o: COrder, op: OrderOp, obs: Obs, j: Judge, decide: (s: CartState, o: COrder) => Decision, settleMs: number) {
   const { ex } = obs;
+  // An operation acts on every booking of the order: its answer, the order as the operation left it, lists them all.
+  const listed = ok(ex) && Array.isArray(ex.body?.bookings) ? ex.body.bookings.map((b: any) => b?.uuid).sort() : undefined;
+  if (listed && JSON.stringify(listed) !== JSON.stringify([...o.bookings].sort())) {
+    return j.fail('CART-ORDER-OPS-COLLECTIVE', `the answer of an accepted order ${op} does not list exactly the bookings of order #${o.n}`, { expected: [...o.bookings].sort(), actual: listed, exchange: ex });
+  }
   const order = orderSeen(o, obs);
   const books = bookingsOf(s, o).map((b) => ({ b, seen: bookingSeen(b, obs) }));
   if (order === 'DECIDING' || order === 'REJECTED') return pendingOrderOp(o, op, order, books, obs, j);

@@ -157,9 +157,10 @@ function judgeFor(env: Env, warnings: Finding[]): Judge {
   };
 }
 
-function* permutations(n: number, prefix: number[] = []): Generator<number[]> {
-  if (prefix.length === n) return yield prefix;
-  for (let i = 0; i < n; i++) if (!prefix.includes(i)) yield* permutations(n, [...prefix, i]);
+/** Every order of `items`, the given one first. */
+function* permutations(items: number[], prefix: number[] = []): Generator<number[]> {
+  if (prefix.length === items.length) return yield prefix;
+  for (const i of items) if (!prefix.includes(i)) yield* permutations(items, [...prefix, i]);
 }
 
 /** In certify, a race is staged while no other check has a request on the server (framework/quiet.ts). */
@@ -179,6 +180,7 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
   const stagger = env.staggerMs ?? 0;
   const after = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
   const times: RaceTime[] = [];
+  const answered: number[] = [];
   const send = () =>
     Promise.all(
       actions.map(async (a, i) => {
@@ -186,21 +188,25 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
         const started = Date.now();
         const obs = await a.send(env);
         times[i] = { ms: Date.now() - started, ok: !!obs && ok(obs.ex) };
+        answered.push(i);
         return obs;
       }),
     );
   const observed = await quietly(env, send);
   env.lastRace = { first: times[0], others: times.slice(1).reduce((a, b) => (b.ms > a.ms ? b : a)) };
-  let first: Finding | undefined;
+  // Unexplained, the finding reported is that of the serial order that explains the most answers before one it
+  // cannot; of those, the first tried. The order the answers came in is tried first: the likeliest to be the real one.
+  let best: { finding: Finding; explained: number; order: number[] } | undefined;
   // A serial order that explains every answer without a warning wins over one that needs a warning (a SHOULD
   // finding) to explain them.
   let warned: { s: S; warnings: Finding[] } | undefined;
-  for (const order of permutations(actions.length)) {
+  for (const order of permutations(answered)) {
     const copy = structuredClone(box.s);
     const warnings: Finding[] = [];
+    let explained = 0;
     env.atOnce = true;
     try {
-      for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings));
+      for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings)), explained++;
       if (warnings.length) {
         warned ??= { s: copy, warnings };
         continue;
@@ -209,7 +215,7 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
       return;
     } catch (err) {
       if (!(err instanceof Finding)) throw err;
-      first ??= err;
+      if (!best || explained > best.explained) best = { finding: err, explained, order };
     } finally {
       env.atOnce = false;
     }
@@ -219,7 +225,9 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
     env.warnings.push(...warned.warnings);
     return;
   }
-  throw new Finding(first!.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer; in the order sent: ${first!.message}`, first!.detail);
+  const { finding, order } = best!;
+  const taken = order.join() === answered.join() ? 'taken in the order they were answered' : `taken in the order that explains the most of them (${order.map((i) => i + 1).join(', ')} of those sent)`;
+  throw new Finding(finding.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer; ${taken}: ${finding.message}`, finding.detail);
 }
 
 /** The step number the next action belongs to (actions record their exchanges under it). */

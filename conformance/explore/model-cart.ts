@@ -10,7 +10,7 @@
  */
 import crypto from 'node:crypto';
 import fc from 'fast-check';
-import { advance, brief, currentStep, is4xx, ok, observe, uid, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
+import { advance, brief, currentStep, Finding, is4xx, ok, observe, quietly, ruleLevel, uid, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
 import {
   applyBookingOp,
@@ -167,8 +167,9 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
       if (p.ownLimit === 'past') return judgeTakenAsIs(obs!, j);
       if (own) return judgeRetry(s, own, obs!, j);
       // The same create sent twice at once: whichever the server took second is a retry.
+      // So is one of this tenant's own made before with another's uuid: the same request again, or another request.
       const twin = s.bookings.find((b) => b.uuid === uuid && b.tenant === tenant);
-      if (twin) return judgeRetry(s, twin, obs!, j);
+      if (twin) return judgeRetry(s, twin, obs!, j, sameRequest(body, twin.request));
       if (repeated) return judgeForeignUuid(s, repeated, obs!, j);
       judgeCreate(s, env, p, obs!, j, { uuid, orderId: sentOrderId, body, what });
     },
@@ -195,9 +196,8 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     if (read.ex.status !== 200 || read.ex.body?.uuid !== uuid) j.fail('CART-ORDER-READ', `${what} was answered ${obs.ex.status}, yet GET of its booking answers ${read.ex.status}`, { expected: 'status 200 with the booking the create answered', actual: brief(read.ex), exchange: read.ex });
   }
 
-  function judgeRetry(s: CartState, b: CBooking, obs: Obs, j: Judge) {
+  function judgeRetry(s: CartState, b: CBooking, obs: Obs, j: Judge, same = !p.change || p.change === 'none' || p.change === 'key-order') {
     const { ex } = obs;
-    const same = !p.change || p.change === 'none' || p.change === 'key-order';
     b.rule = 'CART-CREATE-RETRY';
     if (same) {
       if (!ok(ex)) return j.fail('CART-CREATE-RETRY', `${what} answered ${ex.status}`, { expected: 'status 200 or 201 with the original booking', actual: brief(ex), exchange: ex });
@@ -226,6 +226,11 @@ function createAction(s: CartState, env: Env, p: CreateParams, readBack = true):
     else s.orders.push({ id: sentOrderId, n: s.orders.length + 1, tenant, status: 'ON_HOLD', expires: NaN, rule: 'CART-ORDER-READ', bookings: [uuid], async: asyncOption(env, other.avail) });
   }
 }
+
+/** Two create bodies are the same request when every member is the same, whatever the order of their keys. */
+const canonical = (x: unknown): unknown =>
+  Array.isArray(x) ? x.map(canonical) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, canonical((x as Record<string, unknown>)[k])])) : x;
+const sameRequest = (a: Record<string, any>, b: Record<string, any>) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 function newBooking(s: CartState, tenant: Tenant, uuid: string, orderId: string | undefined, avail: Avail, units: number, answer: any, request: Record<string, any>): CBooking {
   return {
@@ -507,6 +512,76 @@ const firstBookingOf = (s: CartState, i: number) => {
   return Math.max(0, o ? s.bookings.findIndex((b) => b.uuid === o.bookings[0] && b.tenant === o.tenant) : 0);
 };
 
+/** Readers of the order while a write on it is in flight, and the most reads each makes (a write that hangs is not read without end). */
+export const READERS = 4;
+const MAX_READS = 25;
+
+/**
+ * Write `w` on order `i` while readers read the order again and again until it is answered. The order and its
+ * bookings are one thing to a reader: each read must show the order wholly as before the write or wholly as after
+ * it (CART-ORDER-ALL-OR-NOTHING), never a mix such as an order CANCELLED whose bookings still read ON_HOLD, or
+ * bookings moved on while the order has not. The write itself is judged as when sent alone.
+ */
+export function readsDuringStep(w: Write, i: number, readers = READERS): StepSpec<CartState> {
+  const write = writeStep(w, i);
+  const read = readOrderStep(i);
+  return {
+    name: `${write.name} while the order is read`,
+    make(s, env) {
+      const wa = write.make(s, env)?.[0];
+      const ra = read.make(s, env)?.[0];
+      if (!wa || !ra) return undefined;
+      const action: Action<CartState> = {
+        label: `${wa.label}, while ${readers} readers read the order again and again until it is answered`,
+        tenant: wa.tenant,
+        // Staged while no other check has a request on the server, as writes sent at the same moment are.
+        send: (env) =>
+          quietly(env, async () => {
+            let answered = false;
+            const during: Obs[] = [];
+            const reader = async () => {
+              for (let n = 0; n < MAX_READS && !answered; n++) {
+                const r = await ra.send(env);
+                if (r) during.push(r);
+              }
+            };
+            const written = wa.send(env).finally(() => void (answered = true));
+            const [obs] = await Promise.all([written, ...Array.from({ length: readers }, reader)]);
+            return obs && ({ ...obs, during } as Obs & { during: Obs[] });
+          }),
+        judge(s, obs, j) {
+          const before = structuredClone(s);
+          wa.judge(s, obs, j);
+          for (const r of (obs as Obs & { during: Obs[] }).during) judgeReadDuring(env, ra, before, s, r, j, w);
+        },
+      };
+      return [action];
+    },
+  };
+}
+
+/** A read made while write `w` was in flight: the order as before it, or as after it; else a finding. */
+function judgeReadDuring(env: Env, ra: Action<CartState>, before: CartState, after: CartState, r: Obs, j: Judge, w: Write) {
+  if (r.ex.status !== 200) return j.fail('CART-ORDER-READ', `GET order answered ${r.ex.status}`, { expected: 'status 200 with the order', actual: brief(r.ex), exchange: r.ex });
+  // Judged against each state on a copy. A state the read fits without a finding explains it; else one it fits
+  // with SHOULD findings only (those are passed on); a MUST finding rules a state out.
+  const against = (state: CartState) => {
+    const found: Finding[] = [];
+    ra.judge(structuredClone(state), r, { fail: (rule, message, detail) => void found.push(new Finding(rule, message, detail)) });
+    return { found, must: found.find((f) => ruleLevel(env, f.rule) === 'MUST') };
+  };
+  const [asBefore, asAfter] = [against(before), against(after)];
+  if (!asBefore.found.length || !asAfter.found.length) return;
+  const fit = !asBefore.must ? asBefore : !asAfter.must ? asAfter : undefined;
+  if (fit) return fit.found.forEach((f) => j.fail(f.rule, f.message, f.detail));
+  const order = r.ex.body;
+  j.fail('CART-ORDER-ALL-OR-NOTHING', `GET order, sent while the ${w} was in flight, reads the order neither as before it (${asBefore.must!.message}) nor as after it (${asAfter.must!.message})`, {
+    expected: 'the order and every booking as before the operation, or all as after it',
+    actual: { order: order?.status, utcExpiresAt: order?.utcExpiresAt, bookings: (order?.bookings ?? []).map((b: any) => `${b?.uuid}: ${b?.status} until ${b?.utcHoldExpiration}`) },
+    exchange: r.ex,
+  });
+}
+
 // ---- explore's random steps ---------------------------------------------------------------------------
 
 const tenantArb = fc.constantFrom<Tenant>(0, 0, 1);
@@ -527,8 +602,9 @@ const arbitraries = (clock: boolean) => {
   const booking = fc.record({ i: fc.nat(), op: fc.constantFrom<BookingOp>('read', 'confirm', 'cancel', 'cancel'), other: fc.constantFrom(false, false, false, true) }).map((p) => bookingOpStep(p));
   const pair = fc.record({ i: fc.nat(), a: fc.constantFrom(...WRITES), b: fc.constantFrom(...WRITES) }).map(({ i, a, b }) => together(writeStep(a, i), writeStep(b, i)));
   const compare = fc.nat().map((i) => compareStep(i));
+  const readDuring = fc.record({ i: fc.nat(), w: fc.constantFrom(...WRITES) }).map(({ i, w }) => readsDuringStep(w, i));
   const time = fc.constantFrom<ClockKind>('short', 'past', 'past', 'settle', 'hour', 'day').map((k) => clockStep(k));
-  return [create, create, create, retry, op, op, read, read, booking, booking, pair, compare, ...(clock ? [time, time] : [])];
+  return [create, create, create, retry, op, op, read, read, booking, booking, pair, readDuring, compare, ...(clock ? [time, time] : [])];
 };
 
 /** Cancels every order and booking still held or confirmed, and lets pending decisions settle, for the next run. */

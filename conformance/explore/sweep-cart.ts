@@ -3,7 +3,7 @@
  * state of an order (held, held with one booking cancelled or confirmed on its own, confirmed, cancelled,
  * expired, final states past their old expiry, pending, rejected, confirmed after pending) x every operation, by
  * the owner; every operation by the other tenant (including lookups by orderId and by uuid); every pair of writes
- * sent at once, repeated; every final state re-read a minute, an hour and a day later; every documented limit at
+ * sent at once, repeated; every write while the order is read again and again; every final state re-read a minute, an hour and a day later; every documented limit at
  * min-1, min, max, max+1; the retry rule with each member changed. Each case ends comparing the order with each
  * of its bookings read alone.
  */
@@ -19,6 +19,7 @@ import {
   createStep,
   orderOpStep,
   readOrderStep,
+  readsDuringStep,
   together,
   writeStep,
   WRITES,
@@ -143,11 +144,7 @@ const stateCases = (): SweepCase<CartState>[] =>
 /** At once, then each way round a little apart (sweep.ts). */
 const RACE_REPEAT = 3;
 const pairCases = (): SweepCase<CartState>[] => {
-  // Left out: a join sent with the order's cancel. The join's answer may show its booking as of a moment later in
-  // its window (already CANCELLED), which is allowed, and the model judges a create's answer as of its own write.
-  const pairs: [Write, Write][] = WRITES.flatMap((a, k) => WRITES.slice(k).map((b): [Write, Write] => [a, b])).filter(
-    ([a, b]) => !(a === 'cancel' && b === 'join') && !(a === 'join' && b === 'cancel'),
-  );
+  const pairs: [Write, Write][] = WRITES.flatMap((a, k) => WRITES.slice(k).map((b): [Write, Write] => [a, b]));
   const pendingPairs: [Write, Write][] = [
     ['confirm', 'confirm'],
     ['confirm', 'cancel'],
@@ -194,6 +191,29 @@ const pairCases = (): SweepCase<CartState>[] => {
     },
   ];
 };
+
+/**
+ * Each write on a held order (and the cancel of a confirmed one) while the order is read again and again: the order
+ * and its bookings are read as one, so every read shows the order wholly as before the write or wholly as after it.
+ * Repeated: a read that puts the order together from two reads shows a mix only when the write commits between them.
+ */
+const READ_DURING_REPEAT = 4;
+const readDuringCases = (): SweepCase<CartState>[] => [
+  ...WRITES.map((w): SweepCase<CartState> => ({
+    id: `held-${w}-while-read`,
+    rule: 'CART-ORDER-ALL-OR-NOTHING',
+    title: `${w} of a held order while the order is read again and again: each read shows the order wholly as before it or wholly as after it`,
+    steps: [...held(), readsDuringStep(w, 0), compareStep(0)],
+    repeat: READ_DURING_REPEAT,
+  })),
+  {
+    id: 'confirmed-cancel-while-read',
+    rule: 'CART-ORDER-ALL-OR-NOTHING',
+    title: 'cancel of a confirmed order while the order is read again and again: each read shows the order wholly as before it or wholly as after it',
+    steps: [...held(), confirm, readsDuringStep('cancel', 0), compareStep(0)],
+    repeat: READ_DURING_REPEAT,
+  },
+];
 
 /** Final states (and a held order, whose hold ends) re-read after a minute, an hour and a day. */
 const clockCases = (): SweepCase<CartState>[] =>
@@ -268,7 +288,7 @@ const retryCases = (): SweepCase<CartState>[] => [
 
 /** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
 export const cartSweep = (): SweepCase<CartState>[] =>
-  [...stateCases(), ...pairCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: true, ...scarce(c), ...capabilityOf(c) }));
+  [...stateCases(), ...pairCases(), ...readDuringCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: true, ...scarce(c), ...capabilityOf(c) }));
 
 /** The few places of the small or the rejecting availability: the cases that hold them take turns. */
 const scarce = (c: SweepCase<CartState>): Pick<SweepCase<CartState>, 'uses'> => {

@@ -29,12 +29,12 @@ describe('explore against the reference server', function () {
 });
 
 /**
- * Fixed seeds, so the test is repeatable; the run stops at the first failure (measured: after about 120, 25 and 90
- * sequences), the budget of 300 is a bound. Timing (an order finishing on its own) can change a run a little, hence
+ * Fixed seeds, so the test is repeatable; the run stops at the first failure (measured: after about 610, 25 and 90
+ * sequences), the budget is a bound. Timing (an order finishing on its own) can change a run a little, hence
  * the bound on the shrunk length is a little loose.
  */
 const BUDGETS: Record<string, string[]> = {
-  'seq-cart-join-after-read-missing': ['--seed', '1', '--runs', '300'],
+  'seq-cart-join-after-read-missing': ['--seed', '1', '--runs', '800'],
   'seq-act-in-progress-per-operation': ['--seed', '2', '--runs', '300'],
   'seq-eth-patch-on-first-version': ['--seed', '2', '--runs', '300'],
 };
@@ -54,7 +54,7 @@ describe('explore catches every sequence-only variant by the rule it breaks', fu
         console.log(run.report.split('\n').map((l) => `      ${l.slice(0, 220)}`).join('\n'));
         const failure = run.results[0].failure;
         assert.equal(run.code, 1, run.report);
-        assert.equal(failure?.finding.rule, variant.breaks, run.report);
+        assert.ok([variant.breaks, ...(variant.alsoBreaks ?? [])].includes(failure?.finding.rule ?? ''), run.report);
         assert.ok(failure!.steps.length <= MAX_STEPS, `shrunk to ${failure!.steps.length} steps`);
         assert.match(run.report, /curl -sS -i -X \w+ '.*' -u "\$ORDERCERT_TENANT_[AB]"/);
         assert.doesNotMatch(run.report, /\$USER|alpha-secret/);

@@ -214,6 +214,54 @@ class JoinStatusAnyTenant extends CartDomain {
   }
 }
 
+// ---- reads and answers while another write lands ---------------------------------------------------------------
+
+/** GET order reads the order, then its bookings: two reads, between which another request's write can commit. */
+class OrderReadInTwoStatements extends CartDomain {
+  override async getOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string): Promise<OrderView> {
+    const { order, bookings } = await this.loadOrder(ctx.reader ?? ctx.db, tenant, supplierId, orderId, false);
+    return this.toOrder(order, bookings, ctx.clock.now());
+  }
+}
+
+/** A held order's cancel ends its bookings' holds, tells the supplier, then marks the order: a read in between sees half of it. */
+class CancelBookingsBeforeOrder extends CartDomain {
+  override async cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
+    const now = ctx.clock.now();
+    const { order, bookings } = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
+    if (this.effectiveOrderStatus(order, now) !== 'ON_HOLD' || bookings.some((b) => b.status !== 'ON_HOLD' || past(b.utc_hold_expiration, now))) return super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+    const changes = { status: 'CANCELLED' as Status, cancel_reason: req.reason };
+    await ctx.db('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update(changes);
+    await supplierCall(200);
+    await ctx.db('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update(changes);
+    return this.getOrder(ctx, tenant, supplierId, orderId);
+  }
+}
+
+/**
+ * A held order's cancel reads its bookings, tells the supplier, then cancels every booking of the order in one
+ * statement (checked again as they now stand) and answers the bookings it first read: one that joined meanwhile is
+ * cancelled but not in the answer.
+ */
+class CancelAnswersBookingsReadBefore extends CartDomain {
+  override async cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
+    const now = ctx.clock.now();
+    const { order, bookings } = await this.loadOrder(ctx.db, tenant, supplierId, orderId, false);
+    if (this.effectiveOrderStatus(order, now) !== 'ON_HOLD' || bookings.some((b) => b.status !== 'ON_HOLD' || past(b.utc_hold_expiration, now))) return super.cancelOrder(ctx, tenant, supplierId, orderId, req);
+    await supplierCall(200);
+    const changes = { status: 'CANCELLED' as Status, cancel_reason: req.reason };
+    await ctx.db.transaction(async (trx) => {
+      // Checked again as it now stands: only the answer is built from the first read.
+      const fresh = await this.loadOrder(trx, tenant, supplierId, orderId, true);
+      this.requireOrderOnHold(fresh.order, ctx.clock.now(), 'cancelled');
+      this.requireBookings(fresh.bookings, 'ON_HOLD', ctx.clock.now(), orderId, 'cancelled');
+      await trx('cart_bookings').where({ tenant, supplier_id: supplierId, order_id: orderId }).update(changes);
+      await trx('cart_orders').where({ tenant, supplier_id: supplierId, id: orderId }).update(changes);
+    });
+    return this.toOrder({ ...order, ...changes }, bookings.map((b) => ({ ...b, ...changes })), now);
+  }
+}
+
 const v = (name: string, breaks: string, description: string, apis: Variant['apis'], extra: Partial<Variant> = {}): Variant => ({ name, api: 'cart', breaks, description, apis, ...extra });
 
 export const sweepCartVariants: Variant[] = [
@@ -231,5 +279,8 @@ export const sweepCartVariants: Variant[] = [
   v('sweep-cart-order-view-stale-cancellable', 'CART-ORDER-READ', "an expired booking reads cancellable in its order's view, not alone", withCart(new OrderViewStaleCancellable())),
   v('sweep-cart-order-view-rejected-confirmed-at', 'CART-ORDER-READ', "a rejected booking carries utcConfirmedAt in its order's view, not alone", withCart(new OrderViewRejectedConfirmedAt())),
   v('sweep-cart-retry-lookup-any-tenant', 'CART-TENANCY', "a create with another reseller's uuid and body returns that reseller's booking", withCart(new RetryLookupAnyTenant())),
+  v('sweep-cart-order-read-in-two-statements', 'CART-ORDER-ALL-OR-NOTHING', 'GET order reads the order and then its bookings: a read while a write commits shows half of it', withCart(new OrderReadInTwoStatements())),
+  v('sweep-cart-cancel-bookings-before-order', 'CART-ORDER-ALL-OR-NOTHING', "a held order's cancel ends the holds, tells the supplier, then marks the order: a read in between sees it half cancelled", withCart(new CancelBookingsBeforeOrder())),
+  v('sweep-cart-cancel-answers-bookings-read-before', 'CART-ORDER-OPS-COLLECTIVE', "a held order's cancel answers the bookings it read before telling the supplier, though it cancels one that joined meanwhile", withCart(new CancelAnswersBookingsReadBefore())),
   v('sweep-cart-join-status-any-tenant', 'CART-TENANCY', "a create naming an orderId another reseller closed is refused", withCart(new JoinStatusAnyTenant())),
 ];
