@@ -560,6 +560,61 @@ export function readsDuringStep(w: Write, i: number, readers = READERS): StepSpe
   };
 }
 
+/** Joiners of the order while its confirm or cancel is in flight, and the most joins each sends. */
+export const JOINERS = 4;
+const MAX_JOINS = 10;
+
+/**
+ * The confirm or cancel of order `i` while bookings keep joining it until it is answered. Only one serial order
+ * can explain the answers: every join that succeeded came before the operation (after it the order takes no
+ * booking: CART-ORDER-JOIN-ONLY-ON-HOLD), so the operation acted on it and lists it (CART-ORDER-OPS-COLLECTIVE),
+ * and every join refused came after. An operation that reads the order's bookings and writes later is met by a
+ * join landing in between.
+ */
+export function joinsDuringStep(op: 'confirm' | 'cancel', i: number, joiners = JOINERS): StepSpec<CartState> {
+  const write = writeStep(op, i);
+  const join = writeStep('join', i);
+  return {
+    name: `${op} order while bookings join it`,
+    make(s, env) {
+      const wa = write.make(s, env)?.[0];
+      if (!wa || !join.make(s, env)?.length) return undefined;
+      const joins: { action: Action<CartState>; obs: Obs }[] = [];
+      const action: Action<CartState> = {
+        label: `${wa.label}, while ${joiners} joiners add bookings to the order again and again until it is answered`,
+        tenant: wa.tenant,
+        send: (env) =>
+          quietly(env, async () => {
+            let answered = false;
+            const joiner = async () => {
+              for (let n = 0; n < MAX_JOINS && !answered; n++) {
+                const a = join.make(s, env)![0];
+                const obs = await a.send(env);
+                if (obs) joins.push({ action: a, obs });
+              }
+            };
+            const written = wa.send(env).finally(() => void (answered = true));
+            return (await Promise.all([written, ...Array.from({ length: joiners }, joiner)]))[0];
+          }),
+        judge(s, obs, j) {
+          const taken = joins.filter((x) => ok(x.obs.ex));
+          const refused = joins.filter((x) => !ok(x.obs.ex));
+          // Answers sent beside the operation may show its effect (a join's booking already CANCELLED).
+          env.atOnce = true;
+          try {
+            for (const x of taken) x.action.judge(s, x.obs, j);
+            wa.judge(s, obs, j);
+            for (const x of refused) x.action.judge(s, x.obs, j);
+          } finally {
+            env.atOnce = false;
+          }
+        },
+      };
+      return [action];
+    },
+  };
+}
+
 /** A read made while write `w` was in flight: the order as before it, or as after it; else a finding. */
 function judgeReadDuring(env: Env, ra: Action<CartState>, before: CartState, after: CartState, r: Obs, j: Judge, w: Write) {
   if (r.ex.status !== 200) return j.fail('CART-ORDER-READ', `GET order answered ${r.ex.status}`, { expected: 'status 200 with the order', actual: brief(r.ex), exchange: r.ex });

@@ -3,7 +3,8 @@
  * state of an order (held, held with one booking cancelled or confirmed on its own, confirmed, cancelled,
  * expired, final states past their old expiry, pending, rejected, confirmed after pending) x every operation, by
  * the owner; every operation by the other tenant (including lookups by orderId and by uuid); every pair of writes
- * sent at once, repeated; every write while the order is read again and again; every final state re-read a minute, an hour and a day later; every documented limit at
+ * sent at once, repeated; every write while the order is read again and again; confirm and cancel while bookings
+ * keep joining; every final state re-read a minute, an hour and a day later; every documented limit at
  * min-1, min, max, max+1; the retry rule with each member changed. Each case ends comparing the order with each
  * of its bookings read alone.
  */
@@ -17,6 +18,7 @@ import {
   clockStep,
   compareStep,
   createStep,
+  joinsDuringStep,
   orderOpStep,
   readOrderStep,
   readsDuringStep,
@@ -140,9 +142,11 @@ const stateCases = (): SweepCase<CartState>[] =>
     return [...own, ...settled, kept, ...(st.tenancy ? [tenancy] : [])];
   });
 
-/** Times each pair of writes is sent at once: enough to see a check-then-write race on a loaded machine. */
-/** At once, then each way round a little apart (sweep.ts). */
-const RACE_REPEAT = 3;
+/**
+ * Times each pair of writes is sent: at once, then each way round a little apart, half-way and a quarter of the way
+ * into the other's time (sweep.ts staggerFor), enough to meet a check-then-write window on a loaded machine.
+ */
+const RACE_REPEAT = 5;
 const pairCases = (): SweepCase<CartState>[] => {
   const pairs: [Write, Write][] = WRITES.flatMap((a, k) => WRITES.slice(k).map((b): [Write, Write] => [a, b]));
   const pendingPairs: [Write, Write][] = [
@@ -214,6 +218,19 @@ const readDuringCases = (): SweepCase<CartState>[] => [
     repeat: READ_DURING_REPEAT,
   },
 ];
+
+/**
+ * The confirm and the cancel of a held order while bookings keep joining it: every join that succeeded came before
+ * the operation, which then acted on it and lists it; every join refused came after.
+ */
+const joinsDuringCases = (): SweepCase<CartState>[] =>
+  (['confirm', 'cancel'] as const).map((op) => ({
+    id: `held-${op}-while-bookings-join`,
+    rule: 'CART-ORDER-OPS-COLLECTIVE',
+    title: `${op} of a held order while bookings keep joining it: the operation acts on, and lists, every booking that joined before it; none joins after`,
+    steps: [...held(), joinsDuringStep(op, 0), compareStep(0)],
+    repeat: READ_DURING_REPEAT,
+  }));
 
 /** Final states (and a held order, whose hold ends) re-read after a minute, an hour and a day. */
 const clockCases = (): SweepCase<CartState>[] =>
@@ -288,7 +305,7 @@ const retryCases = (): SweepCase<CartState>[] => [
 
 /** A case on the main availability (room for a whole run) judges only its own orders: it may overlap other checks. */
 export const cartSweep = (): SweepCase<CartState>[] =>
-  [...stateCases(), ...pairCases(), ...readDuringCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: true, ...scarce(c), ...capabilityOf(c) }));
+  [...stateCases(), ...pairCases(), ...readDuringCases(), ...joinsDuringCases(), ...clockCases(), ...limitCases(), ...retryCases()].map((c) => ({ ...c, independent: true, ...scarce(c), ...capabilityOf(c) }));
 
 /** The few places of the small or the rejecting availability: the cases that hold them take turns. */
 const scarce = (c: SweepCase<CartState>): Pick<SweepCase<CartState>, 'uses'> => {

@@ -4,6 +4,8 @@
  * member changed or reordered, bookings read alone against the order's, lookups that forget the tenant.
  * Each breaks one documented rule (test/selftest/kill-table.test.ts).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Knex } from 'knex';
 import { activationApi } from '../../src/activation/api.js';
 import { cartApi } from '../../src/cart/api.js';
 import { CartDomain, CODES, type BookingRequest, type BookingRow, type CancelRequest, type ConfirmRequest, type DomainContext, type OrderRow, type OrderView, type Status } from '../../src/cart/domain.js';
@@ -262,6 +264,18 @@ class CancelAnswersBookingsReadBefore extends CartDomain {
   }
 }
 
+/** An order's cancel reads the order and its bookings without a row lock: a booking joining meanwhile is cancelled, not answered. */
+class CancelWithoutRowLock extends CartDomain {
+  /** Set while a cancel runs (each request its own): only the cancel's reads go unlocked. */
+  private readonly cancelling = new AsyncLocalStorage<true>();
+  protected override loadOrder(trx: Knex, tenant: string, supplierId: string, orderId: string, lock: boolean) {
+    return super.loadOrder(trx, tenant, supplierId, orderId, lock && !this.cancelling.getStore());
+  }
+  override cancelOrder(ctx: DomainContext, tenant: string, supplierId: string, orderId: string, req: CancelRequest): Promise<OrderView> {
+    return this.cancelling.run(true, () => super.cancelOrder(ctx, tenant, supplierId, orderId, req));
+  }
+}
+
 const v = (name: string, breaks: string, description: string, apis: Variant['apis'], extra: Partial<Variant> = {}): Variant => ({ name, api: 'cart', breaks, description, apis, ...extra });
 
 export const sweepCartVariants: Variant[] = [
@@ -282,5 +296,6 @@ export const sweepCartVariants: Variant[] = [
   v('sweep-cart-order-read-in-two-statements', 'CART-ORDER-ALL-OR-NOTHING', 'GET order reads the order and then its bookings: a read while a write commits shows half of it', withCart(new OrderReadInTwoStatements())),
   v('sweep-cart-cancel-bookings-before-order', 'CART-ORDER-ALL-OR-NOTHING', "a held order's cancel ends the holds, tells the supplier, then marks the order: a read in between sees it half cancelled", withCart(new CancelBookingsBeforeOrder())),
   v('sweep-cart-cancel-answers-bookings-read-before', 'CART-ORDER-OPS-COLLECTIVE', "a held order's cancel answers the bookings it read before telling the supplier, though it cancels one that joined meanwhile", withCart(new CancelAnswersBookingsReadBefore())),
+  v('sweep-cart-cancel-without-row-lock', 'CART-ORDER-OPS-COLLECTIVE', "a held order's cancel reads its bookings without a row lock: one joining meanwhile is cancelled but not answered", withCart(new CancelWithoutRowLock()), { backend: 'postgres' }),
   v('sweep-cart-join-status-any-tenant', 'CART-TENANCY', "a create naming an orderId another reseller closed is refused", withCart(new JoinStatusAnyTenant())),
 ];
