@@ -10,7 +10,7 @@
  */
 import crypto from 'node:crypto';
 import fc from 'fast-check';
-import { advance, brief, currentStep, Finding, is4xx, ok, observe, quietly, ruleLevel, uid, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
+import { advance, brief, currentStep, Finding, is4xx, ok, observe, ruleLevel, uid, TENANT_NAMES, type Action, type Env, type Judge, type Obs, type Tenant } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
 import {
   applyBookingOp,
@@ -534,21 +534,21 @@ export function readsDuringStep(w: Write, i: number, readers = READERS): StepSpe
       const action: Action<CartState> = {
         label: `${wa.label}, while ${readers} readers read the order again and again until it is answered`,
         tenant: wa.tenant,
-        // Staged while no other check has a request on the server, as writes sent at the same moment are.
-        send: (env) =>
-          quietly(env, async () => {
-            let answered = false;
-            const during: Obs[] = [];
-            const reader = async () => {
-              for (let n = 0; n < MAX_READS && !answered; n++) {
-                const r = await ra.send(env);
-                if (r) during.push(r);
-              }
-            };
-            const written = wa.send(env).finally(() => void (answered = true));
-            const [obs] = await Promise.all([written, ...Array.from({ length: readers }, reader)]);
-            return obs && ({ ...obs, during } as Obs & { during: Obs[] });
-          }),
+        // Not staged on a quiet API (as writes sent at once are): each read is judged soundly whatever else the
+        // server is doing, and other checks' requests only move where the write's window falls among the reads.
+        async send(env) {
+          let answered = false;
+          const during: Obs[] = [];
+          const reader = async () => {
+            for (let n = 0; n < MAX_READS && !answered; n++) {
+              const r = await ra.send(env);
+              if (r) during.push(r);
+            }
+          };
+          const written = wa.send(env).finally(() => void (answered = true));
+          const [obs] = await Promise.all([written, ...Array.from({ length: readers }, reader)]);
+          return obs && ({ ...obs, during } as Obs & { during: Obs[] });
+        },
         judge(s, obs, j) {
           const before = structuredClone(s);
           wa.judge(s, obs, j);
@@ -583,19 +583,19 @@ export function joinsDuringStep(op: 'confirm' | 'cancel', i: number, joiners = J
       const action: Action<CartState> = {
         label: `${wa.label}, while ${joiners} joiners add bookings to the order again and again until it is answered`,
         tenant: wa.tenant,
-        send: (env) =>
-          quietly(env, async () => {
-            let answered = false;
-            const joiner = async () => {
-              for (let n = 0; n < MAX_JOINS && !answered; n++) {
-                const a = join.make(s, env)![0];
-                const obs = await a.send(env);
-                if (obs) joins.push({ action: a, obs });
-              }
-            };
-            const written = wa.send(env).finally(() => void (answered = true));
-            return (await Promise.all([written, ...Array.from({ length: joiners }, joiner)]))[0];
-          }),
+        // Not staged on a quiet API either: one serial order is checked, whatever else the server is doing.
+        async send(env) {
+          let answered = false;
+          const joiner = async () => {
+            for (let n = 0; n < MAX_JOINS && !answered; n++) {
+              const a = join.make(s, env)![0];
+              const obs = await a.send(env);
+              if (obs) joins.push({ action: a, obs });
+            }
+          };
+          const written = wa.send(env).finally(() => void (answered = true));
+          return (await Promise.all([written, ...Array.from({ length: joiners }, joiner)]))[0];
+        },
         judge(s, obs, j) {
           const taken = joins.filter((x) => ok(x.obs.ex));
           const refused = joins.filter((x) => !ok(x.obs.ex));

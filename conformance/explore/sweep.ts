@@ -92,24 +92,20 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
   }
 }
 
+/** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 /**
  * How long before the others (+) or after them (-) the first write of a race leaves in repeat `i`: together the
  * first time; then, from how the writes went that time, the first leaves ahead of the others, then the others ahead
  * of the first, so that a server which checks before a slow step and writes after it is caught whichever write makes
- * the check. A write that succeeded took its slow step too: the other leaves inside its time, half-way in repeats 1
- * and 2, a quarter of the way in 3 and 4, three quarters in 5 and 6 (a short window sits anywhere in a write, often
- * near its start, between its reads and its writes). One that was refused was answered just after its check (the
- * other had got in first): the other leaves its whole time after it, once the check has been made.
+ * the check. A write that succeeded took its slow step too: the other leaves half its time after it, inside the
+ * step. One that was refused was answered just after its check (the other had got in first): the other leaves its
+ * whole time after it, once the check has been made.
  */
-const INSIDE = [0.5, 0.25, 0.75];
 export function staggerFor(i: number, race: Env['lastRace']): number | undefined {
   if (i === 0 || !race) return undefined;
   const ahead = i % 2 ? race.first : race.others;
-  const inside = INSIDE[Math.floor((i - 1) / 2) % INSIDE.length];
-  return (i % 2 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms * inside : ahead.ms);
+  return (i % 2 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms / 2 : ahead.ms);
 }
-
-/** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 
 export function sweepChecks<S>(model: SweepModel<S>): Check[] {
   return model.sweep().map(
