@@ -141,13 +141,16 @@ export function judgeBooking(j: Judge, b: CBooking, got: any, obs: Obs, what: st
   }
 }
 
+/** The uuids of the bookings an order answer lists, sorted (undefined: it lists none). */
+const listedUuids = (body: any): string[] | undefined => (Array.isArray(body?.bookings) ? body.bookings.map((b: any) => b?.uuid).sort() : undefined);
+const listsExactly = (listed: string[], o: COrder) => JSON.stringify(listed) === JSON.stringify([...o.bookings].sort());
+
 /** Judges an order as answered: its bookings, its status and expiry, each booking's status, a decision taken for all. */
 export function judgeOrder(j: Judge, s: CartState, o: COrder, body: any, obs: Obs, what: string) {
   if (body?.id !== o.id) j.fail('CART-ORDER-READ', `${what}: the order answered has id ${body?.id}`, { expected: o.id, actual: body?.id, exchange: obs.ex });
-  const listed = Array.isArray(body?.bookings) ? body.bookings.map((b: any) => b?.uuid).sort() : [];
-  const wanted = [...o.bookings].sort();
-  if (JSON.stringify(listed) !== JSON.stringify(wanted)) {
-    j.fail('CART-ORDER-READ', `${what}: order #${o.n} does not list exactly its bookings`, { expected: wanted, actual: listed, exchange: obs.ex });
+  const listed = listedUuids(body) ?? [];
+  if (!listsExactly(listed, o)) {
+    j.fail('CART-ORDER-READ', `${what}: order #${o.n} does not list exactly its bookings`, { expected: [...o.bookings].sort(), actual: listed, exchange: obs.ex });
   }
   const expires = time(body?.utcExpiresAt);
   if (Number.isNaN(o.expires) && expires !== null) {
@@ -249,8 +252,8 @@ const statusesIn = (body: any): string[] => (body?.bookings ?? []).map((b: any) 
 export function applyOrderOp(s: CartState, o: COrder, op: OrderOp, obs: Obs, j: Judge, decide: (s: CartState, o: COrder) => Decision, settleMs: number) {
   const { ex } = obs;
   // An operation acts on every booking of the order: its answer, the order as the operation left it, lists them all.
-  const listed = ok(ex) && Array.isArray(ex.body?.bookings) ? ex.body.bookings.map((b: any) => b?.uuid).sort() : undefined;
-  if (listed && JSON.stringify(listed) !== JSON.stringify([...o.bookings].sort())) {
+  const listed = ok(ex) ? listedUuids(ex.body) : undefined;
+  if (listed && !listsExactly(listed, o)) {
     return j.fail('CART-ORDER-OPS-COLLECTIVE', `the answer of an accepted order ${op} does not list exactly the bookings of order #${o.n}`, { expected: [...o.bookings].sort(), actual: listed, exchange: ex });
   }
   const order = orderSeen(o, obs);
