@@ -298,7 +298,7 @@ function judgeCreate(s: CartState, env: Env, p: CreateParams, obs: Obs, j: Judge
   if (read.ex.body?.status !== 'ON_HOLD') j.fail('CART-ORDER-STARTS-ON-HOLD', `a new order reads ${read.ex.body?.status}`, { expected: 'ON_HOLD', actual: read.ex.body?.status, exchange: read.ex });
   const expires = time(read.ex.body?.utcExpiresAt) ?? obs.to + minutes * 60_000;
   if (!(expires > obs.from && expires <= read.to + minutes * 60_000)) {
-    j.fail('CART-ORDER-EXPIRY-TIME', `a new order asked to hold ${minutes} min expires at ${read.ex.body?.utcExpiresAt}`, { expected: `after the request, at most ${minutes} min after it`, actual: read.ex.body?.utcExpiresAt, exchange: read.ex });
+    j.fail('CART-ORDER-EXPIRY-TIME', `a new order asked to hold ${minutes} min expires at ${read.ex.body?.utcExpiresAt}`, { expected: `after the request, at most ${minutes} min after it: between ${new Date(obs.from).toISOString()} and ${new Date(read.to + minutes * 60_000).toISOString()} on the server's clock`, actual: read.ex.body?.utcExpiresAt, exchange: read.ex });
   }
   order.expires = expires;
   if (b.hold === null) b.hold = expires;

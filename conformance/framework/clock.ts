@@ -3,6 +3,7 @@ import { CheckAborted, NotRun } from './violation.js';
 import { clockExchange, readCapped, type BodyRead } from './http.js';
 import type { ApiName, Exchange } from './types.js';
 import type { ClockMember } from './clock-turns.js';
+import type { ClockLedger } from './clock-watch.js';
 
 /** The longest test clock answer read (it answers { "now": ... }). */
 const CLOCK_MAX_BYTES = 64 * 1024;
@@ -22,6 +23,8 @@ export interface ClockOptions {
   turns?: ClockMember;
   /** Called before the check waits for the server's time (a move, its turn at the clock, a real-time wait). */
   beforeWait?: () => void;
+  /** Counts every move made through this clock (and its copies for checks): the run's own moves (clock-watch.ts). */
+  ledger?: ClockLedger;
 }
 
 /** The test clock an API's checks move: its own (`clockUrls`), or the server's (`clockUrl`). */
@@ -48,7 +51,7 @@ export class ClockControl {
 
   /** The same clock for one check: its signal, its budget. */
   forCheck(options: ClockOptions): ClockControl {
-    return new ClockControl(this.url, this.allowRealWait, { timeoutMs: this.options.timeoutMs, beforeMove: this.options.beforeMove, ...options });
+    return new ClockControl(this.url, this.allowRealWait, { timeoutMs: this.options.timeoutMs, beforeMove: this.options.beforeMove, ledger: this.options.ledger, ...options });
   }
 
   private signal(): AbortSignal {
@@ -99,12 +102,24 @@ export class ClockControl {
     if (this.url) {
       this.options.beforeMove?.();
       if (this.options.turns) return this.options.turns.park(seconds, this.options.signal);
-      const { res } = await this.call({
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ advanceSeconds: seconds }),
-      });
-      if (!res.ok) throw new NotRun(`the test clock at ${this.url} refused to advance: ${res.status}`, 'check --clock-url');
+      const ms = seconds * 1000;
+      const ledger = this.options.ledger;
+      if (ledger) ledger.movingMs += ms;
+      let moved = false;
+      try {
+        const { res } = await this.call({
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ advanceSeconds: seconds }),
+        });
+        moved = res.ok;
+        if (!res.ok) throw new NotRun(`the test clock at ${this.url} refused to advance: ${res.status}`, 'check --clock-url');
+      } finally {
+        if (ledger) {
+          ledger.movingMs -= ms;
+          if (moved) ledger.movedMs += ms;
+        }
+      }
       return;
     }
     if (!this.allowRealWait) throw new NotRun(`needs ${seconds} s to pass on the server`, CLOCK_REMEDY);

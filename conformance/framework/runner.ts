@@ -5,6 +5,7 @@ import { ClockControl, clockUrlOf } from './clock.js';
 import { QuietServer } from './quiet.js';
 import { chooseOverlap, type Overlap } from './overlap.js';
 import { ClockTurns, type ClockMember } from './clock-turns.js';
+import { ClockWatch, newLedger, type ClockLedger } from './clock-watch.js';
 import { schedule, timeUse, type Job } from './schedule.js';
 import { ApiClient, type Credentials } from './http.js';
 import { guardedSection } from './profile-keys.js';
@@ -114,6 +115,24 @@ export function selectChecks(options: Pick<RunOptions, 'suites' | 'rules' | 'gre
 }
 
 /**
+ * A finding made while the test clock jumped forward by more than the run moved it: not the server's fault as far
+ * as anyone can tell, so not judged, with the finding kept for the reader.
+ */
+function movedByOthers(ran: CheckResult, jumpMs: number, clockUrl: string): CheckResult {
+  const { rule, checkRule, message, expected, actual, differences, curl, ...rest } = ran;
+  const finding = [`${checkRule && checkRule !== rule ? `${rule}: ` : ''}${message ?? ''}`, expected !== undefined ? `expected ${expected}` : '', actual !== undefined ? `actual ${actual}` : '', ...(differences ?? [])]
+    .filter(Boolean)
+    .join('; ');
+  return {
+    ...rest,
+    rule: checkRule ?? rule,
+    outcome: 'skip',
+    message: `not judged: the test clock at ${clockUrl} moved ${Math.round(jumpMs / 1000)} s further forward than this run moved it, while the check ran (what it found then: ${finding})`,
+    remedy: 'let nothing else move this test clock during the run (one certification at a time per server, or an API clock of its own per run), and run again',
+  };
+}
+
+/**
  * Runs the selected checks and returns one result per check, in the order the suites list them,
  * attributed to the rule each broke. The runner owns every check: it gives it an AbortSignal that
  * its HTTP clients and clock waits honour, and aborts it at the end of its budget (`timeoutMs` plus
@@ -130,7 +149,13 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = new Array(jobs.length);
   let done = 0;
   const clockUrl = (api: ApiName) => clockUrlOf(options, api);
-  const clocks = new Map(options.suites.map((s) => [s.api, new ClockControl(clockUrl(s.api), options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS })]));
+  // Every move the run makes through a clock is counted, so that a jump it did not make can be told (clock-watch.ts).
+  const ledgers = new Map<string, ClockLedger>();
+  const ledgerOf = (url: string | undefined) => (url ? ledgers.get(url) ?? ledgers.set(url, newLedger()).get(url) : undefined);
+  const clocks = new Map(options.suites.map((s) => [s.api, new ClockControl(clockUrl(s.api), options.slow ?? false, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ledger: ledgerOf(clockUrl(s.api)) })]));
+  const watches = new Map<string, ClockWatch>();
+  for (const clock of clocks.values()) if (clock.url && !watches.has(clock.url)) watches.set(clock.url, new ClockWatch(clock, ledgerOf(clock.url)!));
+  await Promise.all([...watches.values()].map((w) => w.start()));
   const time = new Map(jobs.map((job) => [job, timeUse(job)]));
   const again: Job[] = [];
   const overlap = await chooseOverlap(options.concurrency, [...clocks.values()], {
@@ -171,6 +196,7 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
       turns && use === 'none'
         ? new ClockControl(clock.url, options.slow ?? false, {
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            ledger: clock.options.ledger,
             beforeMove: () => {
               moved = true;
               throw new CheckAborted();
@@ -178,13 +204,16 @@ export async function runChecks(options: RunOptions): Promise<CheckResult[]> {
           })
         : clock;
     const member = turns && use !== 'none' ? (record: (e: Exchange) => void) => turns.join(use !== 'advances', record) : undefined;
+    const startedAt = Date.now();
     const ran = await runOne(job, options, guarded, memo, member, quietOf(job));
     if (moved) {
       time.set(job, 'moves');
       again.push(job);
       return;
     }
-    const result: CheckResult = { ...ran, ...(needs ? { capability: needs } : {}) };
+    const watch = clock.url && use !== 'none' && (ran.outcome === 'fail' || ran.outcome === 'warn') && !ran.timedOut ? watches.get(clock.url) : undefined;
+    const jumpMs = watch ? await watch.jumpDuring(startedAt, Date.now()) : 0;
+    const result: CheckResult = { ...(jumpMs ? movedByOthers(ran, jumpMs, clock.url!) : ran), ...(needs ? { capability: needs } : {}) };
     results[job.index] = result;
     options.onResult?.(result, ++done, jobs.length);
   };
