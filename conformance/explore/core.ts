@@ -167,16 +167,11 @@ function* permutations(items: number[], prefix: number[] = []): Generator<number
 export const quietly = <T>(env: Env, work: () => Promise<T>): Promise<T> => (env.check ? env.check.quietly(work) : work());
 
 /**
- * Runs a step: one action, or several at once. For concurrent actions every sequential order is tried
- * on a copy of the model; the first that explains every answer becomes the model. None: a finding.
+ * Sends actions at the same moment (in certify, in a quiet moment), the first `env.staggerMs` ahead of the others
+ * (behind, when negative), and notes how long the first and the slowest other took, for the next repeat's stagger.
+ * Answers by action; `answered`: the actions in the order their answers came.
  */
-export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]): Promise<void> {
-  env.steps.push(actions.map((a) => a.label).join('  ||  '));
-  if (actions.length === 1) {
-    const obs = await actions[0].send(env);
-    actions[0].judge(box.s, obs, judgeFor(env, env.warnings));
-    return;
-  }
+export async function sendAtOnce<S>(env: Env, actions: Action<S>[]): Promise<{ observed: Array<Obs | undefined>; answered: number[] }> {
   const stagger = env.staggerMs ?? 0;
   const after = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
   const times: RaceTime[] = [];
@@ -194,25 +189,38 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
     );
   const observed = await quietly(env, send);
   env.lastRace = { first: times[0], others: times.slice(1).reduce((a, b) => (b.ms > a.ms ? b : a)) };
-  // Unexplained, the finding reported is that of the serial order that explains the most answers before one it
-  // cannot; of those, the first tried. The order the answers came in is tried first: the likeliest to be the real one.
+  return { observed, answered };
+}
+
+/** Reads made once writes sent at once were answered: their answers must fit the state the writes leave. */
+export interface ReadsAfter<S> {
+  actions: Action<S>[];
+  observed: Array<Obs | undefined>;
+}
+
+/**
+ * The state some serial order of actions sent at once explains: every order is tried on a copy of `s`, the order
+ * they were answered in first, each action judged on its answer and then `after` on theirs. The first order that
+ * explains everything without a warning wins; failing that, the first that needs a (SHOULD) warning, with its
+ * warnings. None: the finding of the order that explains the most answers is thrown.
+ */
+export function explainSerially<S>(env: Env, s: S, actions: Action<S>[], observed: Array<Obs | undefined>, answered: number[], after?: ReadsAfter<S>): { s: S; warnings: Finding[] } {
   let best: { finding: Finding; explained: number; order: number[] } | undefined;
-  // A serial order that explains every answer without a warning wins over one that needs a warning (a SHOULD
-  // finding) to explain them.
   let warned: { s: S; warnings: Finding[] } | undefined;
   for (const order of permutations(answered)) {
-    const copy = structuredClone(box.s);
+    const copy = structuredClone(s);
     const warnings: Finding[] = [];
     let explained = 0;
     env.atOnce = true;
     try {
       for (const i of order) actions[i].judge(copy, observed[i], judgeFor(env, warnings)), explained++;
+      env.atOnce = false;
+      after?.actions.forEach((a, k) => (a.judge(copy, after.observed[k], judgeFor(env, warnings)), explained++));
       if (warnings.length) {
         warned ??= { s: copy, warnings };
         continue;
       }
-      box.s = copy;
-      return;
+      return { s: copy, warnings };
     } catch (err) {
       if (!(err instanceof Finding)) throw err;
       if (!best || explained > best.explained) best = { finding: err, explained, order };
@@ -220,14 +228,28 @@ export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]):
       env.atOnce = false;
     }
   }
-  if (warned) {
-    box.s = warned.s;
-    env.warnings.push(...warned.warnings);
-    return;
-  }
+  if (warned) return warned;
   const { finding, order } = best!;
   const taken = order.join() === answered.join() ? 'taken in the order they were answered' : `taken in the order that explains the most of them (${order.map((i) => i + 1).join(', ')} of those sent)`;
-  throw new Finding(finding.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer; ${taken}: ${finding.message}`, finding.detail);
+  const reads = after?.actions.length ? ' and the reads after them' : '';
+  throw new Finding(finding.rule, `no sequential order of the ${actions.length} concurrent calls explains every answer${reads}; ${taken}: ${finding.message}`, finding.detail);
+}
+
+/**
+ * Runs a step: one action, or several at once. For concurrent actions the state a serial order explains becomes
+ * the model (explainSerially); none: a finding.
+ */
+export async function runStep<S>(env: Env, box: { s: S }, actions: Action<S>[]): Promise<void> {
+  env.steps.push(actions.map((a) => a.label).join('  ||  '));
+  if (actions.length === 1) {
+    const obs = await actions[0].send(env);
+    actions[0].judge(box.s, obs, judgeFor(env, env.warnings));
+    return;
+  }
+  const { observed, answered } = await sendAtOnce(env, actions);
+  const explained = explainSerially(env, box.s, actions, observed, answered);
+  box.s = explained.s;
+  env.warnings.push(...explained.warnings);
 }
 
 /** The step number the next action belongs to (actions record their exchanges under it). */

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { coherentItems, firstDifference } from '../ethernet/support.js';
 import { CREATE_EXAMPLE, PUT_EXAMPLE } from '../ethernet/examples.js';
-import { advance, brief, currentStep, Finding, ok, observe, quietly, uid, type Action, type Env, type Judge, type Obs, type Tenant, TENANT_NAMES } from './core.js';
+import { advance, brief, currentStep, explainSerially, ok, observe, sendAtOnce, uid, type Action, type Env, type Judge, type Obs, type Tenant, TENANT_NAMES } from './core.js';
 import type { ExploreModel, StepSpec } from './engine.js';
 
 const FINAL = ['REJECTED', 'CANCELLED', 'PARTIAL', 'FAILED', 'COMPLETED'];
@@ -518,47 +518,26 @@ export const clockStep = (seconds: number): StepSpec<EthernetState> => ({
   ],
 });
 
-function* permutations(n: number, prefix: number[] = []): Generator<number[]> {
-  if (prefix.length === n) return yield prefix;
-  for (let i = 0; i < n; i++) if (!prefix.includes(i)) yield* permutations(n, [...prefix, i]);
-}
-
-const strictJudge: Judge = {
-  fail(rule, message, detail) {
-    throw new Finding(rule, message, detail);
-  },
-};
-
 /**
  * Writes sent at the same moment, then reads of the orders they touched: some serial order of the writes must
- * explain every answer and what the reads show afterwards (the end state), or the rule of the first mismatch fails.
+ * explain every answer and what the reads show afterwards (the end state), or the rule of the best order's first
+ * mismatch fails (core.ts explainSerially, as for every API's writes at once).
  */
 function raceAction(writes: Action<EthernetState>[], reads: Action<EthernetState>[]): Action<EthernetState> {
-  let answers: Array<Obs | undefined> = [];
-  let after: Array<Obs | undefined> = [];
+  let sent: { env: Env; observed: Array<Obs | undefined>; answered: number[]; after: Array<Obs | undefined> } | undefined;
   return {
     label: `${writes.map((w) => w.label).join('  ||  ')}; then ${reads.map((r) => r.label).join(', ')}`,
     async send(env) {
-      answers = await quietly(env, () => Promise.all(writes.map((w) => w.send(env))));
+      const { observed, answered } = await sendAtOnce(env, writes);
       // The reads after the writes change nothing: all at once.
-      after = await Promise.all(reads.map((r) => r.send(env)));
+      sent = { env, observed, answered, after: await Promise.all(reads.map((r) => r.send(env))) };
       return undefined;
     },
     judge(s, _obs, j) {
-      let first: Finding | undefined;
-      for (const order of permutations(writes.length)) {
-        const copy = structuredClone(s);
-        try {
-          for (const i of order) writes[i].judge(copy, answers[i], strictJudge);
-          reads.forEach((r, k) => r.judge(copy, after[k], strictJudge));
-          s.orders = copy.orders;
-          return;
-        } catch (err) {
-          if (!(err instanceof Finding)) throw err;
-          first ??= err;
-        }
-      }
-      j.fail(first!.rule, `no serial order of the ${writes.length} writes sent at once explains their answers and the reads after them; in the order sent: ${first!.message}`, first!.detail);
+      const { env, observed, answered, after } = sent!;
+      const explained = explainSerially(env, s, writes, observed, answered, { actions: reads, observed: after });
+      s.orders = explained.s.orders;
+      for (const w of explained.warnings) j.fail(w.rule, w.message, w.detail);
     },
   };
 }

@@ -11,9 +11,24 @@ import type { ClockControl } from './clock.js';
 export interface ClockLedger {
   movedMs: number;
   movingMs: number;
+  /**
+   * Server time minus real time minus `movedMs`, as last read (once the watch has read the clock): where the clock
+   * should stand now is real time plus this plus `movedMs`.
+   */
+  baseOffsetMs?: number;
 }
 
 export const newLedger = (): ClockLedger => ({ movedMs: 0, movingMs: 0 });
+
+/**
+ * Whether a move whose answer never came landed after all, from a read of the clock made since: it stands at least
+ * the move (less the read's round trip and a second) further on than the run's other moves explain.
+ */
+export function moveLanded(ledger: ClockLedger, ms: number, read: { now: number; sent: number; answered: number }): boolean {
+  if (ledger.baseOffsetMs === undefined) return false;
+  const unexplained = read.now - (read.sent + read.answered) / 2 - ledger.baseOffsetMs - ledger.movedMs;
+  return unexplained >= ms - (read.answered - read.sent) - 1000;
+}
 
 /**
  * The smallest unexplained jump that counts (ms). A clock may round a move, or stamp a little late on a loaded
@@ -60,6 +75,7 @@ export class ClockWatch {
   /** Where the clock is when the run starts. A clock that cannot be read is not watched. */
   async start(): Promise<void> {
     this.base = await this.sample().catch(() => undefined);
+    this.ledger.baseOffsetMs = this.base?.offset;
   }
 
   /**
@@ -75,6 +91,7 @@ export class ClockWatch {
       if (unexplained > UNEXPLAINED_JUMP_MS + now.slack + this.base.slack) this.jumps.push({ after: this.base.at, before: now.at, ms: unexplained });
       // The next read compares with this one: a jump is counted once, and a clock that lags real time is no jump.
       this.base = now;
+      this.ledger.baseOffsetMs = now.offset;
     });
     this.queue = read;
     return read.then(() => this.jumps.filter((j) => j.after < to && j.before > from).reduce((sum, j) => sum + j.ms, 0));

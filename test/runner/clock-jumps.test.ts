@@ -4,6 +4,8 @@
  * only the run moves is judged as ever.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ClockControl } from '../../conformance/framework/clock.js';
 import { ClockWatch, newLedger, UNEXPLAINED_JUMP_MS } from '../../conformance/framework/clock-watch.js';
 import { describeProblems, runSuiteAgainst } from '../helpers/conformance.js';
@@ -39,6 +41,44 @@ describe('a test clock moved by someone else during the run', function () {
     const later = Date.now();
     assert.equal(await watch.jumpDuring(later, Date.now()), 0);
     assert.ok((await watch.jumpDuring(outsideFrom - 1, later)) > 0);
+  });
+
+  it('counts a move whose answer came too late once the clock shows it, and not one that never landed', async () => {
+    // A clock that takes each move at once but answers it after two seconds, or (refusing) never takes it.
+    let offsetMs = 0;
+    let takes = true;
+    const slow = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        if (req.method === 'POST') {
+          if (takes) offsetMs += JSON.parse(body).advanceSeconds * 1000;
+          setTimeout(() => res.end('{}'), 2000).unref();
+          return;
+        }
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ now: new Date(Date.now() + offsetMs).toISOString() }));
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/__clock`;
+      const ledger = newLedger();
+      const clock = new ClockControl(url, false, { ledger, timeoutMs: 500 });
+      const watch = new ClockWatch(clock, ledger);
+      await watch.start();
+      await clock.advance(3600);
+      assert.equal(ledger.movedMs, 3_600_000, 'the late move is counted');
+      takes = false;
+      await assert.rejects(clock.advance(60), /did not answer/);
+      assert.equal(ledger.movedMs, 3_600_000, 'a move the clock does not show is not counted');
+      assert.equal(ledger.movingMs, 0);
+      const from = Date.now();
+      assert.equal(await watch.jumpDuring(from, Date.now()), 0, 'the run knows where its clock stands');
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('makes the findings of checks that saw the jump "not judged", naming it, and fails no rule', async () => {
