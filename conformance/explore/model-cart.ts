@@ -658,8 +658,9 @@ const arbitraries = (clock: boolean) => {
   const pair = fc.record({ i: fc.nat(), a: fc.constantFrom(...WRITES), b: fc.constantFrom(...WRITES) }).map(({ i, a, b }) => together(writeStep(a, i), writeStep(b, i)));
   const compare = fc.nat().map((i) => compareStep(i));
   const readDuring = fc.record({ i: fc.nat(), w: fc.constantFrom(...WRITES) }).map(({ i, w }) => readsDuringStep(w, i));
+  const joinDuring = fc.record({ i: fc.nat(), op: fc.constantFrom<'confirm' | 'cancel'>('confirm', 'cancel') }).map(({ i, op }) => joinsDuringStep(op, i));
   const time = fc.constantFrom<ClockKind>('short', 'past', 'past', 'settle', 'hour', 'day').map((k) => clockStep(k));
-  return [create, create, create, retry, op, op, read, read, booking, booking, pair, readDuring, compare, ...(clock ? [time, time] : [])];
+  return [create, create, create, retry, op, op, read, read, booking, booking, pair, readDuring, joinDuring, compare, ...(clock ? [time, time] : [])];
 };
 
 /** Cancels every order and booking still held or confirmed, and lets pending decisions settle, for the next run. */
