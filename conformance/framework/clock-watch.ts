@@ -62,14 +62,26 @@ export class ClockWatch {
     private readonly ledger: ClockLedger,
   ) {}
 
+  /**
+   * One read of the clock, made while none of the run's moves is on its way where it can be (a move on its way may
+   * or may not have landed, which would hide a jump smaller than itself): a read during which a move was on its way
+   * is made again, until one is made without or `--timeout` has passed; then its slack covers the move.
+   */
   private async sample(): Promise<Sample> {
-    const movedBefore = this.ledger.movedMs;
-    const moving = this.ledger.movingMs;
-    const sent = Date.now();
-    const now = (await this.clock.now()).getTime();
-    const answered = Date.now();
-    const landed = this.ledger.movedMs - movedBefore;
-    return { offset: now - (sent + answered) / 2 - movedBefore, slack: (answered - sent) / 2 + landed + moving, at: answered };
+    const waitUntil = Date.now() + (this.clock.options.timeoutMs ?? 30_000);
+    for (;;) {
+      while (this.ledger.movingMs > 0 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+      const movedBefore = this.ledger.movedMs;
+      const moving = this.ledger.movingMs;
+      const sent = Date.now();
+      const now = (await this.clock.now()).getTime();
+      const answered = Date.now();
+      const landed = this.ledger.movedMs - movedBefore;
+      const clean = !moving && !landed && !this.ledger.movingMs;
+      if (clean || Date.now() >= waitUntil) {
+        return { offset: now - (sent + answered) / 2 - movedBefore, slack: (answered - sent) / 2 + landed + moving, at: answered };
+      }
+    }
   }
 
   /** Where the clock is when the run starts. A clock that cannot be read is not watched. */
