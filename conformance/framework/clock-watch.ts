@@ -42,6 +42,8 @@ interface Sample {
   /** How far off that can be: half the read's round trip, and moves that landed or were on their way meanwhile. */
   slack: number;
   at: number;
+  /** No move of the run was on its way: the offset is exact (but for the round trip). */
+  clean: boolean;
 }
 
 /** A forward jump no move of the run explains, seen between two reads of the clock (real ms). */
@@ -79,7 +81,7 @@ export class ClockWatch {
       const landed = this.ledger.movedMs - movedBefore;
       const clean = !moving && !landed && !this.ledger.movingMs;
       if (clean || Date.now() >= waitUntil) {
-        return { offset: now - (sent + answered) / 2 - movedBefore, slack: (answered - sent) / 2 + landed + moving, at: answered };
+        return { offset: now - (sent + answered) / 2 - movedBefore, slack: (answered - sent) / 2 + landed + moving, at: answered, clean };
       }
     }
   }
@@ -100,8 +102,11 @@ export class ClockWatch {
       const now = await this.sample().catch(() => undefined);
       if (!now) return;
       const unexplained = now.offset - this.base.offset;
-      if (unexplained > UNEXPLAINED_JUMP_MS + now.slack + this.base.slack) this.jumps.push({ after: this.base.at, before: now.at, ms: unexplained });
-      // The next read compares with this one: a jump is counted once, and a clock that lags real time is no jump.
+      const jumped = unexplained > UNEXPLAINED_JUMP_MS + now.slack + this.base.slack;
+      if (jumped) this.jumps.push({ after: this.base.at, before: now.at, ms: unexplained });
+      // The next read compares with this one: a jump is counted once, and a clock that lags real time is no jump. A
+      // read a move on its way made uncertain is no base: a jump it could not tell is seen by the next clean read.
+      if (!jumped && !now.clean && this.base.clean) return;
       this.base = now;
       this.ledger.baseOffsetMs = now.offset;
     });
