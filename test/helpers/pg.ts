@@ -19,15 +19,43 @@ export interface PgCluster {
   stop(): void;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a loopback port can be listened on now. */
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+
+/** Ports this process has handed out: never twice. */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback port for a server started later (a child process, a cluster), chosen at random below the
+ * kernel's ephemeral range. A port the kernel picks for `listen(0)` or an outgoing connection may be picked again
+ * for another process the moment it is free: a server restarted on its port (the restart hook) could find it taken
+ * by another test's server, and a run would then talk to a server that is not its own. Below the range, only
+ * another random pick can meet it.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found between 10000 and ${low}`);
+}
+
+/** The lowest port of the kernel's ephemeral range (32768 where it cannot be read). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 function binDir(): string {
