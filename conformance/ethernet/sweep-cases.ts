@@ -93,7 +93,9 @@ function operationCases(): SweepCase<EthernetState>[] {
 
 const WRITES: Write[] = ['put', 'patch', 'cancel', 'hold', 'release'];
 /** Races run this many times each, from a fresh order: a check-then-write shows only when the two interleave. */
-const RACE_REPEAT = 2;
+const RACE_REPEAT = 3;
+/** Identical writes at once meet a window right after the check only when they arrive together: two rounds of three. */
+const IDENTICAL_REPEAT = 6;
 const TRANSITIONS: Write[] = ['cancel', 'hold', 'release'];
 
 const WRITE_RULE: Record<Write, string> = { put: 'ETH-PUT-REPLACES', patch: 'ETH-PATCH-MERGE', cancel: 'ETH-CANCEL', hold: 'ETH-HOLD', release: 'ETH-RELEASE-ONLY-HELD' };
@@ -119,7 +121,7 @@ function raceCases(): SweepCase<EthernetState>[] {
     rule: 'ETH-PON-UNIQUE',
     title: 'three identical creates (one purchase order number) sent at once: one order is created, the others answer 409',
     steps: [identicalCreates(0, 3), listStep(0)],
-    repeat: 3,
+    repeat: IDENTICAL_REPEAT,
   });
   return cases;
 }

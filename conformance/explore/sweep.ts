@@ -94,17 +94,20 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
 
 /** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 /**
- * How long before the others (+) or after them (-) the first write of a race leaves in repeat `i`: together the
- * first time; then, from how the writes went that time, the first leaves ahead of the others, then the others ahead
- * of the first, so that a server which checks before a slow step and writes after it is caught whichever write makes
- * the check. A write that succeeded took its slow step too: the other leaves half its time after it, inside the
- * step. One that was refused was answered just after its check (the other had got in first): the other leaves its
- * whole time after it, once the check has been made.
+ * How long before the others (+) or after them (-) the first write of a race leaves in repeat `i`. Repeats go in
+ * rounds of three: together; then, from how the writes went the first time, the first ahead of the others; then the
+ * others ahead of the first, so that a server which checks before a slow step and writes after it is caught whichever
+ * write makes the check. A write that succeeded took its slow step too: the other leaves half its time after it,
+ * inside the step. One that was refused was answered just after its check (the other had got in first): the other
+ * leaves its whole time after it, once the check has been made. A second round sends them together again, now on
+ * connections the first round opened: they reach the server closer together, inside a window that opens right after
+ * the check (the first round's may have spent it on connecting).
  */
 export function staggerFor(i: number, race: Env['lastRace']): number | undefined {
-  if (i === 0 || !race) return undefined;
-  const ahead = i % 2 ? race.first : race.others;
-  return (i % 2 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms / 2 : ahead.ms);
+  const phase = i % 3;
+  if (phase === 0 || !race) return undefined;
+  const ahead = phase === 1 ? race.first : race.others;
+  return (phase === 1 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms / 2 : ahead.ms);
 }
 
 export function sweepChecks<S>(model: SweepModel<S>): Check[] {

@@ -18,7 +18,13 @@ describe('the staggering of a repeated race', () => {
     const race = { first: { ms: 3000, ok: true }, others: { ms: 40, ok: true } };
     assert.equal(staggerFor(1, race), 1500);
     assert.equal(staggerFor(2, race), -20);
-    assert.equal(staggerFor(3, race), 1500);
+  });
+
+  it('sends them together again in a second round, on the connections the first opened, then staggered as before', () => {
+    const race = { first: { ms: 3000, ok: true }, others: { ms: 40, ok: true } };
+    assert.equal(staggerFor(3, race), undefined);
+    assert.equal(staggerFor(4, race), 1500);
+    assert.equal(staggerFor(5, race), -20);
   });
 
   it('lets the other write leave once a refused write has made its check: its whole time after it', () => {
