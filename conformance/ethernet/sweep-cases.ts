@@ -11,7 +11,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { packageRoot } from '../framework/package-root.js';
 import type { StepSpec } from '../explore/engine.js';
-import type { SweepCase, SweepModel } from '../explore/sweep.js';
+import { IDENTICAL_REPEAT, RACE_REPEAT, type SweepCase, type SweepModel } from '../explore/sweep.js';
 import { INVALID_ORDER } from './support.js';
 import {
   CHANGEABLE, clockStep, createStep, ethernetModel, identicalCreates, itemsOf, limitCreateStep, listLimitStep, listStep, patchStep, putStep, readStep, together, transitionStep, writeStep,
@@ -92,10 +92,6 @@ function operationCases(): SweepCase<EthernetState>[] {
 }
 
 const WRITES: Write[] = ['put', 'patch', 'cancel', 'hold', 'release'];
-/** Races run this many times each, from a fresh order: a check-then-write shows only when the two interleave. */
-const RACE_REPEAT = 3;
-/** Identical writes at once meet a window right after the check only when they arrive together: two rounds of three. */
-const IDENTICAL_REPEAT = 6;
 const TRANSITIONS: Write[] = ['cancel', 'hold', 'release'];
 
 const WRITE_RULE: Record<Write, string> = { put: 'ETH-PUT-REPLACES', patch: 'ETH-PATCH-MERGE', cancel: 'ETH-CANCEL', hold: 'ETH-HOLD', release: 'ETH-RELEASE-ONLY-HELD' };

@@ -7,7 +7,7 @@
 import type { Tenant } from './core.js';
 import type { StepSpec } from './engine.js';
 import { activationModel, atOnce, feedStep, finishStep, followStep, laterStep, placeStep, readAllStep, type ActivationState, type Extra, type Op } from './model-activation.js';
-import type { SweepCase, SweepModel } from './sweep.js';
+import { RACE_REPEAT, type SweepCase, type SweepModel } from './sweep.js';
 
 type Step = StepSpec<ActivationState>;
 const A: Tenant = 0;
@@ -20,7 +20,6 @@ const SERVICE = 0;
 const SAME_TYPE = 1;
 const SERVICES = ['service', 'same-type'];
 const TENANTS = ['owner', 'other'];
-const RACE_REPEAT = 3;
 
 const ref = (r: string): Extra => ({ body: { spReference: r }, what: `spReference ${r}` });
 const mac = (i: number) => `02:00:00:00:${String(Math.floor(i / 100)).padStart(2, '0')}:${String(i % 100).padStart(2, '0')}`;

@@ -9,7 +9,7 @@
  * of its bookings read alone.
  */
 import type { StepSpec } from './engine.js';
-import type { SweepCase, SweepModel } from './sweep.js';
+import { IDENTICAL_REPEAT, RACE_REPEAT, type SweepCase, type SweepModel } from './sweep.js';
 import type { Avail, CartState } from './cart-judge.js';
 import {
   AVAIL_NEEDS,
@@ -142,10 +142,6 @@ const stateCases = (): SweepCase<CartState>[] =>
     return [...own, ...settled, kept, ...(st.tenancy ? [tenancy] : [])];
   });
 
-/** Times each pair of writes is sent: at once, then each way round a little apart (sweep.ts staggerFor). */
-const RACE_REPEAT = 3;
-/** Identical writes at once meet a window right after the check only when they arrive together: two rounds of three. */
-const IDENTICAL_REPEAT = 6;
 const pairCases = (): SweepCase<CartState>[] => {
   const pairs: [Write, Write][] = WRITES.flatMap((a, k) => WRITES.slice(k).map((b): [Write, Write] => [a, b]));
   const pendingPairs: [Write, Write][] = [

@@ -92,7 +92,6 @@ async function runCase<S>(t: CheckContext, model: SweepModel<S>, c: SweepCase<S>
   }
 }
 
-/** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 /**
  * How long before the others (+) or after them (-) the first write of a race leaves in repeat `i`. Repeats go in
  * rounds of three: together; then, from how the writes went the first time, the first ahead of the others; then the
@@ -110,6 +109,12 @@ export function staggerFor(i: number, race: Env['lastRace']): number | undefined
   return (phase === 1 ? 1 : -1) * Math.round(ahead.ok ? ahead.ms / 2 : ahead.ms);
 }
 
+/** Repeats of a race: one round (together, then each way round apart). */
+export const RACE_REPEAT = 3;
+/** Identical writes at once meet a window right after the check only when they arrive together: two rounds. */
+export const IDENTICAL_REPEAT = 2 * RACE_REPEAT;
+
+/** One check per case. MUST findings fail at once; the first SHOULD finding is reported when the case ends. */
 export function sweepChecks<S>(model: SweepModel<S>): Check[] {
   return model.sweep().map(
     (c): Check => ({
