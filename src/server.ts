@@ -24,9 +24,18 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
   const contextOf = (api: ApiModule) => contexts.get(api.name)!;
   const app = createApp(ctx, apis, contextOf);
   const stops = apis.map((a) => a.start?.(contextOf(a))).filter((s): s is () => Promise<void> => !!s);
+  const release = async () => {
+    for (const stop of stops) await stop();
+    if (reader !== db) await reader.destroy();
+    await db.destroy();
+  };
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.on('error', reject);
+    // Express 5 calls back with the listening error too (a port already taken): that is no start.
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  }).catch(async (err) => {
+    // A port already taken: the workers and the database are let go, so that nothing keeps running without a server.
+    await release();
+    throw err;
   });
   // Slow clients must not hold sockets for ever.
   server.requestTimeout = 30_000;
@@ -35,11 +44,11 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
     server,
     ctx,
     async close() {
-      for (const stop of stops) await stop();
+      // The background work stops first, while the server still answers what is in flight.
+      for (const stop of stops.splice(0)) await stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
-      if (reader !== db) await reader.destroy();
-      await db.destroy();
+      server.closeAllConnections();
+      await release();
     },
   };
 }

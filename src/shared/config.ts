@@ -54,8 +54,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     return value;
   };
   const count = (name: string, fallback: number) => {
-    const value = number(name, fallback);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${env[name]}"`);
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
     return value;
   };
   return {
