@@ -24,8 +24,10 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
   const contextOf = (api: ApiModule) => contexts.get(api.name)!;
   const app = createApp(ctx, apis, contextOf);
   const stops = apis.map((a) => a.start?.(contextOf(a))).filter((s): s is () => Promise<void> => !!s);
-  const release = async () => {
+  const stopWork = async () => {
     for (const stop of stops) await stop();
+  };
+  const closeDatabase = async () => {
     if (reader !== db) await reader.destroy();
     await db.destroy();
   };
@@ -34,7 +36,8 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   }).catch(async (err) => {
     // A port already taken: the workers and the database are let go, so that nothing keeps running without a server.
-    await release();
+    await stopWork();
+    await closeDatabase();
     throw err;
   });
   // Slow clients must not hold sockets for ever.
@@ -45,10 +48,10 @@ export async function startServer(config: ServerConfig, apis: ApiModule[] = refe
     ctx,
     async close() {
       // The background work stops first, while the server still answers what is in flight.
-      for (const stop of stops.splice(0)) await stop();
+      await stopWork();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await release();
+      await closeDatabase();
     },
   };
 }

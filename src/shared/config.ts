@@ -46,16 +46,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     ...(demo ? DEMO_TENANTS : []),
     ...(env.ORDERCERT_TENANTS ? parseTenants(env.ORDERCERT_TENANTS) : []),
   ];
+  // An empty variable is taken as unset.
+  const given = (name: string) => (env[name] === '' ? undefined : env[name]);
   const number = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
+    const raw = given(name);
+    if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
     return value;
   };
   const count = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
+    const raw = given(name);
+    if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got "${raw}"`);
     return value;
